@@ -1,0 +1,54 @@
+/** Customer operations: parse, call the customer service, map. Authorisation happens before execution. */
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../src/server/request-context';
+import { toConnection } from '../common/connection.type';
+import { CustomerFilterInput, NewCustomerInput, UpdateCustomerInput } from './customer.inputs';
+import { CustomerConnection, CustomerObject } from './customer.type';
+import { changeAuthor, toCustomerInput, toCustomerPatch } from './customer.mapping';
+
+@Resolver(() => CustomerObject)
+export class CustomerResolver {
+  @Query(() => CustomerObject, { description: 'One customer by id.' })
+  async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CustomerObject> {
+    return (await ctx.services.customers.get(ctx.em, id)) as unknown as CustomerObject;
+  }
+
+  @Query(() => CustomerConnection, { description: 'Customers, newest first; exact-match filters on personal fields.' })
+  async customers(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => CustomerFilterInput, { nullable: true }) filter?: CustomerFilterInput,
+    @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<CustomerConnection> {
+    const page = await ctx.services.customers.list(ctx.em, filter ?? {}, first, after);
+    return toConnection(page) as unknown as CustomerConnection;
+  }
+
+  @Mutation(() => CustomerObject)
+  async createCustomer(
+    @Arg('input', () => NewCustomerInput) input: NewCustomerInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CustomerObject> {
+    const created = await ctx.services.customers.create(ctx.em, toCustomerInput(input), changeAuthor(ctx));
+    return created as unknown as CustomerObject;
+  }
+
+  @Mutation(() => CustomerObject)
+  async updateCustomer(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateCustomerInput) input: UpdateCustomerInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CustomerObject> {
+    const updated = await ctx.services.customers.update(ctx.em, id, toCustomerPatch(input), changeAuthor(ctx));
+    return updated as unknown as CustomerObject;
+  }
+
+  @Mutation(() => CustomerObject, { description: 'Ends the subscription now, or at the given time.' })
+  async endSubscription(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('at', () => Date, { nullable: true }) at?: Date,
+  ): Promise<CustomerObject> {
+    return (await ctx.services.customers.endSubscription(ctx.em, id, at ?? undefined)) as unknown as CustomerObject;
+  }
+}

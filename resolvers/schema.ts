@@ -1,0 +1,16 @@
+/** Builds the executable schema from the resolver classes; the one list of what the API offers. */
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { MeResolver } from './actor/me.resolver';
+import { DateTimeScalar } from './common/scalars';
+import { CustomerResolver } from './customer/customer.resolver';
+
+export const resolverClasses = [MeResolver, CustomerResolver] as const;
+
+export async function buildPlatformSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...resolverClasses],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: false,
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Actors and their API tokens: created from the command line, looked up on every request. A revoked
+ * token or actor stops working at once for new look-ups; the short in-process cache below only spares
+ * the database repeated look-ups of the same token within a few seconds.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { generateApiToken, hashApiToken, looksLikeApiToken } from '../crypto/api-token';
+import { ActorEntity, type ActorKind } from '../db/entities/actor.entity';
+import { ApiTokenEntity } from '../db/entities/api-token.entity';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors/errors';
+import type { Actor } from '../auth/actor';
+import { isRole, roleFitsKind, ROLES_BY_KIND } from '../auth/roles';
+
+export interface NewActor {
+  kind: ActorKind;
+  role: string;
+  name: string;
+}
+
+export interface CreatedActor {
+  actor: Actor;
+  /** Shown once; only its hash is stored. */
+  token: string;
+}
+
+const CACHE_TTL_MS = 5_000;
+
+export class ActorService {
+  private readonly cache = new Map<string, { actor: Actor; until: number }>();
+
+  async create(em: EntityManager, input: NewActor): Promise<CreatedActor> {
+    const kinds = Object.keys(ROLES_BY_KIND) as ActorKind[];
+    if (!kinds.includes(input.kind)) {
+      throw new ValidationError('kind', `must be one of ${kinds.join(', ')}`);
+    }
+    if (!isRole(input.role) || !roleFitsKind(input.role, input.kind)) {
+      throw new ValidationError('role', `for kind ${input.kind} must be one of ${ROLES_BY_KIND[input.kind].join(', ')}`);
+    }
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > 200) {
+      throw new ValidationError('name', 'must be 1 to 200 characters');
+    }
+    const actor = em.create(ActorEntity, { kind: input.kind, role: input.role, name });
+    const token = this.newToken(em, actor);
+    await em.flush();
+    return { actor: toActor(actor), token };
+  }
+
+  /** A further token for an existing actor (rotation); the old ones keep working until revoked. */
+  async issueToken(em: EntityManager, actorId: string): Promise<string> {
+    const actor = await em.findOne(ActorEntity, { id: actorId, revokedAt: null });
+    if (actor === null) throw new NotFoundError('actor', actorId);
+    const token = this.newToken(em, actor);
+    await em.flush();
+    return token;
+  }
+
+  /** Revokes one token (by its value or its displayed prefix) or, with `actorId`, the actor and all its tokens. */
+  async revoke(em: EntityManager, target: { token?: string; actorId?: string }): Promise<number> {
+    const now = new Date();
+    let count = 0;
+    if (target.actorId !== undefined) {
+      const actor = await em.findOne(ActorEntity, { id: target.actorId });
+      if (actor === null) throw new NotFoundError('actor', target.actorId);
+      actor.revokedAt ??= now;
+      count = await em.nativeUpdate(ApiTokenEntity, { actor, revokedAt: null }, { revokedAt: now });
+    }
+    if (target.token !== undefined) {
+      const where = looksLikeApiToken(target.token)
+        ? { tokenHash: hashApiToken(target.token) }
+        : { prefix: target.token };
+      count += await em.nativeUpdate(ApiTokenEntity, { ...where, revokedAt: null }, { revokedAt: now });
+    }
+    await em.flush();
+    this.cache.clear();
+    return count;
+  }
+
+  /** The actor behind a bearer token; UnauthenticatedError for anything unknown or revoked. */
+  async authenticate(em: EntityManager, token: string): Promise<Actor> {
+    const hash = looksLikeApiToken(token) ? hashApiToken(token) : null;
+    if (hash === null) throw new UnauthenticatedError('The bearer token is malformed.');
+    const cached = this.cache.get(hash);
+    if (cached !== undefined && cached.until > Date.now()) return cached.actor;
+    const row = await em.findOne(ApiTokenEntity, { tokenHash: hash }, { populate: ['actor'] });
+    if (row === null || row.revokedAt !== null || row.actor.revokedAt !== null) {
+      this.cache.delete(hash);
+      throw new UnauthenticatedError('The bearer token is unknown or has been revoked.');
+    }
+    const actor = toActor(row.actor);
+    this.cache.set(hash, { actor, until: Date.now() + CACHE_TTL_MS });
+    return actor;
+  }
+
+  async list(em: EntityManager): Promise<Actor[]> {
+    const rows = await em.find(ActorEntity, { revokedAt: null }, { orderBy: { createdAt: 'asc' } });
+    return rows.map(toActor);
+  }
+
+  private newToken(em: EntityManager, actor: ActorEntity): string {
+    const generated = generateApiToken();
+    em.create(ApiTokenEntity, { actor, tokenHash: generated.tokenHash, prefix: generated.prefix });
+    return generated.token;
+  }
+}
+
+function toActor(entity: ActorEntity): Actor {
+  if (!isRole(entity.role)) throw new Error(`actor ${entity.id} has an unknown role ${entity.role}`);
+  return { id: entity.id, kind: entity.kind, role: entity.role, name: entity.name };
+}

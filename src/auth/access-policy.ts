@@ -1,0 +1,143 @@
+/**
+ * Who may do what: per role, the API operations (root fields of Query and Mutation) it may call and the
+ * personal-data categories it may read. This is the only place these decisions live; the GraphQL layer
+ * asks `authorizeOperation` before anything executes, and the start-up check refuses a schema with an
+ * operation this table does not mention.
+ */
+import { ForbiddenError, PurposeRequiredError, UnauthenticatedError } from '../errors/errors';
+import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
+import type { Actor } from './actor';
+import { assertPurposeFits, PURPOSE_HEADER, type Purpose } from './purpose';
+import { Role } from './roles';
+
+/** Operations anyone may call, even without a token. */
+export const PUBLIC_OPERATIONS: readonly string[] = ['__typename', '__schema', '__type'];
+
+export interface RolePolicy {
+  operations: readonly string[];
+  categories: readonly DataCategory[];
+}
+
+const C = DataCategory;
+
+const CUSTOMER_SERVICE_CATEGORIES: readonly DataCategory[] = [
+  C.Company,
+  C.CompanyRegistration,
+  C.VatNumber,
+  C.Name,
+  C.Address,
+  C.Phone,
+  C.Email,
+  C.Login,
+  C.MailingConsent,
+  C.Subscription,
+  C.PurchaseHistory,
+  C.Vehicle,
+];
+
+export const ROLE_POLICIES: Record<Role, RolePolicy> = {
+  [Role.Support]: {
+    operations: ['me', 'customer', 'customers', 'updateCustomer', 'endSubscription'],
+    categories: CUSTOMER_SERVICE_CATEGORIES,
+  },
+  [Role.Finance]: {
+    operations: ['me', 'customer', 'customers'],
+    categories: [
+      C.Company,
+      C.CompanyRegistration,
+      C.VatNumber,
+      C.Name,
+      C.Address,
+      C.BankDetails,
+      C.PurchaseHistory,
+      C.Subscription,
+    ],
+  },
+  [Role.PrivacyOfficer]: {
+    operations: ['me', 'customer', 'customers', 'updateCustomer'],
+    categories: ALL_DATA_CATEGORIES,
+  },
+  [Role.Admin]: {
+    operations: ['me', 'customer', 'customers', 'createCustomer', 'updateCustomer', 'endSubscription'],
+    categories: ALL_DATA_CATEGORIES,
+  },
+  [Role.OrderSystem]: {
+    operations: ['me', 'customer', 'createCustomer'],
+    categories: [
+      C.Company,
+      C.CompanyRegistration,
+      C.VatNumber,
+      C.Name,
+      C.Address,
+      C.Phone,
+      C.Email,
+      C.IpAddress,
+      C.PurchaseHistory,
+      C.Subscription,
+    ],
+  },
+  // A domain registry receives the registrant's details to register a domain in the customer's name.
+  [Role.Registry]: {
+    operations: ['me', 'customer'],
+    categories: [C.Company, C.Name, C.Address, C.Email, C.Phone],
+  },
+  [Role.PaymentProvider]: {
+    operations: ['me', 'customer'],
+    categories: [C.Name, C.BankDetails],
+  },
+};
+
+export function allOperations(): Set<string> {
+  return new Set(Object.values(ROLE_POLICIES).flatMap((p) => p.operations));
+}
+
+export function mayCall(role: Role, operation: string): boolean {
+  return PUBLIC_OPERATIONS.includes(operation) || ROLE_POLICIES[role].operations.includes(operation);
+}
+
+export function mayRead(role: Role, category: DataCategory): boolean {
+  return ROLE_POLICIES[role].categories.includes(category);
+}
+
+export interface OperationRequest {
+  /** Root fields the operation selects. */
+  operations: readonly string[];
+  /** Personal-data categories the operation selects or writes. */
+  categories: ReadonlySet<DataCategory>;
+}
+
+/**
+ * Decides a whole GraphQL operation before it runs: all of it is allowed or none of it executes.
+ * Checks in a fixed order so the error a client sees is the first thing to fix.
+ */
+export function authorizeOperation(actor: Actor | null, purpose: Purpose | null, request: OperationRequest): void {
+  const nonPublic = request.operations.filter((op) => !PUBLIC_OPERATIONS.includes(op));
+  if (nonPublic.length === 0 && request.categories.size === 0) return;
+  if (actor === null) {
+    throw new UnauthenticatedError('This operation needs an API token: send the header Authorization: Bearer <token>.');
+  }
+  const refused = nonPublic.filter((op) => !mayCall(actor.role, op));
+  if (refused.length > 0) {
+    throw new ForbiddenError(`Role ${actor.role} may not call ${refused.join(', ')}.`, {
+      reason: 'OPERATION_NOT_ALLOWED',
+      operations: refused,
+    });
+  }
+  if (request.categories.size === 0) return;
+  const categories = [...request.categories].sort();
+  if (purpose === null) {
+    throw new PurposeRequiredError(
+      `This request touches personal data (${categories.join(', ')}); state why in the ${PURPOSE_HEADER} header, ` +
+        'for example "support-ticket:4711" or "vat-audit".',
+      { categories },
+    );
+  }
+  const unreadable = categories.filter((category) => !mayRead(actor.role, category));
+  if (unreadable.length > 0) {
+    throw new ForbiddenError(`Role ${actor.role} may not read ${unreadable.join(', ')}.`, {
+      reason: 'CATEGORY_NOT_ALLOWED',
+      categories: unreadable,
+    });
+  }
+  assertPurposeFits(purpose, categories);
+}

@@ -1,0 +1,167 @@
+/**
+ * The service's configuration: read from the environment once at start, validated into one typed
+ * object. A bad value stops the start with a message that names the variable and what it expects.
+ * Nothing else in the code reads `process.env`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors/errors';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((s) => /^postgres(ql)?:\/\/.+/.test(s), 'a URL like postgres://user:password@host:5432/database');
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((s) => /^https?:\/\/.+/.test(s), 'an http(s) URL');
+const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(4000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  DATABASE_URL: postgresUrl.optional(),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** `kid:base64key,kid:base64key`; the last one (or FIELD_ENCRYPTION_ACTIVE_KEY_ID) encrypts new values. */
+  FIELD_ENCRYPTION_KEYS: optionalString,
+  FIELD_ENCRYPTION_ACTIVE_KEY_ID: optionalString,
+  BLIND_INDEX_KEY: optionalString,
+  AUDIT_SIGNING_KEY: optionalString,
+  SEED_DEMO_DATA: bool.default(true),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(100_000).default(2_000),
+  OTEL_SDK_DISABLED: bool.optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('privacy-fraud-platform'),
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .trim()
+    .refine(
+      (s) => s.split(',').every((e) => ['none', 'otlp', 'console'].includes(e.trim())),
+      'a comma-separated list of none, otlp, console',
+    )
+    .default('none'),
+  OTEL_METRICS_EXPORTER: z
+    .string()
+    .trim()
+    .refine(
+      (s) => s.split(',').every((e) => ['none', 'otlp', 'console', 'prometheus'].includes(e.trim())),
+      'a comma-separated list of none, otlp, console, prometheus',
+    )
+    .default('none'),
+  OTEL_LOGS_EXPORTER: z.string().trim().default('none'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json', 'grpc']).optional(),
+});
+
+export interface KeyMaterial {
+  /** `kid:base64,...` as accepted by `parseEncryptionKeys`; undefined when not configured. */
+  fieldEncryptionKeys?: string;
+  fieldEncryptionActiveKeyId?: string;
+  blindIndexKey?: string;
+  /** Ed25519 private key, PKCS#8 PEM (or its base64 body). */
+  auditSigningKey?: string;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string };
+  dataDir: string;
+  database: { url?: string; embeddedPort: number; poolMax: number };
+  keys: KeyMaterial;
+  seedDemoData: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  graphql: { maxDepth: number; maxComplexity: number };
+  telemetry: {
+    enabled: boolean;
+    serviceName: string;
+    tracesExporter: string;
+    metricsExporter: string;
+    otlpEndpoint?: string;
+  };
+}
+
+/** Reads and validates the environment. Throws one ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const shown = env[name] === undefined ? '' : ` (got ${JSON.stringify(secretSafe(name, env[name]))})`;
+      return `  ${name}: expected ${describeIssue(issue)}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const keys: KeyMaterial = {
+    fieldEncryptionKeys: e.FIELD_ENCRYPTION_KEYS,
+    fieldEncryptionActiveKeyId: e.FIELD_ENCRYPTION_ACTIVE_KEY_ID,
+    blindIndexKey: e.BLIND_INDEX_KEY,
+    auditSigningKey: e.AUDIT_SIGNING_KEY,
+  };
+  if (e.NODE_ENV === 'production') {
+    const missing = (
+      [
+        ['FIELD_ENCRYPTION_KEYS', keys.fieldEncryptionKeys],
+        ['BLIND_INDEX_KEY', keys.blindIndexKey],
+        ['AUDIT_SIGNING_KEY', keys.auditSigningKey],
+      ] as const
+    )
+      .filter(([, v]) => v === undefined)
+      .map(([n]) => n);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `NODE_ENV=production needs key material; missing: ${missing.join(', ')}. ` +
+          'Development keys are generated only outside production (see README, "Keys").',
+      );
+    }
+    if (e.DATABASE_URL === undefined) {
+      throw new ConfigError('NODE_ENV=production needs DATABASE_URL; the embedded PostgreSQL is for development.');
+    }
+  }
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST },
+    dataDir: path.resolve(e.DATA_DIR),
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_POSTGRES_PORT, poolMax: e.DATABASE_POOL_MAX },
+    keys,
+    seedDemoData: e.SEED_DEMO_DATA,
+    logLevel: e.LOG_LEVEL,
+    graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxComplexity: e.GRAPHQL_MAX_COMPLEXITY },
+    telemetry: {
+      enabled: e.OTEL_SDK_DISABLED !== true,
+      serviceName: e.OTEL_SERVICE_NAME,
+      tracesExporter: e.OTEL_TRACES_EXPORTER,
+      metricsExporter: e.OTEL_METRICS_EXPORTER,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    },
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return `a value of at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `a value of at most ${String(issue.maximum)}`;
+    case 'invalid_type':
+      return `a ${issue.expected}`;
+    default:
+      return issue.message;
+  }
+}
+
+function secretSafe(name: string, value: string | undefined): string | undefined {
+  return /KEY/.test(name) ? '<hidden>' : value;
+}

@@ -1,0 +1,223 @@
+/**
+ * Customers: creating, changing and finding them. Input is validated and normalised first (so nothing
+ * half-valid is stored), personal values are encrypted with their row and field bound in, and the
+ * exact-match look-ups go through keyed blind indexes of the normalised values.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BlindIndex } from '../crypto/blind-index';
+import type { FieldCipher } from '../crypto/field-cipher';
+import { hashPassword } from '../crypto/password-hash';
+import { CustomerEntity, CustomerStatus, CustomerType } from '../db/entities/customer.entity';
+import { MailingConsentChangeEntity } from '../db/entities/mailing-consent-change.entity';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
+import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
+import { CUSTOMER_PERSONAL_FIELDS, type CustomerPersonalField } from '../personal-data/data-categories';
+import type { CustomerInput, CustomerInputPatch } from '../validation/customer-input';
+import {
+  normalizeCountry,
+  normalizeEmail,
+  normalizeIban,
+  normalizeIdCardNumber,
+  normalizeVatNumber,
+  validateCustomerInput,
+} from '../validation';
+import { customerAad, CustomerView } from './customer-view';
+
+export interface CustomerFilter {
+  email?: string | null;
+  iban?: string | null;
+  vatNumber?: string | null;
+  idCardNumber?: string | null;
+  country?: string | null;
+  customerType?: CustomerType | null;
+  status?: CustomerStatus | null;
+}
+
+/** Who asked for a change, for the consent history (and the audit log). */
+export interface ChangeAuthor {
+  actorId: string | null;
+  source: string;
+}
+
+export type CustomerPatch = CustomerInputPatch;
+
+export class CustomerService {
+  constructor(
+    private readonly cipher: FieldCipher,
+    private readonly blindIndex: BlindIndex,
+  ) {}
+
+  view(entity: CustomerEntity): CustomerView {
+    return new CustomerView(entity, this.cipher);
+  }
+
+  async get(em: EntityManager, id: string): Promise<CustomerView> {
+    return this.view(await this.load(em, id));
+  }
+
+  async create(em: EntityManager, input: CustomerInput, author: ChangeAuthor): Promise<CustomerView> {
+    const valid = validateCustomerInput(input, { partial: false });
+    const entity = new CustomerEntity();
+    entity.id = randomUUID();
+    entity.subscriptionStart = valid.subscriptionStart ?? new Date();
+    await this.apply(entity, valid);
+    await em.transactional(async (tx) => {
+      await this.assertUsernameFree(tx, entity);
+      tx.persist(entity);
+      this.recordConsent(tx, entity, author);
+    });
+    return this.view(entity);
+  }
+
+  async update(em: EntityManager, id: string, patch: CustomerPatch, author: ChangeAuthor): Promise<CustomerView> {
+    const valid = validateCustomerInput(patch, { partial: true });
+    if (Object.keys(valid).length === 0) throw new ValidationError('input', 'names no field to change');
+    return em.transactional(async (tx) => {
+      const entity = await this.load(tx, id);
+      if (entity.status === CustomerStatus.Erased) {
+        throw new ConflictError(`Customer ${id} has been erased and cannot be changed.`);
+      }
+      const consentBefore = entity.mailingOptOut;
+      await this.apply(entity, valid);
+      await this.assertUsernameFree(tx, entity);
+      if (entity.mailingOptOut !== consentBefore) this.recordConsent(tx, entity, author);
+      return this.view(entity);
+    });
+  }
+
+  async endSubscription(em: EntityManager, id: string, at: Date = new Date()): Promise<CustomerView> {
+    return em.transactional(async (tx) => {
+      const entity = await this.load(tx, id);
+      if (entity.status !== CustomerStatus.Active) {
+        throw new ConflictError(`The subscription of customer ${id} is not active (status ${entity.status}).`);
+      }
+      if (at.getTime() < entity.subscriptionStart.getTime()) {
+        throw new ValidationError('at', 'lies before the subscription started');
+      }
+      entity.subscriptionEnd = at;
+      entity.status = CustomerStatus.Ended;
+      return this.view(entity);
+    });
+  }
+
+  async list(
+    em: EntityManager,
+    filter: CustomerFilter,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<CustomerView>> {
+    const size = pageSize(first);
+    const cursor = decodeTimeIdCursor(after);
+    const where: Record<string, unknown> = {};
+    if (filter.email != null) where.emailBidx = this.index('email', normalizeEmail(filter.email, 'filter.email'));
+    if (filter.iban != null) where.ibanBidx = this.index('iban', normalizeIban(filter.iban, 'filter.iban'));
+    if (filter.vatNumber != null) {
+      where.vatNumberBidx = this.index('vatNumber', normalizeVatNumber(filter.vatNumber, 'filter.vatNumber').canonical);
+    }
+    if (filter.idCardNumber != null) {
+      where.idCardNumberBidx = this.index('idCardNumber', normalizeIdCardNumber(filter.idCardNumber, 'filter.idCardNumber'));
+    }
+    if (filter.country != null) where.country = normalizeCountry(filter.country, 'filter.country');
+    if (filter.customerType != null) where.customerType = filter.customerType;
+    if (filter.status != null) where.status = filter.status;
+    if (cursor !== null) {
+      const t = new Date(cursor.t);
+      where.$or = [{ createdAt: { $lt: t } }, { createdAt: t, id: { $lt: cursor.id } }];
+    }
+    const rows = await em.find(CustomerEntity, where, {
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      limit: size + 1,
+    });
+    return toPage(
+      rows.map((r) => this.view(r)),
+      size,
+      (v) => ({ t: v.createdAt.toISOString(), id: v.id }),
+      cursor !== null,
+    );
+  }
+
+  private async load(em: EntityManager, id: string): Promise<CustomerEntity> {
+    if (!isUuid(id)) throw new NotFoundError('customer', id);
+    const entity = await em.findOne(CustomerEntity, { id });
+    if (entity === null) throw new NotFoundError('customer', id);
+    return entity;
+  }
+
+  /** Copies validated, normalised values onto the entity: encrypted, indexed, hashed as the field requires. */
+  private async apply(entity: CustomerEntity, v: CustomerInputPatch): Promise<void> {
+    const enc = (field: CustomerPersonalField, value: string | null | undefined): string | null =>
+      value === null || value === undefined ? null : this.cipher.encrypt(value, customerAad(entity.id, field));
+    const idx = (field: CustomerPersonalField, value: string | null | undefined): string | null =>
+      value === null || value === undefined ? null : this.index(field, value);
+
+    if (v.companyName !== undefined) entity.companyNameEnc = enc('companyName', v.companyName);
+    if (v.kvkNumber !== undefined) entity.kvkNumberEnc = enc('kvkNumber', v.kvkNumber);
+    if (v.vatNumber !== undefined) {
+      entity.vatNumberEnc = enc('vatNumber', v.vatNumber);
+      entity.vatNumberBidx = idx('vatNumber', v.vatNumber);
+    }
+    if (v.name !== undefined) entity.nameEnc = enc('name', v.name) ?? '';
+    if (v.address !== undefined && v.address !== null) {
+      const { street, postalCode, city, country } = v.address;
+      entity.addressEnc = enc('address', JSON.stringify({ street, postalCode, city, country })) ?? '';
+      entity.country = country;
+    }
+    if (v.phone !== undefined) entity.phoneEnc = enc('phone', v.phone);
+    if (v.email !== undefined) {
+      entity.emailEnc = enc('email', v.email) ?? '';
+      entity.emailBidx = idx('email', v.email) ?? '';
+    }
+    if (v.bankName !== undefined) entity.bankNameEnc = enc('bankName', v.bankName);
+    if (v.iban !== undefined) {
+      entity.ibanEnc = enc('iban', v.iban);
+      entity.ibanBidx = idx('iban', v.iban);
+    }
+    if (v.idCardNumber !== undefined) {
+      entity.idCardNumberEnc = enc('idCardNumber', v.idCardNumber);
+      entity.idCardNumberBidx = idx('idCardNumber', v.idCardNumber);
+    }
+    if (v.licencePlate !== undefined) entity.licencePlateEnc = enc('licencePlate', v.licencePlate);
+    if (v.username !== undefined) {
+      entity.usernameEnc = enc('username', v.username);
+      entity.usernameBidx = idx('username', v.username);
+    }
+    if (v.password !== undefined) entity.passwordHash = v.password === null ? null : await hashPassword(v.password);
+    if (v.mailingOptOut !== undefined && v.mailingOptOut !== null) entity.mailingOptOut = v.mailingOptOut;
+    if (v.subscriptionStart !== undefined && v.subscriptionStart !== null) entity.subscriptionStart = v.subscriptionStart;
+    if (v.subscriptionEnd !== undefined) entity.subscriptionEnd = v.subscriptionEnd;
+    if (v.companyName !== undefined || entity.customerType === undefined) {
+      entity.customerType = entity.companyNameEnc === null ? CustomerType.Consumer : CustomerType.Business;
+    }
+  }
+
+  /** Appends a line to the mailing-consent history. */
+  private recordConsent(em: EntityManager, entity: CustomerEntity, author: ChangeAuthor): void {
+    em.persist(
+      em.create(MailingConsentChangeEntity, {
+        customer: entity,
+        optedOut: entity.mailingOptOut,
+        actorId: author.actorId,
+        source: author.source,
+      }),
+    );
+  }
+
+  private async assertUsernameFree(em: EntityManager, entity: CustomerEntity): Promise<void> {
+    if (entity.usernameBidx === null) return;
+    const other = await em.findOne(CustomerEntity, { usernameBidx: entity.usernameBidx, id: { $ne: entity.id } });
+    if (other !== null) throw new ValidationError('username', 'is already taken by another customer');
+  }
+
+  private index(field: CustomerPersonalField, canonical: string): string {
+    const kind = (CUSTOMER_PERSONAL_FIELDS[field] as { blindIndex?: string }).blindIndex;
+    if (kind === undefined) throw new Error(`field ${field} has no blind index`);
+    // People do not treat case in email addresses and login names as meaningful, so neither does search.
+    const value = field === 'email' || field === 'username' ? canonical.toLowerCase() : canonical;
+    return this.blindIndex.compute(kind, value);
+  }
+}
+
+function isUuid(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}

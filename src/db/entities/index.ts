@@ -1,0 +1,7 @@
+/** Every entity the ORM knows about, in one list for the ORM configuration. */
+import { ActorEntity } from './actor.entity';
+import { ApiTokenEntity } from './api-token.entity';
+import { CustomerEntity } from './customer.entity';
+import { MailingConsentChangeEntity } from './mailing-consent-change.entity';
+
+export const entities = [ActorEntity, ApiTokenEntity, CustomerEntity, MailingConsentChangeEntity];

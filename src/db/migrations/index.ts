@@ -1,0 +1,11 @@
+/**
+ * The checked-in migrations, in order. Listed explicitly (not globbed) so the same list works from the
+ * compiled build, from tests and from the command line. Migrations run at start; the schema is never
+ * synchronised from the entities.
+ */
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000001_foundation } from './Migration20261125000001_foundation';
+
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
+];

@@ -1,0 +1,54 @@
+/**
+ * Demo data for a fresh installation: on an empty database, about 50 fake customers and one actor per
+ * role. The actors' tokens are kept in `<dataDir>/demo-tokens.json` (development only) so that the
+ * start-up banner can show them again after a restart; real tokens are only ever shown once.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Actor } from '../auth/actor';
+import { Role } from '../auth/roles';
+import { ActorKind } from '../db/entities/actor.entity';
+import { CustomerEntity } from '../db/entities/customer.entity';
+import type { Platform } from '../platform';
+import { generateDemoCustomers } from './demo-customers';
+
+export interface DemoToken {
+  role: string;
+  kind: string;
+  name: string;
+  token: string;
+}
+
+const DEMO_ACTORS: { kind: ActorKind; role: Role; name: string }[] = [
+  { kind: ActorKind.Employee, role: Role.Support, name: 'S. Jansen (support)' },
+  { kind: ActorKind.Employee, role: Role.Finance, name: 'A. de Vries (finance)' },
+  { kind: ActorKind.Employee, role: Role.PrivacyOfficer, name: 'M. Bakker (privacy officer)' },
+  { kind: ActorKind.Employee, role: Role.Admin, name: 'R. Visser (admin)' },
+  { kind: ActorKind.Service, role: Role.OrderSystem, name: 'order system' },
+  { kind: ActorKind.ThirdParty, role: Role.Registry, name: 'SIDN' },
+  { kind: ActorKind.ThirdParty, role: Role.PaymentProvider, name: 'payment provider' },
+];
+
+export const DEMO_CUSTOMER_COUNT = 50;
+
+/** Seeds an empty database; returns the demo tokens (freshly made, or remembered from an earlier run). */
+export async function seedDemoData(platform: Platform): Promise<{ seeded: boolean; tokens: DemoToken[] }> {
+  const tokensFile = path.join(platform.config.dataDir, 'demo-tokens.json');
+  const em = platform.db.orm.em.fork();
+  if ((await em.count(CustomerEntity, {})) > 0) {
+    const tokens = existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoToken[]) : [];
+    return { seeded: false, tokens };
+  }
+  const tokens: DemoToken[] = [];
+  let admin: Actor | undefined;
+  for (const spec of DEMO_ACTORS) {
+    const created = await platform.services.actors.create(em, spec);
+    if (spec.role === Role.Admin) admin = created.actor;
+    tokens.push({ role: spec.role, kind: spec.kind, name: spec.name, token: created.token });
+  }
+  for (const input of generateDemoCustomers(DEMO_CUSTOMER_COUNT)) {
+    await platform.services.customers.create(em, input, { actorId: admin?.id ?? null, source: 'demo-seed' });
+  }
+  writeFileSync(tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  return { seeded: true, tokens };
+}

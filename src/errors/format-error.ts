@@ -1,0 +1,78 @@
+/**
+ * The one place where errors become what a client sees. Domain errors keep their message and code;
+ * GraphQL's own request errors (syntax, validation, variable coercion) pass through; anything else is
+ * an internal error: logged with its request id, shown to the client only as INTERNAL_SERVER_ERROR,
+ * with no message, stack or SQL (in development the message is kept to help debugging).
+ */
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError, ErrorCode } from './errors';
+
+/** Codes that Apollo and graphql-js attach to problems with the request itself; safe to show. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** HTTP status for errors raised before execution (Apollo uses it for the whole response). */
+export const HTTP_STATUS: Partial<Record<string, number>> = {
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.PurposeRequired]: 400,
+  [ErrorCode.BadUserInput]: 400,
+};
+
+export interface ErrorFormatterOptions {
+  development: boolean;
+  log: (message: string, error: unknown) => void;
+}
+
+export function createErrorFormatter(options: ErrorFormatterOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const domain = findDomainError(original);
+    if (domain !== undefined) {
+      return {
+        message: domain.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: domain.code, ...domain.details },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
+      const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    options.log('Internal error', original);
+    return {
+      message: options.development && original instanceof Error ? `Internal error: ${original.message}` : 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.Internal },
+    };
+  };
+}
+
+/** A DomainError, directly or as the original error of a GraphQLError (how plugins and scalars wrap them). */
+export function findDomainError(error: unknown): DomainError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (current instanceof DomainError) return current;
+    current = current instanceof GraphQLError ? current.originalError : (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Wraps a domain error raised outside execution (in a plugin) so Apollo sends it with a fitting status. */
+export function toRequestError(error: DomainError): GraphQLError {
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: error.code, http: { status: HTTP_STATUS[error.code] ?? 400 } },
+  });
+}

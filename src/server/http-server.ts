@@ -1,0 +1,151 @@
+/**
+ * The HTTP face of the platform: GraphQL at /graphql, liveness at /healthz, readiness (database reachable,
+ * migrations applied) at /readyz. Shutdown drains in-flight requests before the pool closes.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { trace } from '@opentelemetry/api';
+import express from 'express';
+import depthLimit from 'graphql-depth-limit';
+import type { GraphQLSchema } from 'graphql';
+import { buildPlatformSchema } from '../../resolvers/schema';
+import { parsePurpose, PURPOSE_HEADER } from '../auth/purpose';
+import { pendingMigrations } from '../db/orm';
+import { DomainError, UnauthenticatedError } from '../errors/errors';
+import { createErrorFormatter, toRequestError } from '../errors/format-error';
+import type { Platform } from '../platform';
+import { guardPlugin } from './guard.plugin';
+import type { RequestContext } from './request-context';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  schema: GraphQLSchema;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+}
+
+export async function startHttpServer(platform: Platform, options: ServerOptions = {}): Promise<RunningServer> {
+  const { config, services, db } = platform;
+  const schema = await buildPlatformSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    validationRules: [depthLimit(config.graphql.maxDepth)],
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter({
+      development: config.env === 'development',
+      log: (message, error) => platform.log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      guardPlugin({ maxComplexity: config.graphql.maxComplexity }),
+      ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.orm.em.getConnection().execute('select 1');
+      const pending = await pendingMigrations(db.orm);
+      if (pending.length > 0) {
+        res.status(503).json({ status: 'migrations pending', pending });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => {
+        const requestId = requestIdFrom(req.header('x-request-id'));
+        res.setHeader('X-Request-Id', requestId);
+        const em = db.orm.em.fork();
+        try {
+          const token = bearerToken(req.header('authorization'));
+          const actor = token === null ? null : await services.actors.authenticate(em, token);
+          const purposeHeader = req.header(PURPOSE_HEADER);
+          const purpose = purposeHeader === undefined || purposeHeader.trim() === '' ? null : parsePurpose(purposeHeader);
+          return {
+            em,
+            actor,
+            purpose,
+            requestId,
+            traceId: currentTraceId(),
+            clientIp: req.ip ?? null,
+            userAgent: req.header('user-agent') ?? null,
+            services,
+          };
+        } catch (error) {
+          if (error instanceof DomainError) throw toRequestError(error);
+          throw error;
+        }
+      },
+    }),
+  );
+
+  const port = options.port ?? config.http.port;
+  const host = options.host ?? config.http.host;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} on ${host} is already in use; set PORT to a free port.`, { cause: error })
+          : error,
+      );
+    });
+    httpServer.listen(port, host, resolve);
+  });
+  const address = httpServer.address() as AddressInfo;
+  const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost === '127.0.0.1' ? 'localhost' : shownHost}:${address.port}/graphql`,
+    port: address.port,
+    schema,
+    stop: async () => {
+      // Apollo's drain plugin stops accepting connections and waits for in-flight requests.
+      await apollo.stop();
+    },
+  };
+}
+
+function bearerToken(header: string | undefined): string | null {
+  if (header === undefined || header.trim() === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (match === null) {
+    throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+  }
+  return match[1] ?? null;
+}
+
+function requestIdFrom(header: string | undefined): string {
+  return header !== undefined && /^[A-Za-z0-9._-]{8,128}$/.test(header) ? header : randomUUID();
+}
+
+/** The OpenTelemetry trace id of this request, or a fresh random one when tracing is off. */
+function currentTraceId(): string {
+  const span = trace.getActiveSpan();
+  const id = span?.spanContext().traceId;
+  return id !== undefined && id !== '00000000000000000000000000000000' ? id : randomBytes(16).toString('hex');
+}

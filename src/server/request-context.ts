@@ -1,0 +1,16 @@
+/** What every resolver gets: its own entity manager, who is asking, why, and request facts for the audit. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../auth/actor';
+import type { Purpose } from '../auth/purpose';
+import type { Services } from '../platform';
+
+export interface RequestContext {
+  em: EntityManager;
+  actor: Actor | null;
+  purpose: Purpose | null;
+  requestId: string;
+  traceId: string;
+  clientIp: string | null;
+  userAgent: string | null;
+  services: Services;
+}

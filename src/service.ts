@@ -1,0 +1,63 @@
+/**
+ * Runs the service: platform, demo data on an empty development database, the HTTP server, and a
+ * graceful shutdown on SIGINT/SIGTERM (in-flight requests finish, then the pool and the embedded
+ * database stop).
+ */
+import type { Config } from './config/config';
+import { seedDemoData, type DemoToken } from './demo/seed-demo';
+import { createPlatform } from './platform';
+import { startHttpServer } from './server/http-server';
+import type { Telemetry } from './telemetry/telemetry';
+
+const log = (line: string) => console.log(`[${new Date().toISOString()}] ${line}`);
+
+export async function runService(config: Config, telemetry: Telemetry): Promise<void> {
+  const platform = await createPlatform(config, log);
+  let tokens: DemoToken[] = [];
+  if (config.seedDemoData && config.env !== 'production') {
+    const demo = await seedDemoData(platform);
+    if (demo.seeded) log('Seeded demo data: customers and one actor per role.');
+    tokens = demo.tokens;
+  }
+  const server = await startHttpServer(platform);
+  log(`GraphQL API at ${server.url}`);
+  if (tokens.length > 0) printDemoHelp(server.url, tokens);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received: finishing in-flight requests, then stopping.`);
+    try {
+      await server.stop();
+      await platform.close();
+      await telemetry.shutdown();
+      log('Stopped.');
+      process.exit(0);
+    } catch (error) {
+      console.error('Shutdown failed:', error);
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function printDemoHelp(url: string, tokens: DemoToken[]): void {
+  const width = Math.max(...tokens.map((t) => t.role.length));
+  const lines = tokens.map((t) => `  ${t.role.padEnd(width)}  ${t.token}   (${t.name})`);
+  const support = tokens.find((t) => t.role === 'support')?.token ?? '<token>';
+  console.log(
+    [
+      '',
+      'Demo tokens (development only; kept in the data directory):',
+      ...lines,
+      '',
+      'Try it:',
+      `  curl -s ${url} -H 'Content-Type: application/json' \\`,
+      `    -H 'Authorization: Bearer ${support}' -H 'X-Purpose: support-ticket:4711' \\`,
+      `    -d '{"query":"{ customers(first: 3) { edges { node { id name email address { city country } } } } }"}'`,
+      '',
+    ].join('\n'),
+  );
+}

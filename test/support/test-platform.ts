@@ -1,0 +1,88 @@
+/**
+ * A platform on a fresh test database with fresh keys, as tests use it: in-process for service and
+ * resolver tests, or behind a real HTTP server on a free port for end-to-end tests.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/config';
+import { createPlatform, type Platform } from '../../src/platform';
+import { startHttpServer, type RunningServer } from '../../src/server/http-server';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface TestPlatform {
+  platform: Platform;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+export function testKeyEnv(): Record<string, string> {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return {
+    FIELD_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+}
+
+export async function createTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pfp-test-')),
+    DATABASE_POOL_MAX: '4',
+    OTEL_SDK_DISABLED: 'true',
+    ...testKeyEnv(),
+    ...env,
+  });
+  const platform = await createPlatform(config, () => undefined);
+  return {
+    platform,
+    db,
+    close: async () => {
+      await platform.close();
+      await db.drop();
+    },
+  };
+}
+
+export interface TestServer extends TestPlatform {
+  server: RunningServer;
+  /** POSTs a GraphQL request; returns the HTTP status and parsed body. */
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    options?: { variables?: Record<string, unknown>; token?: string; purpose?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: { data?: T | null; errors?: GraphQLErrorBody[] }; headers: Headers }>;
+}
+
+export interface GraphQLErrorBody {
+  message: string;
+  path?: (string | number)[];
+  extensions?: Record<string, unknown> & { code?: string };
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const base = await createTestPlatform(env);
+  const server = await startHttpServer(base.platform, { port: 0, host: '127.0.0.1' });
+  return {
+    ...base,
+    server,
+    graphql: async (query, options = {}) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+      if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+      if (options.purpose !== undefined) headers['x-purpose'] = options.purpose;
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables: options.variables }),
+      });
+      return { status: response.status, body: (await response.json()) as never, headers: response.headers };
+    },
+    close: async () => {
+      await server.stop();
+      await base.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/config';
+import { ConfigError } from '../../../src/errors/errors';
+
+describe('loadConfig', () => {
+  it('applies defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(4000);
+    expect(config.env).toBe('development');
+    expect(config.database.url).toBeUndefined();
+    expect(config.telemetry.tracesExporter).toBe('none');
+  });
+
+  it('names every bad variable and what it expects', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'abc', NODE_ENV: 'prod', DATABASE_URL: 'mysql://x', OTEL_TRACES_EXPORTER: 'jaeger' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/PORT: expected .*number.*"abc"/);
+    expect(message).toMatch(/NODE_ENV: expected one of "development", "production", "test"/);
+    expect(message).toMatch(/DATABASE_URL: expected a URL like postgres:/);
+    expect(message).toMatch(/OTEL_TRACES_EXPORTER: expected a comma-separated list/);
+  });
+
+  it('rejects a port out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: expected a value of at most 65535/);
+  });
+
+  it('refuses production without keys and names the missing ones', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@h/db' })).toThrow(
+      /missing: FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY, AUDIT_SIGNING_KEY/,
+    );
+  });
+});

@@ -1,0 +1,42 @@
+// vitest runs through SWC because type-graphql and MikroORM read decorator metadata, which esbuild does not emit.
+// Two projects: `unit` needs nothing running; `db` (integration and end-to-end) gets a real PostgreSQL
+// from the global setup, one fresh database per test file.
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const swcPlugin = () =>
+  swc.vite({
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'es6' },
+  });
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [swcPlugin()],
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['reflect-metadata'],
+        },
+      },
+      {
+        plugins: [swcPlugin()],
+        test: {
+          name: 'db',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['reflect-metadata'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
