@@ -1,6 +1,7 @@
 // vitest runs through SWC because type-graphql and MikroORM read decorator metadata, which esbuild does not emit.
 // Two projects: `unit` needs nothing running; `db` (integration and end-to-end) gets a real PostgreSQL
 // from the global setup, one fresh database per test file.
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -14,11 +15,16 @@ const swcPlugin = () =>
     module: { type: 'es6' },
   });
 
+// graphql ships CommonJS and ESM builds; libraries (type-graphql, graphql-scalars) load the CommonJS one,
+// so tests must too, or graphql sees two copies of its own classes ("from another module or realm").
+const resolve = { alias: [{ find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) }] };
+
 export default defineConfig({
   test: {
     projects: [
       {
         plugins: [swcPlugin()],
+        resolve,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
@@ -27,6 +33,7 @@ export default defineConfig({
       },
       {
         plugins: [swcPlugin()],
+        resolve,
         test: {
           name: 'db',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],

@@ -6,6 +6,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { loadConfig } from '../../src/config/config';
 import { createPlatform, type Platform } from '../../src/platform';
 import { startHttpServer, type RunningServer } from '../../src/server/http-server';
@@ -50,11 +52,18 @@ export async function createTestPlatform(env: Record<string, string> = {}): Prom
 
 export interface TestServer extends TestPlatform {
   server: RunningServer;
-  /** POSTs a GraphQL request; returns the HTTP status and parsed body. */
-  graphql<T = Record<string, unknown>>(
-    query: string,
-    options?: { variables?: Record<string, unknown>; token?: string; purpose?: string; headers?: Record<string, string> },
+  /** POSTs a GraphQL request (a typed document from schema/generated, or a string); returns status and body. */
+  graphql<T = Record<string, unknown>, V = Record<string, unknown>>(
+    query: string | TypedDocumentNode<T, V>,
+    options?: RequestOptions<V>,
   ): Promise<{ status: number; body: { data?: T | null; errors?: GraphQLErrorBody[] }; headers: Headers }>;
+}
+
+export interface RequestOptions<V> {
+  variables?: V;
+  token?: string;
+  purpose?: string;
+  headers?: Record<string, string>;
 }
 
 export interface GraphQLErrorBody {
@@ -76,7 +85,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       const response = await fetch(server.url, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ query, variables: options.variables }),
+        body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables: options.variables }),
       });
       return { status: response.status, body: (await response.json()) as never, headers: response.headers };
     },

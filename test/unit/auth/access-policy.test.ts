@@ -1,0 +1,100 @@
+/** The role x operation and role x category matrices, written out so a change to the policy is a visible diff. */
+import { describe, expect, it } from 'vitest';
+import { authorizeOperation, mayCall, mayRead, ROLE_POLICIES } from '../../../src/auth/access-policy';
+import type { Actor } from '../../../src/auth/actor';
+import { parsePurpose } from '../../../src/auth/purpose';
+import { Role } from '../../../src/auth/roles';
+import { ErrorCode } from '../../../src/errors/errors';
+import { DataCategory as C, type DataCategory } from '../../../src/personal-data/data-categories';
+
+const OPERATIONS = ['me', 'customer', 'customers', 'createCustomer', 'updateCustomer', 'endSubscription'] as const;
+const Y = true;
+const N = false;
+
+// prettier-ignore
+const OPERATION_MATRIX: Record<Role, Record<(typeof OPERATIONS)[number], boolean>> = {
+  support:          { me: Y, customer: Y, customers: Y, createCustomer: N, updateCustomer: Y, endSubscription: Y },
+  finance:          { me: Y, customer: Y, customers: Y, createCustomer: N, updateCustomer: N, endSubscription: N },
+  privacy_officer:  { me: Y, customer: Y, customers: Y, createCustomer: N, updateCustomer: Y, endSubscription: N },
+  admin:            { me: Y, customer: Y, customers: Y, createCustomer: Y, updateCustomer: Y, endSubscription: Y },
+  order_system:     { me: Y, customer: Y, customers: N, createCustomer: Y, updateCustomer: N, endSubscription: N },
+  registry:         { me: Y, customer: Y, customers: N, createCustomer: N, updateCustomer: N, endSubscription: N },
+  payment_provider: { me: Y, customer: Y, customers: N, createCustomer: N, updateCustomer: N, endSubscription: N },
+};
+
+const SENSITIVE: DataCategory[] = [C.BankDetails, C.IdDocument, C.IpAddress, C.Email, C.Login];
+// prettier-ignore
+const CATEGORY_MATRIX: Record<Role, Record<string, boolean>> = {
+  support:          { bank_details: N, id_document: N, ip_address: N, email: Y, login: Y },
+  finance:          { bank_details: Y, id_document: N, ip_address: N, email: N, login: N },
+  privacy_officer:  { bank_details: Y, id_document: Y, ip_address: Y, email: Y, login: Y },
+  admin:            { bank_details: Y, id_document: Y, ip_address: Y, email: Y, login: Y },
+  order_system:     { bank_details: N, id_document: N, ip_address: Y, email: Y, login: N },
+  registry:         { bank_details: N, id_document: N, ip_address: N, email: Y, login: N },
+  payment_provider: { bank_details: Y, id_document: N, ip_address: N, email: N, login: N },
+};
+
+const actor = (role: Role): Actor => ({ id: 'a', kind: 'employee', role, name: role });
+
+describe('access policy', () => {
+  for (const role of Object.values(Role)) {
+    for (const op of OPERATIONS) {
+      const expected = OPERATION_MATRIX[role][op];
+      it(`${role} ${expected ? 'may' : 'may not'} call ${op}`, () => {
+        expect(mayCall(role, op)).toBe(expected);
+        const run = () => authorizeOperation(actor(role), null, { operations: [op], categories: new Set() });
+        if (expected) expect(run).not.toThrow();
+        else expect(run).toThrow(expect.objectContaining({ code: ErrorCode.Forbidden }));
+      });
+    }
+    for (const category of SENSITIVE) {
+      const expected = CATEGORY_MATRIX[role][category];
+      it(`${role} ${expected ? 'may' : 'may not'} read ${category}`, () => {
+        expect(mayRead(role, category)).toBe(expected);
+      });
+    }
+  }
+
+  it('lets anyone ask for __typename, and nobody anonymous for anything else', () => {
+    expect(() => authorizeOperation(null, null, { operations: ['__typename'], categories: new Set() })).not.toThrow();
+    expect(() => authorizeOperation(null, null, { operations: ['me'], categories: new Set() })).toThrow(
+      expect.objectContaining({ code: ErrorCode.Unauthenticated }),
+    );
+  });
+
+  it('checks in order: operation, then purpose present, then category, then purpose fit', () => {
+    const categories = new Set<DataCategory>([C.BankDetails]);
+    expect(() => authorizeOperation(actor(Role.Finance), null, { operations: ['createCustomer'], categories })).toThrow(
+      expect.objectContaining({ code: ErrorCode.Forbidden, details: expect.objectContaining({ reason: 'OPERATION_NOT_ALLOWED' }) }),
+    );
+    expect(() => authorizeOperation(actor(Role.Finance), null, { operations: ['customer'], categories })).toThrow(
+      expect.objectContaining({ code: ErrorCode.PurposeRequired }),
+    );
+    expect(() =>
+      authorizeOperation(actor(Role.Support), parsePurpose('direct-debit'), { operations: ['customer'], categories }),
+    ).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'CATEGORY_NOT_ALLOWED' }) }));
+    expect(() =>
+      authorizeOperation(actor(Role.Finance), parsePurpose('support-ticket:1'), { operations: ['customer'], categories }),
+    ).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'PURPOSE_MISMATCH' }) }));
+    expect(() =>
+      authorizeOperation(actor(Role.Finance), parsePurpose('direct-debit'), { operations: ['customer'], categories }),
+    ).not.toThrow();
+  });
+
+  it('gives every role at least `me`', () => {
+    for (const policy of Object.values(ROLE_POLICIES)) expect(policy.operations).toContain('me');
+  });
+});
+
+describe('parsePurpose', () => {
+  it('accepts a kind with or without a reference', () => {
+    expect(parsePurpose('vat-audit')).toEqual({ kind: 'vat-audit', reference: null, text: 'vat-audit' });
+    expect(parsePurpose(' support-ticket:4711 ')).toEqual({ kind: 'support-ticket', reference: '4711', text: 'support-ticket:4711' });
+  });
+
+  it('refuses unknown kinds, and kinds that need a reference without one', () => {
+    expect(() => parsePurpose('marketing')).toThrow(/not a known purpose; use one of/);
+    expect(() => parsePurpose('support-ticket')).toThrow(/needs a reference/);
+    expect(() => parsePurpose('vat-audit:<script>')).toThrow(/not a known purpose/);
+  });
+});
