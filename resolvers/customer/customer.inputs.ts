@@ -34,7 +34,10 @@ export class NewCustomerInput {
   @Field()
   email!: string;
 
-  @Field(() => String, { nullable: true, description: 'International format preferred, e.g. +31 20 123 4567' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'International format preferred, e.g. +31 20 123 4567',
+  })
   phone?: string | null;
 
   @Field(() => AddressInput)

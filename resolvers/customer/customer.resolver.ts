@@ -13,7 +13,9 @@ export class CustomerResolver {
     return (await ctx.services.customers.get(ctx.em, id)) as unknown as CustomerObject;
   }
 
-  @Query(() => CustomerConnection, { description: 'Customers, newest first; exact-match filters on personal fields.' })
+  @Query(() => CustomerConnection, {
+    description: 'Customers, newest first; exact-match filters on personal fields.',
+  })
   async customers(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => CustomerFilterInput, { nullable: true }) filter?: CustomerFilterInput,
@@ -39,7 +41,12 @@ export class CustomerResolver {
     @Arg('input', () => UpdateCustomerInput) input: UpdateCustomerInput,
     @Ctx() ctx: RequestContext,
   ): Promise<CustomerObject> {
-    const updated = await ctx.services.customers.update(ctx.em, id, toCustomerPatch(input), changeAuthor(ctx));
+    const updated = await ctx.services.customers.update(
+      ctx.em,
+      id,
+      toCustomerPatch(input),
+      changeAuthor(ctx),
+    );
     return updated as unknown as CustomerObject;
   }
 
@@ -49,6 +56,10 @@ export class CustomerResolver {
     @Ctx() ctx: RequestContext,
     @Arg('at', () => Date, { nullable: true }) at?: Date,
   ): Promise<CustomerObject> {
-    return (await ctx.services.customers.endSubscription(ctx.em, id, at ?? undefined)) as unknown as CustomerObject;
+    return (await ctx.services.customers.endSubscription(
+      ctx.em,
+      id,
+      at ?? undefined,
+    )) as unknown as CustomerObject;
   }
 }

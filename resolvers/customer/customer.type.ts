@@ -18,7 +18,10 @@ export enum CustomerStatusEnum {
   ERASED = 'erased',
 }
 registerEnumType(CustomerTypeEnum, { name: 'CustomerType' });
-registerEnumType(CustomerStatusEnum, { name: 'CustomerStatus', description: 'Where the customer is in its life cycle.' });
+registerEnumType(CustomerStatusEnum, {
+  name: 'CustomerStatus',
+  description: 'Where the customer is in its life cycle.',
+});
 
 // Keep the GraphQL enums and the stored values in step (a compile error otherwise).
 const _typeCheck: Record<CustomerType, CustomerTypeEnum> = {

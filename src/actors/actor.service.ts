@@ -34,7 +34,10 @@ export class ActorService {
       throw new ValidationError('kind', `must be one of ${kinds.join(', ')}`);
     }
     if (!isRole(input.role) || !roleFitsKind(input.role, input.kind)) {
-      throw new ValidationError('role', `for kind ${input.kind} must be one of ${ROLES_BY_KIND[input.kind].join(', ')}`);
+      throw new ValidationError(
+        'role',
+        `for kind ${input.kind} must be one of ${ROLES_BY_KIND[input.kind].join(', ')}`,
+      );
     }
     const name = input.name.trim();
     if (name.length === 0 || name.length > 200) {

@@ -110,11 +110,17 @@ export interface OperationRequest {
  * Decides a whole GraphQL operation before it runs: all of it is allowed or none of it executes.
  * Checks in a fixed order so the error a client sees is the first thing to fix.
  */
-export function authorizeOperation(actor: Actor | null, purpose: Purpose | null, request: OperationRequest): void {
+export function authorizeOperation(
+  actor: Actor | null,
+  purpose: Purpose | null,
+  request: OperationRequest,
+): void {
   const nonPublic = request.operations.filter((op) => !PUBLIC_OPERATIONS.includes(op));
   if (nonPublic.length === 0 && request.categories.size === 0) return;
   if (actor === null) {
-    throw new UnauthenticatedError('This operation needs an API token: send the header Authorization: Bearer <token>.');
+    throw new UnauthenticatedError(
+      'This operation needs an API token: send the header Authorization: Bearer <token>.',
+    );
   }
   const refused = nonPublic.filter((op) => !mayCall(actor.role, op));
   if (refused.length > 0) {

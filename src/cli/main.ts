@@ -25,14 +25,25 @@ async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promis
 }
 
 export function buildCli(): Command {
-  const program = new Command('cli').description('Fraud-detection and privacy-audit platform: administration');
-  const actor = program.command('actor').description('actors (employees, services, third parties) and their API tokens');
+  const program = new Command('cli').description(
+    'Fraud-detection and privacy-audit platform: administration',
+  );
+  const actor = program
+    .command('actor')
+    .description('actors (employees, services, third parties) and their API tokens');
 
   actor
     .command('create')
     .description('create an actor and print its API token (shown once)')
-    .addOption(new Option('--kind <kind>', 'kind of actor').choices(Object.keys(ROLES_BY_KIND)).makeOptionMandatory())
-    .requiredOption('--role <role>', `role: ${Object.entries(ROLES_BY_KIND).map(([k, r]) => `${k}: ${r.join('|')}`).join('; ')}`)
+    .addOption(
+      new Option('--kind <kind>', 'kind of actor').choices(Object.keys(ROLES_BY_KIND)).makeOptionMandatory(),
+    )
+    .requiredOption(
+      '--role <role>',
+      `role: ${Object.entries(ROLES_BY_KIND)
+        .map(([k, r]) => `${k}: ${r.join('|')}`)
+        .join('; ')}`,
+    )
     .option('--name <name>', 'display name (defaults to the role)')
     .action(async (opts: { kind: ActorKind; role: string; name?: string }) => {
       await withPlatform(async (platform) => {
@@ -41,7 +52,9 @@ export function buildCli(): Command {
           role: opts.role,
           name: opts.name ?? opts.role,
         });
-        console.log(`Created ${created.actor.kind} "${created.actor.name}" (role ${created.actor.role}), id ${created.actor.id}`);
+        console.log(
+          `Created ${created.actor.kind} "${created.actor.name}" (role ${created.actor.role}), id ${created.actor.id}`,
+        );
         console.log('API token (shown only now; store it safely):');
         console.log(created.token);
       });
@@ -74,7 +87,8 @@ export function buildCli(): Command {
     .option('--token <token>', 'the token, or its prefix as shown by the service')
     .option('--actor <id>', 'actor id: revokes the actor and every token it has')
     .action(async (opts: { token?: string; actor?: string }) => {
-      if (opts.token === undefined && opts.actor === undefined) throw new CliUsageError('give --token or --actor');
+      if (opts.token === undefined && opts.actor === undefined)
+        throw new CliUsageError('give --token or --actor');
       await withPlatform(async (platform) => {
         const count = await platform.services.actors.revoke(platform.db.orm.em.fork(), {
           token: opts.token,
@@ -91,7 +105,10 @@ export function buildCli(): Command {
     .description('re-encrypt every stored personal value under the newest key (after adding a key)')
     .action(async () => {
       await withPlatform(async (platform) => {
-        const bar = new cliProgress.SingleBar({ format: 'customers {bar} {value}/{total}' }, cliProgress.Presets.shades_classic);
+        const bar = new cliProgress.SingleBar(
+          { format: 'customers {bar} {value}/{total}' },
+          cliProgress.Presets.shades_classic,
+        );
         let started = false;
         const result = await reencryptCustomers(platform.db.orm.em.fork(), platform.keys.cipher, (p) => {
           if (!started) {

@@ -125,7 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
     if (e.DATABASE_URL === undefined) {
-      throw new ConfigError('NODE_ENV=production needs DATABASE_URL; the embedded PostgreSQL is for development.');
+      throw new ConfigError(
+        'NODE_ENV=production needs DATABASE_URL; the embedded PostgreSQL is for development.',
+      );
     }
   }
   return {

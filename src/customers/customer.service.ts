@@ -70,7 +70,12 @@ export class CustomerService {
     return this.view(entity);
   }
 
-  async update(em: EntityManager, id: string, patch: CustomerPatch, author: ChangeAuthor): Promise<CustomerView> {
+  async update(
+    em: EntityManager,
+    id: string,
+    patch: CustomerPatch,
+    author: ChangeAuthor,
+  ): Promise<CustomerView> {
     const valid = validateCustomerInput(patch, { partial: true });
     if (Object.keys(valid).length === 0) throw new ValidationError('input', 'names no field to change');
     return em.transactional(async (tx) => {
@@ -90,7 +95,9 @@ export class CustomerService {
     return em.transactional(async (tx) => {
       const entity = await this.load(tx, id);
       if (entity.status !== CustomerStatus.Active) {
-        throw new ConflictError(`The subscription of customer ${id} is not active (status ${entity.status}).`);
+        throw new ConflictError(
+          `The subscription of customer ${id} is not active (status ${entity.status}).`,
+        );
       }
       if (at.getTime() < entity.subscriptionStart.getTime()) {
         throw new ValidationError('at', 'lies before the subscription started');
@@ -110,13 +117,20 @@ export class CustomerService {
     const size = pageSize(first);
     const cursor = decodeTimeIdCursor(after);
     const where: Record<string, unknown> = {};
-    if (filter.email != null) where.emailBidx = this.index('email', normalizeEmail(filter.email, 'filter.email'));
+    if (filter.email != null)
+      where.emailBidx = this.index('email', normalizeEmail(filter.email, 'filter.email'));
     if (filter.iban != null) where.ibanBidx = this.index('iban', normalizeIban(filter.iban, 'filter.iban'));
     if (filter.vatNumber != null) {
-      where.vatNumberBidx = this.index('vatNumber', normalizeVatNumber(filter.vatNumber, 'filter.vatNumber').canonical);
+      where.vatNumberBidx = this.index(
+        'vatNumber',
+        normalizeVatNumber(filter.vatNumber, 'filter.vatNumber').canonical,
+      );
     }
     if (filter.idCardNumber != null) {
-      where.idCardNumberBidx = this.index('idCardNumber', normalizeIdCardNumber(filter.idCardNumber, 'filter.idCardNumber'));
+      where.idCardNumberBidx = this.index(
+        'idCardNumber',
+        normalizeIdCardNumber(filter.idCardNumber, 'filter.idCardNumber'),
+      );
     }
     if (filter.country != null) where.country = normalizeCountry(filter.country, 'filter.country');
     if (filter.customerType != null) where.customerType = filter.customerType;
@@ -147,7 +161,9 @@ export class CustomerService {
   /** Copies validated, normalised values onto the entity: encrypted, indexed, hashed as the field requires. */
   private async apply(entity: CustomerEntity, v: CustomerInputPatch): Promise<void> {
     const enc = (field: CustomerPersonalField, value: string | null | undefined): string | null =>
-      value === null || value === undefined ? null : this.cipher.encrypt(value, customerAad(entity.id, field));
+      value === null || value === undefined
+        ? null
+        : this.cipher.encrypt(value, customerAad(entity.id, field));
     const idx = (field: CustomerPersonalField, value: string | null | undefined): string | null =>
       value === null || value === undefined ? null : this.index(field, value);
 
@@ -182,9 +198,11 @@ export class CustomerService {
       entity.usernameEnc = enc('username', v.username);
       entity.usernameBidx = idx('username', v.username);
     }
-    if (v.password !== undefined) entity.passwordHash = v.password === null ? null : await hashPassword(v.password);
+    if (v.password !== undefined)
+      entity.passwordHash = v.password === null ? null : await hashPassword(v.password);
     if (v.mailingOptOut !== undefined && v.mailingOptOut !== null) entity.mailingOptOut = v.mailingOptOut;
-    if (v.subscriptionStart !== undefined && v.subscriptionStart !== null) entity.subscriptionStart = v.subscriptionStart;
+    if (v.subscriptionStart !== undefined && v.subscriptionStart !== null)
+      entity.subscriptionStart = v.subscriptionStart;
     if (v.subscriptionEnd !== undefined) entity.subscriptionEnd = v.subscriptionEnd;
     if (v.companyName !== undefined || entity.customerType === undefined) {
       entity.customerType = entity.companyNameEnc === null ? CustomerType.Consumer : CustomerType.Business;
@@ -205,7 +223,10 @@ export class CustomerService {
 
   private async assertUsernameFree(em: EntityManager, entity: CustomerEntity): Promise<void> {
     if (entity.usernameBidx === null) return;
-    const other = await em.findOne(CustomerEntity, { usernameBidx: entity.usernameBidx, id: { $ne: entity.id } });
+    const other = await em.findOne(CustomerEntity, {
+      usernameBidx: entity.usernameBidx,
+      id: { $ne: entity.id },
+    });
     if (other !== null) throw new ValidationError('username', 'is already taken by another customer');
   }
 

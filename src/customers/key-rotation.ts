@@ -26,13 +26,22 @@ export async function reencryptCustomers(
   for (;;) {
     const batchEm = em.fork();
     const where: Record<string, unknown> = lastId === null ? {} : { id: { $gt: lastId } };
-    const rows: CustomerEntity[] = await batchEm.find(CustomerEntity, where, { orderBy: { id: 'asc' }, limit: batchSize });
+    const rows: CustomerEntity[] = await batchEm.find(CustomerEntity, where, {
+      orderBy: { id: 'asc' },
+      limit: batchSize,
+    });
     if (rows.length === 0) break;
     for (const row of rows) {
-      for (const [field, column] of Object.entries(ENCRYPTED_COLUMNS) as [keyof typeof ENCRYPTED_COLUMNS, string][]) {
+      for (const [field, column] of Object.entries(ENCRYPTED_COLUMNS) as [
+        keyof typeof ENCRYPTED_COLUMNS,
+        string,
+      ][]) {
         const stored = (row as unknown as Record<string, string | null>)[column];
         if (stored === null || stored === undefined || cipher.isCurrent(stored)) continue;
-        (row as unknown as Record<string, string>)[column] = cipher.reencrypt(stored, customerAad(row.id, field));
+        (row as unknown as Record<string, string>)[column] = cipher.reencrypt(
+          stored,
+          customerAad(row.id, field),
+        );
         progress.valuesRewritten++;
       }
     }

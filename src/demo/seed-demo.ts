@@ -36,7 +36,9 @@ export async function seedDemoData(platform: Platform): Promise<{ seeded: boolea
   const tokensFile = path.join(platform.config.dataDir, 'demo-tokens.json');
   const em = platform.db.orm.em.fork();
   if ((await em.count(CustomerEntity, {})) > 0) {
-    const tokens = existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoToken[]) : [];
+    const tokens = existsSync(tokensFile)
+      ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoToken[])
+      : [];
     return { seeded: false, tokens };
   }
   const tokens: DemoToken[] = [];

@@ -51,7 +51,10 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     }
     options.log('Internal error', original);
     return {
-      message: options.development && original instanceof Error ? `Internal error: ${original.message}` : 'Internal server error',
+      message:
+        options.development && original instanceof Error
+          ? `Internal error: ${original.message}`
+          : 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: ErrorCode.Internal },
@@ -64,7 +67,8 @@ export function findDomainError(error: unknown): DomainError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
     if (current instanceof DomainError) return current;
-    current = current instanceof GraphQLError ? current.originalError : (current as { cause?: unknown }).cause;
+    current =
+      current instanceof GraphQLError ? current.originalError : (current as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -48,7 +48,10 @@ export function decodeTimeIdCursor(cursor: string | null | undefined, field = 'a
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError(field, 'is not a cursor returned by this list; pass an endCursor from a previous page');
+  throw new ValidationError(
+    field,
+    'is not a cursor returned by this list; pass an endCursor from a previous page',
+  );
 }
 
 /** Builds a page from `size + 1` fetched rows: the extra row only tells whether there is a next page. */

@@ -5,7 +5,12 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import {
+  fieldExtensionsEstimator,
+  getComplexity,
+  simpleEstimator,
+  type ComplexityEstimator,
+} from 'graphql-query-complexity';
 import { authorizeOperation } from '../auth/access-policy';
 import { DomainError, ValidationError } from '../errors/errors';
 import { toRequestError } from '../errors/format-error';

@@ -34,7 +34,10 @@ export interface ServerOptions {
   host?: string;
 }
 
-export async function startHttpServer(platform: Platform, options: ServerOptions = {}): Promise<RunningServer> {
+export async function startHttpServer(
+  platform: Platform,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
   const { config, services, db } = platform;
   const schema = await buildPlatformSchema();
   const app = express();
@@ -47,7 +50,10 @@ export async function startHttpServer(platform: Platform, options: ServerOptions
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({
       development: config.env === 'development',
-      log: (message, error) => platform.log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      log: (message, error) =>
+        platform.log(
+          `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
     }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -86,7 +92,8 @@ export async function startHttpServer(platform: Platform, options: ServerOptions
           const token = bearerToken(req.header('authorization'));
           const actor = token === null ? null : await services.actors.authenticate(em, token);
           const purposeHeader = req.header(PURPOSE_HEADER);
-          const purpose = purposeHeader === undefined || purposeHeader.trim() === '' ? null : parsePurpose(purposeHeader);
+          const purpose =
+            purposeHeader === undefined || purposeHeader.trim() === '' ? null : parsePurpose(purposeHeader);
           return {
             em,
             actor,

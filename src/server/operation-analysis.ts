@@ -13,7 +13,10 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { DataCategory } from '../personal-data/data-categories';
-import { PERSONAL_DATA_EXTENSION, type PersonalDataExtension } from '../../resolvers/common/personal-field.decorator';
+import {
+  PERSONAL_DATA_EXTENSION,
+  type PersonalDataExtension,
+} from '../../resolvers/common/personal-field.decorator';
 
 export interface OperationAnalysis {
   kind: 'query' | 'mutation' | 'subscription';
@@ -43,7 +46,8 @@ export function analyseOperation(
       if (parent === null || parent === undefined) return;
       const name = fieldNode.name.value;
       if (parent === rootType && !operations.includes(name)) operations.push(name);
-      const ext = typeInfo.getFieldDef()?.extensions?.[PERSONAL_DATA_EXTENSION] as PersonalDataExtension | undefined;
+      const ext = typeInfo.getFieldDef()?.extensions?.[PERSONAL_DATA_EXTENSION] as
+        PersonalDataExtension | undefined;
       if (ext !== undefined) {
         categories.add(ext.category);
         personalFields.add(`${parent.name}.${name}`);

@@ -35,7 +35,9 @@ export function startTelemetry(settings: Config['telemetry']): Telemetry {
     serviceName: settings.serviceName,
     ...(exportTraces ? {} : { spanProcessors: [new DiscardingSpanProcessor()] }),
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/readyz' }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/readyz',
+      }),
       new ExpressInstrumentation(),
       new GraphQLInstrumentation({ mergeItems: true, allowValues: false }),
       // Statement text only, never parameter values: they may hold personal data.

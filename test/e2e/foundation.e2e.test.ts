@@ -78,7 +78,11 @@ describe('foundation over HTTP', () => {
     expect(malformed.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const em = t.platform.db.orm.em.fork();
-    const temp = await t.platform.services.actors.create(em, { kind: 'employee', role: 'support', name: 'temp' });
+    const temp = await t.platform.services.actors.create(em, {
+      kind: 'employee',
+      role: 'support',
+      name: 'temp',
+    });
     expect((await t.graphql(MeDocument, { token: temp.token })).body.data?.me.role).toBe('support');
     await t.platform.services.actors.revoke(em, { token: temp.token });
     const revoked = await t.graphql(MeDocument, { token: temp.token });
@@ -93,29 +97,52 @@ describe('foundation over HTTP', () => {
     expect(r.body.data ?? null).toBeNull();
 
     // Non-personal fields need no purpose.
-    const plain = await t.graphql(CustomerStatusDocument, { variables: { id: customerId }, token: tokens.support });
+    const plain = await t.graphql(CustomerStatusDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+    });
     expect(plain.body.data?.customer.status).toBe('ACTIVE');
   });
 
   it('rejects an unknown purpose naming the header', async () => {
-    const r = await t.graphql(CustomerDocument, { variables: { id: customerId }, token: tokens.support, purpose: 'curiosity' });
+    const r = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+      purpose: 'curiosity',
+    });
     expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(r.body.errors?.[0]?.extensions?.field).toBe('X-Purpose');
   });
 
   it('releases personal data to an allowed role with a purpose', async () => {
-    const r = await t.graphql(CustomerDocument, { variables: { id: customerId }, token: tokens.support, purpose: 'support-ticket:4711' });
+    const r = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+      purpose: 'support-ticket:4711',
+    });
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data?.customer).toMatchObject({ name: 'Sanne Visser', email: 'sanne@example.nl', phone: '+31612345678' });
+    expect(r.body.data?.customer).toMatchObject({
+      name: 'Sanne Visser',
+      email: 'sanne@example.nl',
+      phone: '+31612345678',
+    });
   });
 
   it('refuses finance what finance may not read (FORBIDDEN), and allows its bank-detail reads for vat-audit', async () => {
-    const idCard = await t.graphql(CustomerIdDocumentDocument, { variables: { id: customerId }, token: tokens.finance, purpose: 'vat-audit' });
+    const idCard = await t.graphql(CustomerIdDocumentDocument, {
+      variables: { id: customerId },
+      token: tokens.finance,
+      purpose: 'vat-audit',
+    });
     expect(idCard.status).toBe(403);
     expect(idCard.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(idCard.body.errors?.[0]?.extensions?.categories).toEqual(['id_document']);
 
-    const bank = await t.graphql(CustomerBankDetailsDocument, { variables: { id: customerId }, token: tokens.finance, purpose: 'vat-audit' });
+    const bank = await t.graphql(CustomerBankDetailsDocument, {
+      variables: { id: customerId },
+      token: tokens.finance,
+      purpose: 'vat-audit',
+    });
     expect(bank.body.data?.customer.iban).toBe('NL91ABNA0417164300');
   });
 
@@ -130,43 +157,87 @@ describe('foundation over HTTP', () => {
   });
 
   it('refuses an operation the role may not call, before anything runs', async () => {
-    const r = await t.graphql(EndSubscriptionDocument, { variables: { id: customerId }, token: tokens.finance, purpose: 'vat-audit' });
+    const r = await t.graphql(EndSubscriptionDocument, {
+      variables: { id: customerId },
+      token: tokens.finance,
+      purpose: 'vat-audit',
+    });
     expect(r.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const status = await t.graphql(CustomerStatusDocument, { variables: { id: customerId }, token: tokens.support });
+    const status = await t.graphql(CustomerStatusDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+    });
     expect(status.body.data?.customer.status).toBe('ACTIVE');
   });
 
   it('rejects invalid input with BAD_USER_INPUT naming each field, storing nothing', async () => {
-    const before = await t.graphql(CustomersDocument, { token: tokens.admin, purpose: 'account-management', variables: { first: 100 } });
+    const before = await t.graphql(CustomersDocument, {
+      token: tokens.admin,
+      purpose: 'account-management',
+      variables: { first: 100 },
+    });
     const r = await t.graphql(CreateCustomerDocument, {
-      variables: { input: { ...newCustomer, email: 'nope', iban: 'NL00ABNA0417164300', address: { ...newCustomer.address, country: 'XX' } } },
+      variables: {
+        input: {
+          ...newCustomer,
+          email: 'nope',
+          iban: 'NL00ABNA0417164300',
+          address: { ...newCustomer.address, country: 'XX' },
+        },
+      },
       token: tokens.admin,
       purpose: 'account-management',
     });
     expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const fields = (r.body.errors?.[0]?.extensions?.fields as { field: string }[]).map((f) => f.field).sort();
     expect(fields).toEqual(expect.arrayContaining(['address.country', 'email', 'iban']));
-    const after = await t.graphql(CustomersDocument, { token: tokens.admin, purpose: 'account-management', variables: { first: 100 } });
+    const after = await t.graphql(CustomersDocument, {
+      token: tokens.admin,
+      purpose: 'account-management',
+      variables: { first: 100 },
+    });
     expect(after.body.data?.customers.edges.length).toBe(before.body.data?.customers.edges.length);
   });
 
   it('updates and ends a subscription for support, and reports NOT_FOUND for an unknown id', async () => {
     const upd = await t.graphql(UpdateCustomerDocument, {
-      variables: { id: customerId, input: { mailingOptOut: true, address: { ...newCustomer.address, city: 'Haarlem', postalCode: '2011 AB' } } },
+      variables: {
+        id: customerId,
+        input: {
+          mailingOptOut: true,
+          address: { ...newCustomer.address, city: 'Haarlem', postalCode: '2011 AB' },
+        },
+      },
       token: tokens.support,
       purpose: 'support-ticket:99',
     });
     expect(upd.body.errors).toBeUndefined();
-    expect(upd.body.data?.updateCustomer).toMatchObject({ mailingOptOut: true, address: { city: 'Haarlem' } });
-    const missing = await t.graphql(CustomerStatusDocument, { variables: { id: '3f1e2d3c-0000-4000-8000-000000000000' }, token: tokens.support });
+    expect(upd.body.data?.updateCustomer).toMatchObject({
+      mailingOptOut: true,
+      address: { city: 'Haarlem' },
+    });
+    const missing = await t.graphql(CustomerStatusDocument, {
+      variables: { id: '3f1e2d3c-0000-4000-8000-000000000000' },
+      token: tokens.support,
+    });
     expect(missing.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('refuses pages larger than 100 and over-expensive queries', async () => {
-    const big = await t.graphql(CustomersDocument, { token: tokens.admin, purpose: 'account-management', variables: { first: 500 } });
+    const big = await t.graphql(CustomersDocument, {
+      token: tokens.admin,
+      purpose: 'account-management',
+      variables: { first: 500 },
+    });
     expect(big.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const aliases = Array.from({ length: 5 }, (_, i) => `c${i}: customers(first: 100) { edges { node { id name email phone } } }`);
-    const costly = await t.graphql(`{ ${aliases.join(' ')} }`, { token: tokens.admin, purpose: 'account-management' });
+    const aliases = Array.from(
+      { length: 5 },
+      (_, i) => `c${i}: customers(first: 100) { edges { node { id name email phone } } }`,
+    );
+    const costly = await t.graphql(`{ ${aliases.join(' ')} }`, {
+      token: tokens.admin,
+      purpose: 'account-management',
+    });
     expect(costly.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(costly.body.errors?.[0]?.message).toMatch(/too expensive/);
   });
@@ -183,7 +254,10 @@ describe('foundation over HTTP', () => {
     const sql = await t.db.superuser();
     await sql.query('alter table customer rename to customer_moved');
     try {
-      const r = await t.graphql(CustomerStatusDocument, { variables: { id: customerId }, token: tokens.support });
+      const r = await t.graphql(CustomerStatusDocument, {
+        variables: { id: customerId },
+        token: tokens.support,
+      });
       expect(r.body.errors?.[0]?.extensions?.code, JSON.stringify(r.body)).toBe('INTERNAL_SERVER_ERROR');
       expect(r.body.errors?.[0]?.message).toBe('Internal server error');
       expect(JSON.stringify(r.body)).not.toMatch(/select|relation|customer_|at .*\.ts/i);

@@ -41,7 +41,15 @@ describe('CustomerService on PostgreSQL', () => {
     const sql = await t.db.superuser();
     const row = await sql.query('select * from customer where id = $1', [created.id]);
     const dump = JSON.stringify(row.rows[0]);
-    for (const plain of ['Jan de Boer', 'example.nl', 'NL91ABNA0417164300', '1234567', 'IX1234567', 'Keizersgracht', 'janboer']) {
+    for (const plain of [
+      'Jan de Boer',
+      'example.nl',
+      'NL91ABNA0417164300',
+      '1234567',
+      'IX1234567',
+      'Keizersgracht',
+      'janboer',
+    ]) {
       expect(dump).not.toContain(plain);
     }
     expect(row.rows[0].password_hash).toMatch(/^scrypt\$/);
@@ -74,7 +82,10 @@ describe('CustomerService on PostgreSQL', () => {
     ];
     for (const filter of lookups) {
       const page = await customers.list(t.platform.db.orm.em.fork(), filter);
-      expect(page.edges.map((e) => e.node.id), JSON.stringify(filter)).toEqual([business.id]);
+      expect(
+        page.edges.map((e) => e.node.id),
+        JSON.stringify(filter),
+      ).toEqual([business.id]);
     }
     const none = await customers.list(t.platform.db.orm.em.fork(), { email: 'nobody@example.com' });
     expect(none.edges).toHaveLength(0);
@@ -83,12 +94,19 @@ describe('CustomerService on PostgreSQL', () => {
 
   it('refuses invalid input naming every bad field, and stores nothing', async () => {
     const em = t.platform.db.orm.em.fork();
-    const before = await em.getConnection().execute('select count(*)::int as n from customer');
+    const count = async () =>
+      (await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from customer'))[0]?.n;
+    const before = await count();
     let error: unknown;
     try {
       await customers.create(
         em,
-        dutchConsumer({ email: 'not-an-email', iban: 'NL00ABNA0417164300', kvkNumber: '123', username: 'other1' }),
+        dutchConsumer({
+          email: 'not-an-email',
+          iban: 'NL00ABNA0417164300',
+          kvkNumber: '123',
+          username: 'other1',
+        }),
         author,
       );
     } catch (e) {
@@ -97,14 +115,17 @@ describe('CustomerService on PostgreSQL', () => {
     expect(error).toBeInstanceOf(InputValidationError);
     const fields = (error as InputValidationError).fields.map((f) => f.field).sort();
     expect(fields).toEqual(['email', 'iban', 'kvkNumber']);
-    const after = await em.getConnection().execute('select count(*)::int as n from customer');
-    expect(after[0].n).toBe(before[0].n);
+    expect(await count()).toBe(before);
   });
 
   it('paginates newest first with cursors, and rejects a foreign cursor', async () => {
     const em = t.platform.db.orm.em.fork();
     for (let i = 0; i < 5; i++) {
-      await customers.create(em, dutchConsumer({ email: `page${i}@example.com`, username: `page${i}`, idCardNumber: null }), author);
+      await customers.create(
+        em,
+        dutchConsumer({ email: `page${i}@example.com`, username: `page${i}`, idCardNumber: null }),
+        author,
+      );
     }
     const seen: string[] = [];
     let after: string | undefined;
@@ -115,35 +136,62 @@ describe('CustomerService on PostgreSQL', () => {
       after = page.edges[page.edges.length - 1]?.cursor;
     }
     expect(new Set(seen).size).toBe(seen.length);
-    const total = await em.getConnection().execute('select count(*)::int as n from customer');
-    expect(seen.length).toBe(total[0].n);
+    const total = await em
+      .getConnection()
+      .execute<{ n: number }[]>('select count(*)::int as n from customer');
+    expect(seen.length).toBe(total[0]?.n);
     await expect(customers.list(em, {}, 2, 'bogus')).rejects.toBeInstanceOf(ValidationError);
     await expect(customers.list(em, {}, 101)).rejects.toThrow(/first: must be a whole number from 1 to 100/);
   });
 
   it('updates a field, records the mailing opt-out history, and ends a subscription once', async () => {
     const em = t.platform.db.orm.em.fork();
-    const c = await customers.create(em, dutchConsumer({ email: 'upd@example.com', username: 'upd', idCardNumber: null }), author);
-    const updated = await customers.update(t.platform.db.orm.em.fork(), c.id, { phone: '+32 2 555 12 12', mailingOptOut: true }, author);
-    expect(updated.phone).toBe('+3225551212');
-    const history = await em.getConnection().execute(
-      'select opted_out from mailing_consent_change where customer_id = ? order by changed_at',
-      [c.id],
+    const c = await customers.create(
+      em,
+      dutchConsumer({ email: 'upd@example.com', username: 'upd', idCardNumber: null }),
+      author,
     );
-    expect(history.map((h: { opted_out: boolean }) => h.opted_out)).toEqual([false, true]);
-    await expect(customers.update(t.platform.db.orm.em.fork(), c.id, { name: null }, author)).rejects.toBeInstanceOf(ValidationError);
+    const updated = await customers.update(
+      t.platform.db.orm.em.fork(),
+      c.id,
+      { phone: '+32 2 555 12 12', mailingOptOut: true },
+      author,
+    );
+    expect(updated.phone).toBe('+3225551212');
+    const history = await em
+      .getConnection()
+      .execute<{ opted_out: boolean }[]>(
+        'select opted_out from mailing_consent_change where customer_id = ? order by changed_at',
+        [c.id],
+      );
+    expect(history.map((h) => h.opted_out)).toEqual([false, true]);
+    await expect(
+      customers.update(t.platform.db.orm.em.fork(), c.id, { name: null }, author),
+    ).rejects.toBeInstanceOf(ValidationError);
 
     const ended = await customers.endSubscription(t.platform.db.orm.em.fork(), c.id);
     expect(ended.status).toBe('ended');
-    await expect(customers.endSubscription(t.platform.db.orm.em.fork(), c.id)).rejects.toBeInstanceOf(ConflictError);
-    await expect(customers.get(em, '00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(customers.endSubscription(t.platform.db.orm.em.fork(), c.id)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(customers.get(em, '00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('refuses a username that another customer has', async () => {
     const em = t.platform.db.orm.em.fork();
-    await customers.create(em, dutchConsumer({ email: 'u1@example.com', username: 'TakenName', idCardNumber: null }), author);
+    await customers.create(
+      em,
+      dutchConsumer({ email: 'u1@example.com', username: 'TakenName', idCardNumber: null }),
+      author,
+    );
     await expect(
-      customers.create(t.platform.db.orm.em.fork(), dutchConsumer({ email: 'u2@example.com', username: 'takenname', idCardNumber: null }), author),
+      customers.create(
+        t.platform.db.orm.em.fork(),
+        dutchConsumer({ email: 'u2@example.com', username: 'takenname', idCardNumber: null }),
+        author,
+      ),
     ).rejects.toThrow(/username: is already taken/);
   });
 });

@@ -85,7 +85,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       const response = await fetch(server.url, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables: options.variables }),
+        body: JSON.stringify({
+          query: typeof query === 'string' ? query : print(query),
+          variables: options.variables,
+        }),
       });
       return { status: response.status, body: (await response.json()) as never, headers: response.headers };
     },

@@ -9,7 +9,12 @@ import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 export const CustomerType = { Consumer: 'consumer', Business: 'business' } as const;
 export type CustomerType = (typeof CustomerType)[keyof typeof CustomerType];
 
-export const CustomerStatus = { Active: 'active', Ended: 'ended', Archived: 'archived', Erased: 'erased' } as const;
+export const CustomerStatus = {
+  Active: 'active',
+  Ended: 'ended',
+  Archived: 'archived',
+  Erased: 'erased',
+} as const;
 export type CustomerStatus = (typeof CustomerStatus)[keyof typeof CustomerStatus];
 
 @Entity({ tableName: 'customer' })

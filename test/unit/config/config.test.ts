@@ -14,7 +14,12 @@ describe('loadConfig', () => {
   it('names every bad variable and what it expects', () => {
     let message = '';
     try {
-      loadConfig({ PORT: 'abc', NODE_ENV: 'prod', DATABASE_URL: 'mysql://x', OTEL_TRACES_EXPORTER: 'jaeger' });
+      loadConfig({
+        PORT: 'abc',
+        NODE_ENV: 'prod',
+        DATABASE_URL: 'mysql://x',
+        OTEL_TRACES_EXPORTER: 'jaeger',
+      });
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       message = (e as Error).message;

@@ -16,7 +16,9 @@ describe('schema/schema.graphql', () => {
   it('matches the schema built from the resolvers', async () => {
     const sdl = `${printSchema(lexicographicSortSchema(await buildPlatformSchema()))}\n`;
     if (process.env.UPDATE_SCHEMA === '1') writeFileSync(schemaFile, sdl);
-    expect(readFileSync(schemaFile, 'utf8'), 'schema/schema.graphql is stale: run npm run schema:emit').toBe(sdl);
+    expect(readFileSync(schemaFile, 'utf8'), 'schema/schema.graphql is stale: run npm run schema:emit').toBe(
+      sdl,
+    );
   });
 
   it('has every Query and Mutation field covered by the access policy', async () => {
