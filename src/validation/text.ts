@@ -1,0 +1,38 @@
+/**
+ * Plain text fields (names, street, city, bank name, username): one canonical form so that equal text
+ * gives equal blind indexes, and bounds so that nobody stores a novel in a name field.
+ */
+import { ValidationError } from '../errors/errors';
+
+export interface TextRules {
+  /** Inclusive, counted in characters after normalisation. */
+  maxLength: number;
+  minLength?: number;
+}
+
+// Control characters have no business in a name or an address and break CSV exports and logs.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+/**
+ * Canonical text: Unicode NFC (a composed and a decomposed 'é' must index alike), trimmed, inner
+ * whitespace collapsed to single spaces.
+ */
+export function normalizeText(value: string, field: string, rules: TextRules): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
+  const text = value.normalize('NFC').trim().replace(/\s+/g, ' ');
+  const minLength = rules.minLength ?? 1;
+  if (text.length === 0) throw new ValidationError(field, 'must not be empty');
+  if (text.length < minLength) throw new ValidationError(field, `must be at least ${minLength} characters`);
+  if (text.length > rules.maxLength) {
+    throw new ValidationError(field, `must be at most ${rules.maxLength} characters`);
+  }
+  if (CONTROL_CHARACTERS.test(text)) throw new ValidationError(field, 'must not contain control characters');
+  return text;
+}
+
+/** Reject oversized input before any library parses it. */
+export function assertMaxLength(value: string, field: string, maxLength: number): void {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
+  if (value.length > maxLength) throw new ValidationError(field, `must be at most ${maxLength} characters`);
+}

@@ -1,0 +1,137 @@
+/**
+ * Which VAT applies to an order: the customer's VAT number (format, check digit, VIES), the country
+ * evidence, and whether the customer is a business. The reverse charge is granted only to a business
+ * whose VAT number belongs to another EU member state than the supplier's and that VIES confirmed
+ * (Implementing Regulation 282/2011, art. 18): a number with a good check digit that VIES could not
+ * confirm is NOT_VERIFIED, and the customer is then taxed as a consumer (art. 18(2)).
+ */
+import {
+  establishVatCountry,
+  type EvidenceOptions,
+  type EvidenceOutcome,
+  type VatEvidence,
+} from './vat-evidence';
+import { isEuCountry, type EuMemberState, type VatNumberAnalysis } from './vat-number';
+import type { VatVerification, ViesResult } from './vies-client';
+
+export type CustomerType = 'consumer' | 'business';
+
+/**
+ * - REVERSE_CHARGE: business in another member state; the customer accounts for the VAT
+ * - DOMESTIC: customer in the supplier's country; its VAT
+ * - OSS: consumer in another member state; that state's VAT, declared through the One Stop Shop
+ * - OUTSIDE_EU: customer outside the EU; no EU VAT
+ * - UNDETERMINED: the evidence does not establish a country; the order needs a look
+ */
+export type VatTreatment = 'REVERSE_CHARGE' | 'DOMESTIC' | 'OSS' | 'OUTSIDE_EU' | 'UNDETERMINED';
+
+export interface DetermineVatInput {
+  /** What the customer says they are. */
+  customerType: CustomerType;
+  /** From analyseVatNumber; null when the customer gave none. */
+  vatNumber: VatNumberAnalysis | null;
+  /** The VIES answer for that number; null when VIES was not asked. */
+  viesResult: ViesResult | null;
+  evidence: VatEvidence;
+  supplierCountry?: EuMemberState;
+  evidenceOptions?: EvidenceOptions;
+}
+
+export interface VatNumberVerdict {
+  /** Well-formed with a matching check digit; says nothing about registration. */
+  valid: boolean;
+  /** ISO country of the number ('GR' for an EL number); null without a recognisable number. */
+  country: string | null;
+  verified: VatVerification;
+}
+
+export interface VatDetermination {
+  /** How the customer is treated for VAT: 'business' only with a VIES-verified VAT number. */
+  customerType: CustomerType;
+  declaredCustomerType: CustomerType;
+  /** The country whose VAT rules apply; null when the evidence does not establish one. */
+  country: string | null;
+  /** Evidence disagrees, or (for a business) the evidence points elsewhere than the VAT number. */
+  conflict: boolean;
+  reverseCharge: boolean;
+  treatment: VatTreatment;
+  vatNumber: VatNumberVerdict;
+  evidence: EvidenceOutcome;
+  reason: string;
+}
+
+/** VIES's verdict counts only when it is about this very number. */
+function verification(analysis: VatNumberAnalysis | null, vies: ViesResult | null): VatVerification {
+  if (analysis === null || analysis.canonical === null || analysis.prefix === null || vies === null) {
+    return 'NOT_VERIFIED';
+  }
+  const sameNumber =
+    vies.countryCode === analysis.prefix && analysis.canonical === `${analysis.prefix}${vies.vatNumber}`;
+  return sameNumber ? vies.status : 'NOT_VERIFIED';
+}
+
+function whyNotBusiness(input: DetermineVatInput, verdict: VatNumberVerdict): string {
+  const vies = input.viesResult;
+  if (input.vatNumber === null) return 'business without a VAT number, taxed as a consumer';
+  let detail: string;
+  if (vies === null) detail = 'VIES was not asked';
+  else if (vies.status !== verdict.verified) detail = 'the VIES answer is about another number';
+  else detail = vies.reason ?? 'VIES gave no reason';
+  const state = verdict.verified === 'NOT_REGISTERED' ? 'not registered' : 'not verified';
+  return `business taxed as a consumer: VAT number ${state} (${detail})`;
+}
+
+function treatmentFor(country: string | null, supplierCountry: string, reverseCharge: boolean): VatTreatment {
+  if (reverseCharge) return 'REVERSE_CHARGE';
+  if (country === null) return 'UNDETERMINED';
+  if (country === supplierCountry) return 'DOMESTIC';
+  return isEuCountry(country) ? 'OSS' : 'OUTSIDE_EU';
+}
+
+export function determineVat(input: DetermineVatInput): VatDetermination {
+  const supplierCountry = input.supplierCountry ?? 'NL';
+  const evidence = establishVatCountry(input.evidence, input.evidenceOptions);
+  const analysis = input.vatNumber;
+  const verdict: VatNumberVerdict = {
+    valid: analysis !== null && analysis.formatValid && analysis.checkDigitValid,
+    country: analysis?.country ?? null,
+    verified: verification(analysis, input.viesResult),
+  };
+
+  if (input.customerType === 'business' && verdict.verified === 'VERIFIED' && verdict.country !== null) {
+    // For a business the place of supply is where it is established, which its VAT number says.
+    const country = verdict.country;
+    const reverseCharge = isEuCountry(country) && country !== supplierCountry;
+    const elsewhere = evidence.country !== null && evidence.country !== country;
+    const notes = [
+      `business with VAT number of ${country} confirmed by VIES`,
+      ...(verdict.valid ? [] : ['although its check digit does not match (VIES prevails)']),
+      ...(elsewhere ? [`but the evidence points to ${evidence.country}`] : []),
+      ...(evidence.conflict ? [`evidence: ${evidence.reason}`] : []),
+    ];
+    return {
+      customerType: 'business',
+      declaredCustomerType: 'business',
+      country,
+      conflict: evidence.conflict || elsewhere,
+      reverseCharge,
+      treatment: treatmentFor(country, supplierCountry, reverseCharge),
+      vatNumber: verdict,
+      evidence,
+      reason: notes.join('; '),
+    };
+  }
+
+  const why = input.customerType === 'business' ? whyNotBusiness(input, verdict) : 'consumer';
+  return {
+    customerType: 'consumer',
+    declaredCustomerType: input.customerType,
+    country: evidence.country,
+    conflict: evidence.conflict,
+    reverseCharge: false,
+    treatment: treatmentFor(evidence.country, supplierCountry, false),
+    vatNumber: verdict,
+    evidence,
+    reason: `${why}; ${evidence.reason}`,
+  };
+}

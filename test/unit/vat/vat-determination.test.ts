@@ -1,0 +1,194 @@
+// VAT determination: reverse charge only with a VIES-confirmed number of another member state.
+import { describe, expect, it } from 'vitest';
+import { determineVat } from '../../../src/vat/vat-determination';
+import { analyseVatNumber } from '../../../src/vat/vat-number';
+import type { VatVerification, ViesResult } from '../../../src/vat/vies-client';
+
+function vies(
+  countryCode: string,
+  vatNumber: string,
+  status: VatVerification,
+  reason: string | null = null,
+): ViesResult {
+  return {
+    status,
+    countryCode,
+    vatNumber,
+    name: null,
+    address: null,
+    requestDate: null,
+    requestIdentifier: null,
+    reason,
+  };
+}
+
+const GERMAN_VAT = 'DE111111125';
+
+describe('determineVat', () => {
+  it('reverse-charges a business with a VIES-confirmed VAT number of another member state', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber(GERMAN_VAT),
+      viesResult: vies('DE', '111111125', 'VERIFIED'),
+      evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+    });
+    expect(result).toMatchObject({
+      customerType: 'business',
+      declaredCustomerType: 'business',
+      country: 'DE',
+      conflict: false,
+      reverseCharge: true,
+      treatment: 'REVERSE_CHARGE',
+      vatNumber: { valid: true, country: 'DE', verified: 'VERIFIED' },
+    });
+  });
+
+  it('never reverse-charges a check-digit-valid number VIES could not confirm: NOT_VERIFIED, taxed as a consumer', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber(GERMAN_VAT),
+      viesResult: vies('DE', '111111125', 'NOT_VERIFIED', 'VIES could not check the number (MS_UNAVAILABLE)'),
+      evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+    });
+    expect(result).toMatchObject({
+      customerType: 'consumer',
+      declaredCustomerType: 'business',
+      country: 'DE',
+      reverseCharge: false,
+      treatment: 'OSS',
+      vatNumber: { valid: true, country: 'DE', verified: 'NOT_VERIFIED' },
+    });
+    expect(result.reason).toMatch(/not verified \(VIES could not check the number \(MS_UNAVAILABLE\)\)/);
+  });
+
+  it('treats a number VIES says is not registered as NOT_REGISTERED, without reverse charge', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber(GERMAN_VAT),
+      viesResult: vies('DE', '111111125', 'NOT_REGISTERED', 'VIES says the number is not registered'),
+      evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+    });
+    expect(result).toMatchObject({ reverseCharge: false, vatNumber: { verified: 'NOT_REGISTERED' } });
+  });
+
+  it('does not reverse-charge without a VIES answer', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber(GERMAN_VAT),
+      viesResult: null,
+      evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+    });
+    expect(result).toMatchObject({ reverseCharge: false, vatNumber: { verified: 'NOT_VERIFIED' } });
+    expect(result.reason).toMatch(/VIES was not asked/);
+  });
+
+  it('ignores a VIES answer about another number', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber(GERMAN_VAT),
+      viesResult: vies('DE', '126639095', 'VERIFIED'),
+      evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+    });
+    expect(result).toMatchObject({ reverseCharge: false, vatNumber: { verified: 'NOT_VERIFIED' } });
+    expect(result.reason).toMatch(/another number/);
+  });
+
+  it('charges Dutch VAT to a verified Dutch business: same member state as the supplier', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber('NL010000446B01'),
+      viesResult: vies('NL', '010000446B01', 'VERIFIED'),
+      evidence: { billingCountry: 'NL', ipCountry: 'NL' },
+      supplierCountry: 'NL',
+    });
+    expect(result).toMatchObject({
+      customerType: 'business',
+      country: 'NL',
+      reverseCharge: false,
+      treatment: 'DOMESTIC',
+    });
+  });
+
+  it('matches a Greek VIES answer (EL) to the number and reports the country as GR', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber('GR094259216'),
+      viesResult: vies('EL', '094259216', 'VERIFIED'),
+      evidence: {},
+    });
+    expect(result).toMatchObject({
+      country: 'GR',
+      reverseCharge: true,
+      vatNumber: { country: 'GR', verified: 'VERIFIED' },
+    });
+  });
+
+  it('flags a verified business whose evidence points to another country', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber(GERMAN_VAT),
+      viesResult: vies('DE', '111111125', 'VERIFIED'),
+      evidence: { billingCountry: 'NL', ipCountry: 'NL', bankCountry: 'NL' },
+    });
+    expect(result).toMatchObject({ country: 'DE', reverseCharge: true, conflict: true });
+    expect(result.reason).toMatch(/evidence points to NL/);
+  });
+
+  it('never reverse-charges a consumer, whatever VAT number is given', () => {
+    const result = determineVat({
+      customerType: 'consumer',
+      vatNumber: analyseVatNumber(GERMAN_VAT),
+      viesResult: vies('DE', '111111125', 'VERIFIED'),
+      evidence: { billingCountry: 'BE', ipCountry: 'BE' },
+    });
+    expect(result).toMatchObject({
+      customerType: 'consumer',
+      country: 'BE',
+      reverseCharge: false,
+      treatment: 'OSS',
+    });
+  });
+
+  it('reports a malformed or bad-check-digit number as not valid', () => {
+    const bad = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber('DE111111126'),
+      viesResult: null,
+      evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+    });
+    expect(bad.vatNumber).toEqual({ valid: false, country: 'DE', verified: 'NOT_VERIFIED' });
+    const none = determineVat({ customerType: 'business', vatNumber: null, viesResult: null, evidence: {} });
+    expect(none.vatNumber).toEqual({ valid: false, country: null, verified: 'NOT_VERIFIED' });
+    expect(none.reason).toMatch(/without a VAT number/);
+  });
+
+  it('does not reverse-charge a non-EU business and puts a non-EU consumer outside EU VAT', () => {
+    const swiss = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber('CHE116281710'),
+      viesResult: null,
+      evidence: { billingCountry: 'CH', ipCountry: 'CH' },
+    });
+    expect(swiss).toMatchObject({
+      reverseCharge: false,
+      country: 'CH',
+      treatment: 'OUTSIDE_EU',
+      vatNumber: { valid: true },
+    });
+  });
+
+  it('leaves the country undetermined when the evidence conflicts', () => {
+    const result = determineVat({
+      customerType: 'consumer',
+      vatNumber: null,
+      viesResult: null,
+      evidence: { billingCountry: 'NL', ipCountry: 'DE' },
+    });
+    expect(result).toMatchObject({
+      country: null,
+      conflict: true,
+      treatment: 'UNDETERMINED',
+      reverseCharge: false,
+    });
+  });
+});
