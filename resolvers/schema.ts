@@ -2,10 +2,11 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { MeResolver } from './actor/me.resolver';
+import { AuditResolver } from './audit/audit.resolver';
 import { DateTimeScalar } from './common/scalars';
 import { CustomerResolver } from './customer/customer.resolver';
 
-export const resolverClasses = [MeResolver, CustomerResolver] as const;
+export const resolverClasses = [MeResolver, CustomerResolver, AuditResolver] as const;
 
 export async function buildPlatformSchema(): Promise<GraphQLSchema> {
   return buildSchema({

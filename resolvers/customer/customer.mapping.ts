@@ -1,6 +1,5 @@
 /** Maps GraphQL inputs to the domain's input shapes (dropping GraphQL's nulls where they mean "absent"). */
-import type { ChangeAuthor, CustomerPatch } from '../../src/customers/customer.service';
-import type { RequestContext } from '../../src/server/request-context';
+import type { CustomerPatch } from '../../src/customers/customer.service';
 import type { CustomerInput } from '../../src/validation/customer-input';
 import type { NewCustomerInput, UpdateCustomerInput } from './customer.inputs';
 
@@ -17,10 +16,6 @@ export function toCustomerPatch(input: UpdateCustomerInput): CustomerPatch {
   // Absent means "leave as is"; null clears an optional field (validation refuses null for required ones).
   const patch = withoutUndefined(input) as CustomerPatch;
   return input.address ? { ...patch, address: { ...input.address } } : patch;
-}
-
-export function changeAuthor(ctx: RequestContext): ChangeAuthor {
-  return { actorId: ctx.actor?.id ?? null, source: ctx.purpose?.text ?? 'api' };
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../src/server/request-context';
 import { toConnection } from '../common/connection.type';
 import { CustomerFilterInput, NewCustomerInput, UpdateCustomerInput } from './customer.inputs';
 import { CustomerConnection, CustomerObject } from './customer.type';
-import { changeAuthor, toCustomerInput, toCustomerPatch } from './customer.mapping';
+import { toCustomerInput, toCustomerPatch } from './customer.mapping';
 
 @Resolver(() => CustomerObject)
 export class CustomerResolver {
@@ -31,7 +31,7 @@ export class CustomerResolver {
     @Arg('input', () => NewCustomerInput) input: NewCustomerInput,
     @Ctx() ctx: RequestContext,
   ): Promise<CustomerObject> {
-    const created = await ctx.services.customers.create(ctx.em, toCustomerInput(input), changeAuthor(ctx));
+    const created = await ctx.services.customers.create(ctx.em, toCustomerInput(input), ctx.audit);
     return created as unknown as CustomerObject;
   }
 
@@ -45,7 +45,7 @@ export class CustomerResolver {
       ctx.em,
       id,
       toCustomerPatch(input),
-      changeAuthor(ctx),
+      ctx.audit,
     );
     return updated as unknown as CustomerObject;
   }
@@ -59,6 +59,7 @@ export class CustomerResolver {
     return (await ctx.services.customers.endSubscription(
       ctx.em,
       id,
+      ctx.audit,
       at ?? undefined,
     )) as unknown as CustomerObject;
   }

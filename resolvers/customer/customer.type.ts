@@ -5,7 +5,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { CustomerStatus, CustomerType } from '../../src/db/entities/customer.entity';
 import { Connection } from '../common/connection.type';
-import { PersonalField } from '../common/personal-field.decorator';
+import { NonPersonalField, PersonalField } from '../common/personal-field.decorator';
 
 export enum CustomerTypeEnum {
   CONSUMER = 'consumer',
@@ -54,16 +54,16 @@ export class AddressType {
 
 @ObjectType('Customer')
 export class CustomerObject {
-  @Field(() => ID)
+  @NonPersonalField(() => ID)
   id!: string;
 
-  @Field(() => CustomerTypeEnum)
+  @NonPersonalField(() => CustomerTypeEnum)
   customerType!: CustomerTypeEnum;
 
-  @Field(() => CustomerStatusEnum)
+  @NonPersonalField(() => CustomerStatusEnum)
   status!: CustomerStatusEnum;
 
-  @Field()
+  @NonPersonalField()
   createdAt!: Date;
 
   @PersonalField('companyName', () => String, { nullable: true })

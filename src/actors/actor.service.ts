@@ -100,6 +100,13 @@ export class ActorService {
     return rows.map(toActor);
   }
 
+  /** Display names by id, for reports that show who acted. */
+  async namesByIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await em.find(ActorEntity, { id: { $in: [...new Set(ids)] } });
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   private newToken(em: EntityManager, actor: ActorEntity): string {
     const generated = generateApiToken();
     em.create(ApiTokenEntity, { actor, tokenHash: generated.tokenHash, prefix: generated.prefix });

@@ -13,6 +13,18 @@ import { Role } from './roles';
 /** Operations anyone may call, even without a token. */
 export const PUBLIC_OPERATIONS: readonly string[] = ['__typename', '__schema', '__type'];
 
+/**
+ * Operations that read personal data by their nature rather than through tagged fields: calling one
+ * counts as reading these categories (so a purpose is needed and the role must be allowed them).
+ */
+export const OPERATION_CATEGORIES: Partial<Record<string, readonly DataCategory[]>> = {
+  auditEvents: [DataCategory.AccessLog],
+  accessSummary: [DataCategory.AccessLog],
+  unusualAccess: [DataCategory.AccessLog],
+};
+
+const AUDIT_PROOF_OPERATIONS = ['auditCheckpoint', 'auditInclusionProof', 'auditConsistencyProof', 'verifyAuditLog'];
+
 export interface RolePolicy {
   operations: readonly string[];
   categories: readonly DataCategory[];
@@ -54,12 +66,29 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
     ],
   },
   [Role.PrivacyOfficer]: {
-    operations: ['me', 'customer', 'customers', 'updateCustomer'],
+    operations: [
+      'me',
+      'customer',
+      'customers',
+      'updateCustomer',
+      'auditEvents',
+      'accessSummary',
+      'unusualAccess',
+      ...AUDIT_PROOF_OPERATIONS,
+    ],
     categories: ALL_DATA_CATEGORIES,
   },
   [Role.Admin]: {
-    operations: ['me', 'customer', 'customers', 'createCustomer', 'updateCustomer', 'endSubscription'],
-    categories: ALL_DATA_CATEGORIES,
+    operations: [
+      'me',
+      'customer',
+      'customers',
+      'createCustomer',
+      'updateCustomer',
+      'endSubscription',
+      ...AUDIT_PROOF_OPERATIONS,
+    ],
+    categories: ALL_DATA_CATEGORIES.filter((c) => c !== DataCategory.AccessLog),
   },
   [Role.OrderSystem]: {
     operations: ['me', 'customer', 'createCustomer'],
@@ -129,8 +158,10 @@ export function authorizeOperation(
       operations: refused,
     });
   }
-  if (request.categories.size === 0) return;
-  const categories = [...request.categories].sort();
+  const categories = [
+    ...new Set([...request.categories, ...nonPublic.flatMap((op) => OPERATION_CATEGORIES[op] ?? [])]),
+  ].sort();
+  if (categories.length === 0) return;
   if (purpose === null) {
     throw new PurposeRequiredError(
       `This request touches personal data (${categories.join(', ')}); state why in the ${PURPOSE_HEADER} header, ` +

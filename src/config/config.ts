@@ -37,9 +37,20 @@ const EnvSchema = z.object({
   BLIND_INDEX_KEY: optionalString,
   AUDIT_SIGNING_KEY: optionalString,
   SEED_DEMO_DATA: bool.default(true),
+  /** Runs migrations with this (owner) role while DATABASE_URL uses the less privileged application role. */
+  MIGRATION_DATABASE_URL: postgresUrl.optional(),
+  AUDIT_WITNESS_DIR: optionalString,
+  AUDIT_WITNESS_URL: httpUrl.optional(),
+  /** Retired audit signing keys (Ed25519 public keys, 64 hex characters each, comma-separated). */
+  AUDIT_TRUSTED_PUBLIC_KEYS: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || s.split(',').every((k) => /^[0-9a-f]{64}$/.test(k.trim())), 'comma-separated 64-character lowercase hex Ed25519 public keys')
+    .optional(),
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
-  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(100_000).default(2_000),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(100_000).default(5_000),
   OTEL_SDK_DISABLED: bool.optional(),
   OTEL_SERVICE_NAME: z.string().trim().min(1).default('privacy-fraud-platform'),
   OTEL_TRACES_EXPORTER: z
@@ -76,7 +87,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string };
   dataDir: string;
-  database: { url?: string; embeddedPort: number; poolMax: number };
+  database: { url?: string; migrationUrl?: string; embeddedPort: number; poolMax: number };
+  audit: { witnessDir: string; witnessUrl?: string; retiredPublicKeys: string[]; sealIntervalMs: number };
   keys: KeyMaterial;
   seedDemoData: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -134,7 +146,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
     dataDir: path.resolve(e.DATA_DIR),
-    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_POSTGRES_PORT, poolMax: e.DATABASE_POOL_MAX },
+    database: {
+      url: e.DATABASE_URL,
+      migrationUrl: e.MIGRATION_DATABASE_URL,
+      embeddedPort: e.EMBEDDED_POSTGRES_PORT,
+      poolMax: e.DATABASE_POOL_MAX,
+    },
+    audit: {
+      witnessDir: path.resolve(e.AUDIT_WITNESS_DIR ?? path.join(e.DATA_DIR, 'audit-witness')),
+      witnessUrl: e.AUDIT_WITNESS_URL,
+      retiredPublicKeys: (e.AUDIT_TRUSTED_PUBLIC_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+      sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS,
+    },
     keys,
     seedDemoData: e.SEED_DEMO_DATA,
     logLevel: e.LOG_LEVEL,

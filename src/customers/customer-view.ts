@@ -28,6 +28,10 @@ export class CustomerView {
   get id(): string {
     return this.entity.id;
   }
+  /** Whose personal data this is (read by the audit layer). */
+  get dataSubjectId(): string {
+    return this.entity.id;
+  }
   get customerType() {
     return this.entity.customerType;
   }

@@ -5,14 +5,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditEvent, type AuditContext } from '../../audit/audit-context';
+import type { AuditAction } from '../../audit/audit-event';
+import type { AuditLog } from '../../audit/audit-log';
 import type { BlindIndex } from '../crypto/blind-index';
+import { sqlRunner } from '../db/sql-runner';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { hashPassword } from '../crypto/password-hash';
 import { CustomerEntity, CustomerStatus, CustomerType } from '../db/entities/customer.entity';
 import { MailingConsentChangeEntity } from '../db/entities/mailing-consent-change.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
-import { CUSTOMER_PERSONAL_FIELDS, type CustomerPersonalField } from '../personal-data/data-categories';
+import {
+  CUSTOMER_PERSONAL_FIELDS,
+  isCustomerPersonalField,
+  type CustomerPersonalField,
+} from '../personal-data/data-categories';
 import type { CustomerInput, CustomerInputPatch } from '../validation/customer-input';
 import {
   normalizeCountry,
@@ -34,18 +42,13 @@ export interface CustomerFilter {
   status?: CustomerStatus | null;
 }
 
-/** Who asked for a change, for the consent history (and the audit log). */
-export interface ChangeAuthor {
-  actorId: string | null;
-  source: string;
-}
-
 export type CustomerPatch = CustomerInputPatch;
 
 export class CustomerService {
   constructor(
     private readonly cipher: FieldCipher,
     private readonly blindIndex: BlindIndex,
+    private readonly audit: AuditLog,
   ) {}
 
   view(entity: CustomerEntity): CustomerView {
@@ -56,7 +59,7 @@ export class CustomerService {
     return this.view(await this.load(em, id));
   }
 
-  async create(em: EntityManager, input: CustomerInput, author: ChangeAuthor): Promise<CustomerView> {
+  async create(em: EntityManager, input: CustomerInput, context: AuditContext): Promise<CustomerView> {
     const valid = validateCustomerInput(input, { partial: false });
     const entity = new CustomerEntity();
     entity.id = randomUUID();
@@ -65,7 +68,9 @@ export class CustomerService {
     await em.transactional(async (tx) => {
       await this.assertUsernameFree(tx, entity);
       tx.persist(entity);
-      this.recordConsent(tx, entity, author);
+      this.recordConsent(tx, entity, context);
+      await tx.flush();
+      await this.recordChange(tx, context, 'create', entity.id, Object.keys(valid));
     });
     return this.view(entity);
   }
@@ -74,7 +79,7 @@ export class CustomerService {
     em: EntityManager,
     id: string,
     patch: CustomerPatch,
-    author: ChangeAuthor,
+    context: AuditContext,
   ): Promise<CustomerView> {
     const valid = validateCustomerInput(patch, { partial: true });
     if (Object.keys(valid).length === 0) throw new ValidationError('input', 'names no field to change');
@@ -86,12 +91,19 @@ export class CustomerService {
       const consentBefore = entity.mailingOptOut;
       await this.apply(entity, valid);
       await this.assertUsernameFree(tx, entity);
-      if (entity.mailingOptOut !== consentBefore) this.recordConsent(tx, entity, author);
+      if (entity.mailingOptOut !== consentBefore) this.recordConsent(tx, entity, context);
+      await tx.flush();
+      await this.recordChange(tx, context, 'update', entity.id, Object.keys(valid));
       return this.view(entity);
     });
   }
 
-  async endSubscription(em: EntityManager, id: string, at: Date = new Date()): Promise<CustomerView> {
+  async endSubscription(
+    em: EntityManager,
+    id: string,
+    context: AuditContext,
+    at: Date = new Date(),
+  ): Promise<CustomerView> {
     return em.transactional(async (tx) => {
       const entity = await this.load(tx, id);
       if (entity.status !== CustomerStatus.Active) {
@@ -104,6 +116,8 @@ export class CustomerService {
       }
       entity.subscriptionEnd = at;
       entity.status = CustomerStatus.Ended;
+      await tx.flush();
+      await this.recordChange(tx, context, 'update', entity.id, ['subscriptionEnd']);
       return this.view(entity);
     });
   }
@@ -210,15 +224,32 @@ export class CustomerService {
   }
 
   /** Appends a line to the mailing-consent history. */
-  private recordConsent(em: EntityManager, entity: CustomerEntity, author: ChangeAuthor): void {
+  private recordConsent(em: EntityManager, entity: CustomerEntity, context: AuditContext): void {
     em.persist(
       em.create(MailingConsentChangeEntity, {
         customer: entity,
         optedOut: entity.mailingOptOut,
-        actorId: author.actorId,
-        source: author.source,
+        actorId: context.actorId,
+        source: context.purpose ?? 'unspecified',
       }),
     );
+  }
+
+  /** The change's audit event, in the change's own transaction: both commit or neither does. */
+  private async recordChange(
+    tx: EntityManager,
+    context: AuditContext,
+    action: AuditAction,
+    subjectId: string,
+    changed: string[],
+  ): Promise<void> {
+    const fields = changed.filter(isCustomerPersonalField);
+    const categories = fields.map((f) => CUSTOMER_PERSONAL_FIELDS[f].category);
+    if (changed.includes('password')) {
+      fields.push('username');
+      categories.push('login');
+    }
+    await this.audit.recordInTransaction(sqlRunner(tx), [auditEvent(context, { action, subjectId, categories, fields })]);
   }
 
   private async assertUsernameFree(em: EntityManager, entity: CustomerEntity): Promise<void> {

@@ -44,9 +44,8 @@ export async function openDatabase(config: Config, log: (line: string) => void):
   const location = await locateDatabase(config, log);
   let orm: Orm | undefined;
   try {
+    await runMigrations(config.database.migrationUrl ?? location.url, log);
     orm = await initORM({ url: location.url, poolMax: config.database.poolMax });
-    const applied = await migrate(orm);
-    if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
   } catch (error) {
     await orm?.close(true).catch(() => undefined);
     await location.stop().catch(() => undefined);
@@ -62,6 +61,17 @@ export async function openDatabase(config: Config, log: (line: string) => void):
       await location.stop();
     },
   };
+}
+
+/** Applies pending migrations over their own connection, which may be a more privileged role than the service's. */
+async function runMigrations(url: string, log: (line: string) => void): Promise<void> {
+  const orm = await initORM({ url, poolMax: 1 });
+  try {
+    const applied = await migrate(orm);
+    if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
+  } finally {
+    await orm.close(true);
+  }
 }
 
 export async function createDatabaseIfMissing(

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { offlineContext } from '../../audit/audit-context';
 import type { Actor } from '../auth/actor';
 import { Role } from '../auth/roles';
 import { ActorKind } from '../db/entities/actor.entity';
@@ -49,7 +50,7 @@ export async function seedDemoData(platform: Platform): Promise<{ seeded: boolea
     tokens.push({ role: spec.role, kind: spec.kind, name: spec.name, token: created.token });
   }
   for (const input of generateDemoCustomers(DEMO_CUSTOMER_COUNT)) {
-    await platform.services.customers.create(em, input, { actorId: admin?.id ?? null, source: 'demo-seed' });
+    await platform.services.customers.create(em, input, offlineContext(admin ?? null, 'account-management'));
   }
   writeFileSync(tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return { seeded: true, tokens };

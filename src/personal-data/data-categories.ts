@@ -20,6 +20,8 @@ export const DataCategory = {
   Login: 'login',
   MailingConsent: 'mailing_consent',
   Subscription: 'subscription',
+  /** Who read a person's data: the audit log is itself personal data of the person it is about. */
+  AccessLog: 'access_log',
 } as const;
 export type DataCategory = (typeof DataCategory)[keyof typeof DataCategory];
 

@@ -16,10 +16,13 @@ import type { GraphQLSchema } from 'graphql';
 import { buildPlatformSchema } from '../../resolvers/schema';
 import { parsePurpose, PURPOSE_HEADER } from '../auth/purpose';
 import { pendingMigrations } from '../db/orm';
-import { DomainError, UnauthenticatedError } from '../errors/errors';
+import { DomainError, UnauthenticatedError, ValidationError } from '../errors/errors';
+import { ReadCollector } from '../../audit/audit-context';
 import { createErrorFormatter, toRequestError } from '../errors/format-error';
 import type { Platform } from '../platform';
+import { auditPlugin } from './audit.plugin';
 import { guardPlugin } from './guard.plugin';
+import { assertPersonalDataTagged } from './personal-data-check';
 import type { RequestContext } from './request-context';
 
 export interface RunningServer {
@@ -40,6 +43,7 @@ export async function startHttpServer(
 ): Promise<RunningServer> {
   const { config, services, db } = platform;
   const schema = await buildPlatformSchema();
+  assertPersonalDataTagged(schema);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -58,6 +62,7 @@ export async function startHttpServer(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       guardPlugin({ maxComplexity: config.graphql.maxComplexity }),
+      auditPlugin(platform.log),
       ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -94,15 +99,30 @@ export async function startHttpServer(
           const purposeHeader = req.header(PURPOSE_HEADER);
           const purpose =
             purposeHeader === undefined || purposeHeader.trim() === '' ? null : parsePurpose(purposeHeader);
+          const traceId = currentTraceId();
+          const clientIp = req.ip ?? null;
+          const userAgent = req.header('user-agent')?.slice(0, 300) ?? null;
           return {
             em,
             actor,
             purpose,
             requestId,
-            traceId: currentTraceId(),
-            clientIp: req.ip ?? null,
-            userAgent: req.header('user-agent') ?? null,
+            traceId,
+            clientIp,
+            userAgent,
             services,
+            audit: {
+              actorId: actor?.id ?? null,
+              actorKind: actor?.kind ?? 'system',
+              role: actor?.role ?? null,
+              onBehalfOf: onBehalfOf(req.header(ON_BEHALF_OF_HEADER)),
+              purpose: purpose?.text ?? null,
+              requestId,
+              traceId,
+              clientIp,
+              userAgent,
+            },
+            reads: new ReadCollector(),
           };
         } catch (error) {
           if (error instanceof DomainError) throw toRequestError(error);
@@ -144,6 +164,17 @@ function bearerToken(header: string | undefined): string | null {
     throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
   }
   return match[1] ?? null;
+}
+
+/** `X-On-Behalf-Of`: the order or contract a third party acts under, recorded with its reads. */
+export const ON_BEHALF_OF_HEADER = 'X-On-Behalf-Of';
+
+function onBehalfOf(header: string | undefined): string | null {
+  if (header === undefined || header.trim() === '') return null;
+  if (!/^[A-Za-z0-9._:/#-]{1,100}$/.test(header.trim())) {
+    throw new ValidationError(ON_BEHALF_OF_HEADER, 'must be an order or contract reference of letters, digits and ._:/#-');
+  }
+  return header.trim();
 }
 
 function requestIdFrom(header: string | undefined): string {

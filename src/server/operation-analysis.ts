@@ -48,7 +48,7 @@ export function analyseOperation(
       if (parent === rootType && !operations.includes(name)) operations.push(name);
       const ext = typeInfo.getFieldDef()?.extensions?.[PERSONAL_DATA_EXTENSION] as
         PersonalDataExtension | undefined;
-      if (ext !== undefined) {
+      if (ext) {
         categories.add(ext.category);
         personalFields.add(`${parent.name}.${name}`);
       }

@@ -1,5 +1,6 @@
 /** What every resolver gets: its own entity manager, who is asking, why, and request facts for the audit. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuditContext, ReadCollector } from '../../audit/audit-context';
 import type { Actor } from '../auth/actor';
 import type { Purpose } from '../auth/purpose';
 import type { Services } from '../platform';
@@ -13,4 +14,8 @@ export interface RequestContext {
   clientIp: string | null;
   userAgent: string | null;
   services: Services;
+  /** Stamped on every audit event this request makes. */
+  audit: AuditContext;
+  /** Personal fields released so far, recorded (fail closed) before the response leaves. */
+  reads: ReadCollector;
 }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineContext } from '../../audit/audit-context';
 import { CustomerService } from '../../src/customers/customer.service';
 import { InputValidationError } from '../../src/validation';
 import { ValidationError, NotFoundError, ConflictError } from '../../src/errors/errors';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
-const author = { actorId: null, source: 'test' };
+const author = offlineContext(null, 'account-management');
 
 function dutchConsumer(overrides: Record<string, unknown> = {}) {
   return {
@@ -169,9 +170,9 @@ describe('CustomerService on PostgreSQL', () => {
       customers.update(t.platform.db.orm.em.fork(), c.id, { name: null }, author),
     ).rejects.toBeInstanceOf(ValidationError);
 
-    const ended = await customers.endSubscription(t.platform.db.orm.em.fork(), c.id);
+    const ended = await customers.endSubscription(t.platform.db.orm.em.fork(), c.id, author);
     expect(ended.status).toBe('ended');
-    await expect(customers.endSubscription(t.platform.db.orm.em.fork(), c.id)).rejects.toBeInstanceOf(
+    await expect(customers.endSubscription(t.platform.db.orm.em.fork(), c.id, author)).rejects.toBeInstanceOf(
       ConflictError,
     );
     await expect(customers.get(em, '00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(

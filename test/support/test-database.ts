@@ -40,6 +40,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropper.connect();
       try {
         await dropper.query(`drop database if exists ${name} with (force)`);
+        // Roles are cluster-wide; a test's own login role is named after its database.
+        await dropper.query(`drop role if exists app_${name}`);
       } finally {
         await dropper.end();
       }

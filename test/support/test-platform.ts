@@ -16,6 +16,8 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 export interface TestPlatform {
   platform: Platform;
   db: TestDatabase;
+  /** The environment the platform was configured from (keys included), to start more on the same database. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -28,9 +30,12 @@ export function testKeyEnv(): Record<string, string> {
   };
 }
 
-export async function createTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export type TestEnv = Record<string, string> | ((db: TestDatabase) => Promise<Record<string, string>>);
+
+export async function createTestPlatform(envOrFactory: TestEnv = {}): Promise<TestPlatform> {
   const db = await createTestDatabase();
-  const config = loadConfig({
+  const env = typeof envOrFactory === 'function' ? await envOrFactory(db) : envOrFactory;
+  const fullEnv = {
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pfp-test-')),
@@ -38,16 +43,37 @@ export async function createTestPlatform(env: Record<string, string> = {}): Prom
     OTEL_SDK_DISABLED: 'true',
     ...testKeyEnv(),
     ...env,
-  });
-  const platform = await createPlatform(config, () => undefined);
+  };
+  const platform = await createPlatform(loadConfig(fullEnv), () => undefined);
   return {
     platform,
     db,
+    env: fullEnv,
     close: async () => {
       await platform.close();
       await db.drop();
     },
   };
+}
+
+/**
+ * A login role in the application role `platform_app` (INSERT and SELECT only on the audit tables), and
+ * the environment that runs the service as it while migrations run as the superuser: the documented
+ * production set-up.
+ */
+export async function applicationRoleEnv(db: TestDatabase): Promise<Record<string, string>> {
+  const role = `app_${db.name}`;
+  const sql = await db.superuser();
+  await sql.query(`create role ${role} login password 'app-password' in role platform_app`);
+  const url = new URL(db.url);
+  url.username = role;
+  url.password = 'app-password';
+  return { DATABASE_URL: url.toString(), MIGRATION_DATABASE_URL: db.url };
+}
+
+/** Another platform (as another process would be) on the same database and keys. */
+export async function attachPlatform(base: TestPlatform, env: Record<string, string> = {}): Promise<Platform> {
+  return createPlatform(loadConfig({ ...base.env, ...env }), () => undefined);
 }
 
 export interface TestServer extends TestPlatform {
@@ -72,7 +98,7 @@ export interface GraphQLErrorBody {
   extensions?: Record<string, unknown> & { code?: string };
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: TestEnv = {}): Promise<TestServer> {
   const base = await createTestPlatform(env);
   const server = await startHttpServer(base.platform, { port: 0, host: '127.0.0.1' });
   return {

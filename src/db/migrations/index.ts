@@ -5,7 +5,9 @@
  */
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000001_foundation } from './Migration20261125000001_foundation';
+import { Migration20261125000002_audit_log } from './Migration20261125000002_audit_log';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
+  { name: 'Migration20261125000002_audit_log', class: Migration20261125000002_audit_log },
 ];

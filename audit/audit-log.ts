@@ -1,0 +1,102 @@
+/**
+ * The audit log as the rest of the platform uses it: record events (grouped commits, or inside the
+ * caller's transaction), seal them in the background, and answer questions, proofs and verification.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { AuditEventInput } from './audit-event';
+import { AuditRecorder } from './audit-recorder';
+import { AuditSealer } from './audit-sealer';
+import {
+  accessSummary,
+  findAuditEvents,
+  unusualAccess,
+  type AuditCursor,
+  type AuditEventFilter,
+} from './audit-queries';
+import { consistencyProofFor, inclusionProofFor } from './audit-proofs';
+import { verifyAuditLog, type ExternalCheckpoint } from './audit-verifier';
+import { publicKeyHex } from './checkpoint';
+import type { CheckpointWitness, SignedCheckpoint } from './checkpoint-witness';
+import type { SqlRunner } from './sql-runner';
+
+export interface AuditLogOptions {
+  signingKey: KeyObject;
+  publicKey: KeyObject;
+  /** Retired signing keys (hex or PEM) whose old checkpoints still verify. */
+  retiredPublicKeys?: readonly string[];
+  witnesses: readonly CheckpointWitness[];
+  sealIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export class AuditLog {
+  readonly recorder: AuditRecorder;
+  readonly sealer: AuditSealer;
+  readonly publicKeyHex: string;
+  private readonly trustedKeys: (KeyObject | string)[];
+
+  constructor(
+    private readonly db: SqlRunner,
+    options: AuditLogOptions,
+  ) {
+    this.publicKeyHex = publicKeyHex(options.publicKey);
+    this.trustedKeys = [options.publicKey, ...(options.retiredPublicKeys ?? [])];
+    this.sealer = new AuditSealer(
+      db,
+      { privateKey: options.signingKey, publicKeyHex: this.publicKeyHex },
+      options.witnesses,
+      { intervalMs: options.sealIntervalMs, log: options.log },
+    );
+    this.recorder = new AuditRecorder(db, { onCommitted: () => this.sealer.wake() });
+  }
+
+  record(events: readonly AuditEventInput[]): Promise<void> {
+    return this.recorder.record(events);
+  }
+
+  recordInTransaction(tx: SqlRunner, events: readonly AuditEventInput[]): Promise<void> {
+    return this.recorder.recordInTransaction(tx, events);
+  }
+
+  events(filter: AuditEventFilter, limit: number, after: AuditCursor | null) {
+    return findAuditEvents(this.db, filter, limit, after);
+  }
+
+  accessSummary(subjectId: string, from: Date | null, to: Date | null) {
+    return accessSummary(this.db, subjectId, from, to);
+  }
+
+  unusualAccess(from: Date, to: Date) {
+    return unusualAccess(this.db, from, to);
+  }
+
+  async latestCheckpoint(): Promise<SignedCheckpoint | null> {
+    const [row] = await this.db.query<{
+      tree_size: string;
+      root_hash: Buffer;
+      created_at: Date;
+      signature: Buffer;
+      public_key: string;
+    }>('select * from audit_checkpoint order by tree_size desc limit 1');
+    if (row === undefined) return null;
+    return {
+      treeSize: Number(row.tree_size),
+      rootHash: row.root_hash.toString('hex'),
+      createdAt: new Date(row.created_at).toISOString(),
+      signature: row.signature.toString('hex'),
+      publicKey: row.public_key,
+    };
+  }
+
+  inclusionProof(eventId: string, treeSize?: number) {
+    return inclusionProofFor(this.db, eventId, treeSize);
+  }
+
+  consistencyProof(fromSize: number, toSize: number) {
+    return consistencyProofFor(this.db, fromSize, toSize);
+  }
+
+  verify(against?: ExternalCheckpoint, onProgress?: (checked: number, total: number) => void) {
+    return verifyAuditLog(this.db, { trustedKeys: this.trustedKeys, against, onProgress });
+  }
+}

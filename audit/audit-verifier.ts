@@ -1,0 +1,243 @@
+/**
+ * Verifies the whole audit log from what is stored: recomputes every leaf from the event's content,
+ * the tree root at every checkpoint, and every checkpoint's signature against the trusted key(s). It
+ * names the first event or checkpoint that does not match. Given a checkpoint held outside the
+ * database, it also proves that the current log extends that one (so deleting the newest events along
+ * with their checkpoints is caught).
+ */
+import type { KeyObject } from 'node:crypto';
+import { auditLeafHash, eventFromRow, type AuditEventRow } from './audit-event';
+import { isValidCheckpointSignature } from './checkpoint';
+import { CompactRange, hashToHex, verifyConsistency, hashFromHex, MerkleError } from './merkle';
+import { consistencyProofFor } from './audit-proofs';
+import type { SqlRunner } from './sql-runner';
+
+export interface ExternalCheckpoint {
+  treeSize: number;
+  rootHash: string;
+  createdAt?: string;
+  signature?: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  treeSize: number;
+  checkedEvents: number;
+  checkedCheckpoints: number;
+  firstBadSequence: number | null;
+  message: string;
+}
+
+export interface VerifyOptions {
+  /** Keys whose checkpoint signatures are accepted (the current signing key and retired ones). */
+  trustedKeys: readonly (KeyObject | string)[];
+  against?: ExternalCheckpoint;
+  batchSize?: number;
+  onProgress?: (checkedEvents: number, total: number) => void;
+}
+
+interface EventRow extends AuditEventRow {
+  sequence: string;
+  leaf_hash: Buffer;
+  node_hash: Buffer | null;
+}
+
+interface CheckpointRow {
+  tree_size: string;
+  root_hash: Buffer;
+  created_at: string | Date;
+  signature: Buffer;
+}
+
+export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Promise<AuditVerification> {
+  const batchSize = options.batchSize ?? 20_000;
+  const checkpoints = await db.query<CheckpointRow>(
+    'select tree_size, root_hash, created_at, signature from audit_checkpoint order by tree_size',
+  );
+  const [{ count } = { count: '0' }] = await db.query<{ count: string }>(
+    'select count(*) as count from audit_event',
+  );
+  const total = Number(count);
+  const result = (
+    ok: boolean,
+    checkedEvents: number,
+    firstBad: number | null,
+    message: string,
+    checkedCheckpoints: number,
+  ) => ({
+    ok,
+    treeSize: total,
+    checkedEvents,
+    checkedCheckpoints,
+    firstBadSequence: firstBad,
+    message,
+  });
+
+  // Signatures first: a checkpoint not signed by a trusted key proves nothing about the events.
+  for (const cp of checkpoints) {
+    const checkpoint = {
+      treeSize: Number(cp.tree_size),
+      rootHash: hashToHex(cp.root_hash),
+      createdAt: new Date(cp.created_at).toISOString(),
+    };
+    const signature = cp.signature.toString('hex');
+    if (!options.trustedKeys.some((key) => isValidCheckpointSignature(checkpoint, signature, key))) {
+      return result(
+        false,
+        0,
+        null,
+        `checkpoint at tree size ${checkpoint.treeSize} has no valid signature from a trusted key`,
+        0,
+      );
+    }
+  }
+
+  const against = options.against;
+  if (against?.signature !== undefined && against.createdAt !== undefined) {
+    const cp = { treeSize: against.treeSize, rootHash: against.rootHash.toLowerCase(), createdAt: against.createdAt };
+    if (!options.trustedKeys.some((key) => isValidCheckpointSignature(cp, against.signature!, key))) {
+      return result(false, 0, null, 'the external checkpoint is not signed by a trusted key', 0);
+    }
+  }
+
+  const range = new CompactRange();
+  let nextCheckpoint = 0;
+  let lastGoodCheckpointSize = 0;
+  let againstRootChecked = false;
+  const checkRoots = (): AuditVerification | null => {
+    while (
+      nextCheckpoint < checkpoints.length &&
+      Number(checkpoints[nextCheckpoint]!.tree_size) === range.size
+    ) {
+      const cp = checkpoints[nextCheckpoint]!;
+      if (!range.root().equals(cp.root_hash)) {
+        return result(
+          false,
+          range.size,
+          lastGoodCheckpointSize,
+          `checkpoint at tree size ${range.size} does not match the events: an event between sequence ` +
+            `${lastGoodCheckpointSize} and ${range.size - 1} was changed, or the checkpoint was`,
+          nextCheckpoint,
+        );
+      }
+      lastGoodCheckpointSize = range.size;
+      nextCheckpoint++;
+    }
+    if (options.against !== undefined && options.against.treeSize === range.size) {
+      againstRootChecked = true;
+      if (hashToHex(range.root()) !== options.against.rootHash.toLowerCase()) {
+        return result(
+          false,
+          range.size,
+          lastGoodCheckpointSize,
+          `the log's first ${range.size} events do not match the external checkpoint: history was rewritten`,
+          nextCheckpoint,
+        );
+      }
+    }
+    return null;
+  };
+
+  for (let from = 0; ; from += batchSize) {
+    const rows = await db.query<EventRow>(
+      `select e.*, n.hash as node_hash from audit_event e
+       left join audit_tree_node n on n.level = 0 and n.idx = e.sequence
+       where e.sequence >= ? and e.sequence < ? order by e.sequence`,
+      [from, from + batchSize],
+    );
+    for (const row of rows) {
+      const sequence = Number(row.sequence);
+      if (sequence !== range.size) {
+        const what = sequence > range.size ? `missing (next found is ${sequence})` : 'duplicated';
+        return result(false, range.size, range.size, `event ${range.size} is ${what}`, nextCheckpoint);
+      }
+      const leaf = auditLeafHash(eventFromRow(row, sequence));
+      if (!leaf.equals(row.leaf_hash) || (row.node_hash !== null && !leaf.equals(row.node_hash))) {
+        return result(
+          false,
+          range.size,
+          sequence,
+          `event ${sequence} (${row.event_id}) was altered after it was sealed`,
+          nextCheckpoint,
+        );
+      }
+      range.append(leaf);
+      const bad = checkRoots();
+      if (bad !== null) return bad;
+    }
+    options.onProgress?.(range.size, total);
+    if (rows.length < batchSize) break;
+  }
+
+  const latestSigned = checkpoints.length === 0 ? 0 : Number(checkpoints[checkpoints.length - 1]!.tree_size);
+  if (range.size < latestSigned) {
+    return result(
+      false,
+      range.size,
+      range.size,
+      `the newest checkpoint covers ${latestSigned} events but only ${range.size} are stored`,
+      nextCheckpoint,
+    );
+  }
+  if (nextCheckpoint < checkpoints.length) {
+    return result(
+      false,
+      range.size,
+      range.size,
+      `checkpoint at tree size ${checkpoints[nextCheckpoint]!.tree_size} has no matching events`,
+      nextCheckpoint,
+    );
+  }
+
+  let externalNote = '';
+  if (against !== undefined) {
+    if (against.treeSize > range.size) {
+      return result(
+        false,
+        range.size,
+        range.size,
+        `the external checkpoint covers ${against.treeSize} events but the log holds only ${range.size}: events were deleted`,
+        nextCheckpoint,
+      );
+    }
+    if (!againstRootChecked) {
+      return result(
+        false,
+        range.size,
+        null,
+        `the external checkpoint's tree size ${against.treeSize} is not a valid size`,
+        nextCheckpoint,
+      );
+    }
+    if (against.treeSize < latestSigned && against.treeSize > 0) {
+      // Show it the way an outside verifier would: a consistency proof from the old root to the newest signed one.
+      const proof = await consistencyProofFor(db, against.treeSize, latestSigned);
+      try {
+        verifyConsistency(
+          against.treeSize,
+          latestSigned,
+          hashFromHex(against.rootHash.toLowerCase()),
+          hashFromHex(proof.toRoot),
+          proof.proof.map((h) => hashFromHex(h)),
+        );
+      } catch (error) {
+        if (!(error instanceof MerkleError)) throw error;
+        return result(
+          false,
+          range.size,
+          null,
+          `the consistency proof from the external checkpoint fails: ${error.message}`,
+          nextCheckpoint,
+        );
+      }
+    }
+    externalNote = `; consistent with the external checkpoint at tree size ${against.treeSize}`;
+  }
+  return result(
+    true,
+    range.size,
+    null,
+    `${range.size} events and ${checkpoints.length} checkpoints verified${externalNote}`,
+    checkpoints.length,
+  );
+}

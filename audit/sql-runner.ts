@@ -1,0 +1,8 @@
+/**
+ * The little database access the audit log needs: plain SQL with `?` placeholders, and transactions.
+ * Kept as an interface so `audit/` does not depend on the ORM; src/db/sql-runner.ts adapts MikroORM.
+ */
+export interface SqlRunner {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
+}

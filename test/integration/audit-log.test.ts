@@ -1,0 +1,213 @@
+/**
+ * The audit log on PostgreSQL: sealing into a gap-free sequence, signed checkpoints, proofs that verify
+ * with the standalone verifier, and verification that catches every kind of tampering.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalAuditRecord, type AuditEvent } from '../../audit/audit-event';
+import { readWitnessFile, WITNESS_FILE_NAME } from '../../audit/checkpoint-witness';
+import { hashFromHex, verifyConsistency, verifyInclusion } from '../../audit/merkle';
+import { verifyEventProof } from '../../audit/standalone-verifier';
+import type { AuditLog } from '../../audit/audit-log';
+import { createTestPlatform, type TestPlatform } from '../support/test-platform';
+import { readEvents, tamper } from '../support/audit-fixtures';
+
+describe('audit log', () => {
+  let t: TestPlatform;
+  let audit: AuditLog;
+
+  beforeAll(async () => {
+    t = await createTestPlatform();
+    audit = t.platform.services.audit;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('seals recorded events into one gap-free sequence with a signed checkpoint per batch', async () => {
+    await Promise.all([audit.record(readEvents(30)), audit.record(readEvents(20)), audit.record(readEvents(1))]);
+    const checkpoints = await audit.sealer.sealPending();
+    expect(checkpoints.length).toBeGreaterThan(0);
+    const sql = await t.db.superuser();
+    const { rows } = await sql.query('select sequence from audit_event order by sequence');
+    expect(rows.map((r) => Number(r.sequence))).toEqual(Array.from({ length: 51 }, (_, i) => i));
+    expect((await sql.query('select count(*)::int as n from audit_inbox')).rows[0].n).toBe(0);
+    const latest = await audit.latestCheckpoint();
+    expect(latest?.treeSize).toBe(51);
+    const verification = await audit.verify();
+    expect(verification).toMatchObject({ ok: true, treeSize: 51, checkedEvents: 51, firstBadSequence: null });
+  });
+
+  it('gives inclusion proofs that the standalone verifier accepts, and consistency proofs between checkpoints', async () => {
+    const first = await audit.latestCheckpoint();
+    await audit.record(readEvents(13));
+    await audit.sealer.sealPending();
+    const second = await audit.latestCheckpoint();
+    expect(second!.treeSize).toBe(first!.treeSize + 13);
+
+    const [event] = await audit.events({}, 1, null);
+    const proof = await audit.inclusionProof(event!.eventId);
+    expect(proof.treeSize).toBe(second!.treeSize);
+    expect(proof.rootHash).toBe(second!.rootHash);
+    verifyInclusion(hashFromHex(proof.leafHash), proof.leafIndex, proof.treeSize, proof.proof.map((h) => hashFromHex(h)), hashFromHex(second!.rootHash));
+
+    const bundle = { event: canonicalAuditRecord(event as AuditEvent), proof, checkpoint: second! };
+    const ok = verifyEventProof({ ...bundle, trustedPublicKey: audit.publicKeyHex });
+    expect(ok.ok).toBe(true);
+    const forged = verifyEventProof({ ...bundle, event: { ...bundle.event, purpose: 'marketing' }, trustedPublicKey: audit.publicKeyHex });
+    expect(forged.ok).toBe(false);
+
+    const consistency = await audit.consistencyProof(first!.treeSize, second!.treeSize);
+    expect(consistency.fromRoot).toBe(first!.rootHash);
+    verifyConsistency(
+      first!.treeSize,
+      second!.treeSize,
+      hashFromHex(first!.rootHash),
+      hashFromHex(second!.rootHash),
+      consistency.proof.map((h) => hashFromHex(h)),
+    );
+    // Every checkpoint is also in the witness file outside the database.
+    const witnessed = await readWitnessFile(path.join(t.platform.config.audit.witnessDir, WITNESS_FILE_NAME));
+    expect(witnessed.map((c) => c.treeSize)).toContain(second!.treeSize);
+  });
+
+  it('refuses proofs for unknown events and sizes beyond the signed tree', async () => {
+    await expect(audit.inclusionProof('6b0d6ad8-0000-4000-8000-000000000000')).rejects.toThrow(/not \(yet\) sealed/);
+    const latest = await audit.latestCheckpoint();
+    await expect(audit.consistencyProof(1, latest!.treeSize + 1)).rejects.toThrow(/toSize: must be between 1 and the signed tree size/);
+  });
+
+  it('is append-only for every role: the triggers refuse UPDATE, DELETE and TRUNCATE even for a superuser', async () => {
+    const sql = await t.db.superuser();
+    await expect(sql.query("update audit_event set purpose = 'x' where sequence = 0")).rejects.toThrow(/append-only/);
+    await expect(sql.query('delete from audit_event where sequence = 0')).rejects.toThrow(/append-only/);
+    await expect(sql.query('truncate audit_event')).rejects.toThrow(/append-only/);
+    const partition = (await sql.query("select min(tableoid::regclass::text) as p from audit_event")).rows[0].p as string;
+    await expect(sql.query(`truncate ${partition}`)).rejects.toThrow(/append-only/);
+    await expect(sql.query('delete from audit_checkpoint')).rejects.toThrow(/append-only/);
+    await expect(sql.query('update audit_tree_node set hash = hash')).rejects.toThrow(/append-only/);
+  });
+
+  it('gives the application role only INSERT and SELECT on the sealed audit tables', async () => {
+    const sql = await t.db.superuser();
+    const { rows } = await sql.query(
+      `select table_name, string_agg(privilege_type, ',' order by privilege_type) as privileges
+       from information_schema.role_table_grants where grantee = 'platform_app'
+         and table_name in ('audit_event', 'audit_checkpoint', 'audit_tree_node') group by table_name order by table_name`,
+    );
+    expect(rows).toEqual([
+      { table_name: 'audit_checkpoint', privileges: 'INSERT,SELECT' },
+      { table_name: 'audit_event', privileges: 'INSERT,SELECT' },
+      { table_name: 'audit_tree_node', privileges: 'INSERT,SELECT' },
+    ]);
+  });
+});
+
+describe('audit log tampering', () => {
+  // Each case gets a fresh log of 40 events sealed in four checkpoints.
+  async function freshLog() {
+    const t = await createTestPlatform();
+    const audit = t.platform.services.audit;
+    for (let i = 0; i < 4; i++) {
+      await audit.record(readEvents(10));
+      await audit.sealer.sealPending();
+    }
+    const sql = await t.db.superuser();
+    return { t, audit, sql };
+  }
+
+  it('names an edited event', async () => {
+    const { t, audit, sql } = await freshLog();
+    try {
+      await tamper(sql, "update audit_event set purpose = 'vat-audit' where sequence = 17");
+      expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 17 });
+      // Recomputing the stored leaf hash as well only moves the mismatch to the tree and checkpoint.
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('names an event edited together with its stored leaf hashes', async () => {
+    const { t, audit, sql } = await freshLog();
+    try {
+      await tamper(sql, "update audit_event set purpose = 'vat-audit', leaf_hash = '\\x00' where sequence = 25");
+      await tamper(sql, "update audit_tree_node set hash = '\\x00' where level = 0 and idx = 25");
+      const result = await audit.verify();
+      expect(result.ok).toBe(false);
+      expect(result.firstBadSequence).toBe(25);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('names a deleted event', async () => {
+    const { t, audit, sql } = await freshLog();
+    try {
+      await tamper(sql, 'delete from audit_event where sequence = 8');
+      expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 8 });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('names reordered events', async () => {
+    const { t, audit, sql } = await freshLog();
+    try {
+      await tamper(sql, 'update audit_event set sequence = -1 where sequence = 30');
+      await tamper(sql, 'update audit_event set sequence = 30 where sequence = 31');
+      await tamper(sql, 'update audit_event set sequence = 31 where sequence = -1');
+      expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 30 });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('catches an edited checkpoint', async () => {
+    const { t, audit, sql } = await freshLog();
+    try {
+      await tamper(sql, "update audit_checkpoint set root_hash = sha256('forged') where tree_size = 20");
+      const result = await audit.verify();
+      expect(result.ok).toBe(false);
+      expect(result.message).toMatch(/checkpoint at tree size 20/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('catches deletion of the newest events with their checkpoints, against the externally held checkpoint', async () => {
+    const { t, audit, sql } = await freshLog();
+    try {
+      const witnessFile = path.join(t.platform.config.audit.witnessDir, WITNESS_FILE_NAME);
+      const held = (await readWitnessFile(witnessFile)).at(-1)!;
+      expect(held.treeSize).toBe(40);
+      await tamper(sql, 'delete from audit_event where sequence >= 30');
+      await tamper(sql, 'delete from audit_tree_node where idx >= 30 and level = 0');
+      await tamper(sql, 'delete from audit_checkpoint where tree_size > 30');
+      // The database alone now looks consistent ...
+      expect((await audit.verify()).ok).toBe(true);
+      // ... but not against the checkpoint held outside it.
+      const result = await audit.verify(held);
+      expect(result).toMatchObject({ ok: false, firstBadSequence: 30 });
+      expect(result.message).toMatch(/covers 40 events but the log holds only 30/);
+      expect(readFileSync(witnessFile, 'utf8')).toContain('"treeSize":40');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('proves the log consistent with an older external checkpoint, and rejects a forged one', async () => {
+    const { t, audit } = await freshLog();
+    try {
+      const witnessed = await readWitnessFile(path.join(t.platform.config.audit.witnessDir, WITNESS_FILE_NAME));
+      const older = witnessed.find((c) => c.treeSize === 20)!;
+      expect(await audit.verify(older)).toMatchObject({ ok: true });
+      const forgedRoot = { ...older, rootHash: 'ab'.repeat(32), signature: undefined, createdAt: undefined };
+      expect(await audit.verify(forgedRoot)).toMatchObject({ ok: false });
+      const badSignature = { ...older, rootHash: 'ab'.repeat(32) };
+      expect((await audit.verify(badSignature)).message).toMatch(/not signed by a trusted key/);
+    } finally {
+      await t.close();
+    }
+  });
+});
