@@ -3,7 +3,7 @@
  * caller's transaction), seal them in the background, and answer questions, proofs and verification.
  */
 import type { KeyObject } from 'node:crypto';
-import type { AuditEventInput } from './audit-event';
+import { eventFromRow, type AuditEvent, type AuditEventInput, type AuditEventRow } from './audit-event';
 import { AuditRecorder } from './audit-recorder';
 import { AuditSealer } from './audit-sealer';
 import {
@@ -60,6 +60,14 @@ export class AuditLog {
 
   events(filter: AuditEventFilter, limit: number, after: AuditCursor | null) {
     return findAuditEvents(this.db, filter, limit, after);
+  }
+
+  async eventById(eventId: string): Promise<AuditEvent | null> {
+    const [row] = await this.db.query<AuditEventRow & { sequence: string }>(
+      'select * from audit_event where event_id = ? limit 1',
+      [eventId],
+    );
+    return row === undefined ? null : eventFromRow(row, Number(row.sequence));
   }
 
   accessSummary(subjectId: string, from: Date | null, to: Date | null) {

@@ -50,11 +50,15 @@ export async function inclusionProofFor(
     'select sequence, leaf_hash from audit_event where event_id = ? limit 1',
     [eventId],
   );
-  if (event === undefined) throw new ProofRequestError('eventId', `event ${eventId} is not (yet) sealed into the log`);
+  if (event === undefined)
+    throw new ProofRequestError('eventId', `event ${eventId} is not (yet) sealed into the log`);
   const leafIndex = Number(event.sequence);
   const size = await checkedSize(db, treeSize, 'treeSize');
   if (leafIndex >= size) {
-    throw new ProofRequestError('treeSize', `event ${eventId} is leaf ${leafIndex}, outside a tree of ${size} events`);
+    throw new ProofRequestError(
+      'treeSize',
+      `event ${eventId} is leaf ${leafIndex}, outside a tree of ${size} events`,
+    );
   }
   const ranges: LeafRange[] = [...inclusionProofRanges(leafIndex, size), { start: 0, end: size }];
   const roots = await rangeRoots(db, ranges);

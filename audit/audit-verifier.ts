@@ -94,7 +94,11 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
 
   const against = options.against;
   if (against?.signature !== undefined && against.createdAt !== undefined) {
-    const cp = { treeSize: against.treeSize, rootHash: against.rootHash.toLowerCase(), createdAt: against.createdAt };
+    const cp = {
+      treeSize: against.treeSize,
+      rootHash: against.rootHash.toLowerCase(),
+      createdAt: against.createdAt,
+    };
     if (!options.trustedKeys.some((key) => isValidCheckpointSignature(cp, against.signature!, key))) {
       return result(false, 0, null, 'the external checkpoint is not signed by a trusted key', 0);
     }

@@ -19,6 +19,7 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
     if (demo.seeded) log('Seeded demo data: customers and one actor per role.');
     tokens = demo.tokens;
   }
+  platform.services.audit.sealer.start();
   const server = await startHttpServer(platform);
   log(`GraphQL API at ${server.url}`);
   if (tokens.length > 0) printDemoHelp(server.url, tokens);

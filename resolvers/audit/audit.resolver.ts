@@ -44,24 +44,35 @@ export class AuditResolver {
     return toConnection(page) as unknown as AuditEventConnection;
   }
 
-  @Query(() => AuditCheckpointObject, { description: 'The newest signed checkpoint and the key that signed it.' })
+  @Query(() => AuditCheckpointObject, {
+    description: 'The newest signed checkpoint and the key that signed it.',
+  })
   async auditCheckpoint(@Ctx() ctx: RequestContext): Promise<AuditCheckpointObject> {
     const checkpoint = await ctx.services.audit.latestCheckpoint();
     if (checkpoint === null) throw new NotFoundError('audit checkpoint', 'latest');
-    return { ...checkpoint, createdAt: new Date(checkpoint.createdAt), signedText: checkpointText(checkpoint) };
+    return {
+      ...checkpoint,
+      createdAt: new Date(checkpoint.createdAt),
+      signedText: checkpointText(checkpoint),
+    };
   }
 
-  @Query(() => InclusionProofObject, { description: 'Proof that an event is in the log at a signed tree size.' })
+  @Query(() => InclusionProofObject, {
+    description: 'Proof that an event is in the log at a signed tree size.',
+  })
   async auditInclusionProof(
     @Arg('eventId', () => ID) eventId: string,
     @Ctx() ctx: RequestContext,
-    @Arg('treeSize', () => Int, { nullable: true, description: 'Defaults to the newest checkpoint.' }) treeSize?: number,
+    @Arg('treeSize', () => Int, { nullable: true, description: 'Defaults to the newest checkpoint.' })
+    treeSize?: number,
   ): Promise<InclusionProofObject> {
     if (!isUuid(eventId)) throw new ValidationError('eventId', 'is not an event id');
     return ctx.services.audit.inclusionProof(eventId, treeSize ?? undefined);
   }
 
-  @Query(() => ConsistencyProofObject, { description: 'Proof that the log at toSize extends the log at fromSize.' })
+  @Query(() => ConsistencyProofObject, {
+    description: 'Proof that the log at toSize extends the log at fromSize.',
+  })
   async auditConsistencyProof(
     @Arg('fromSize', () => Int) fromSize: number,
     @Arg('toSize', () => Int) toSize: number,
@@ -71,7 +82,8 @@ export class AuditResolver {
   }
 
   @Query(() => AuditVerificationObject, {
-    description: 'Recomputes the tree from the stored events and checks every checkpoint (and an external one).',
+    description:
+      'Recomputes the tree from the stored events and checks every checkpoint (and an external one).',
   })
   async verifyAuditLog(
     @Ctx() ctx: RequestContext,
@@ -99,12 +111,16 @@ export class AuditResolver {
   ): Promise<AccessSummaryObject[]> {
     if (!isUuid(subjectId)) throw new ValidationError('subjectId', 'is not a customer id');
     const rows = await ctx.services.audit.accessSummary(subjectId, from ?? null, to ?? null);
-    const names = await ctx.services.actors.namesByIds(ctx.em, rows.flatMap((r) => (r.actorId === null ? [] : [r.actorId])));
+    const names = await ctx.services.actors.namesByIds(
+      ctx.em,
+      rows.flatMap((r) => (r.actorId === null ? [] : [r.actorId])),
+    );
     return rows.map((r) => ({ ...r, actorName: r.actorId === null ? null : (names.get(r.actorId) ?? null) }));
   }
 
   @Query(() => [UnusualAccessObject], {
-    description: 'Actor-days whose number of people read is far above the actor’s (or its role’s) usual level.',
+    description:
+      'Actor-days whose number of people read is far above the actor’s (or its role’s) usual level.',
   })
   @AccessLogRead()
   async unusualAccess(
@@ -114,7 +130,10 @@ export class AuditResolver {
   ): Promise<UnusualAccessObject[]> {
     if (to.getTime() <= from.getTime()) throw new ValidationError('to', 'must be after from');
     const rows = await ctx.services.audit.unusualAccess(from, to);
-    const names = await ctx.services.actors.namesByIds(ctx.em, rows.map((r) => r.actorId));
+    const names = await ctx.services.actors.namesByIds(
+      ctx.em,
+      rows.map((r) => r.actorId),
+    );
     return rows.map((r) => ({ ...r, actorName: names.get(r.actorId) ?? null }));
   }
 }

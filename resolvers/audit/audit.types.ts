@@ -2,7 +2,9 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../common/connection.type';
 
-@ObjectType('AuditEvent', { description: 'One access to or change of personal data. Never holds the values themselves.' })
+@ObjectType('AuditEvent', {
+  description: 'One access to or change of personal data. Never holds the values themselves.',
+})
 export class AuditEventObject {
   @Field(() => ID, { description: 'The event id.' })
   id!: string;
@@ -22,7 +24,10 @@ export class AuditEventObject {
   @Field(() => String, { nullable: true })
   role!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'For a third party: the order or contract it acted under.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'For a third party: the order or contract it acted under.',
+  })
   onBehalfOf!: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The data subject (customer id).' })
@@ -83,7 +88,9 @@ export class AuditEventFilter {
   to?: Date | null;
 }
 
-@ObjectType('AuditCheckpoint', { description: 'A signed statement of the log: its size and Merkle root at a time.' })
+@ObjectType('AuditCheckpoint', {
+  description: 'A signed statement of the log: its size and Merkle root at a time.',
+})
 export class AuditCheckpointObject {
   @Field(() => Int)
   treeSize!: number;
@@ -154,7 +161,10 @@ export class AuditVerificationObject {
   @Field(() => Int)
   checkedEvents!: number;
 
-  @Field(() => Int, { nullable: true, description: 'The first event that does not match, when one does not.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The first event that does not match, when one does not.',
+  })
   firstBadSequence!: number | null;
 
   @Field()

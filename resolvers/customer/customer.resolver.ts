@@ -41,12 +41,7 @@ export class CustomerResolver {
     @Arg('input', () => UpdateCustomerInput) input: UpdateCustomerInput,
     @Ctx() ctx: RequestContext,
   ): Promise<CustomerObject> {
-    const updated = await ctx.services.customers.update(
-      ctx.em,
-      id,
-      toCustomerPatch(input),
-      ctx.audit,
-    );
+    const updated = await ctx.services.customers.update(ctx.em, id, toCustomerPatch(input), ctx.audit);
     return updated as unknown as CustomerObject;
   }
 

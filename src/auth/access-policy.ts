@@ -23,7 +23,12 @@ export const OPERATION_CATEGORIES: Partial<Record<string, readonly DataCategory[
   unusualAccess: [DataCategory.AccessLog],
 };
 
-const AUDIT_PROOF_OPERATIONS = ['auditCheckpoint', 'auditInclusionProof', 'auditConsistencyProof', 'verifyAuditLog'];
+const AUDIT_PROOF_OPERATIONS = [
+  'auditCheckpoint',
+  'auditInclusionProof',
+  'auditConsistencyProof',
+  'verifyAuditLog',
+];
 
 export interface RolePolicy {
   operations: readonly string[];

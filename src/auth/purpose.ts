@@ -34,19 +34,19 @@ export interface Purpose {
 export const PURPOSE_HEADER = 'X-Purpose';
 
 /** Parses `kind` or `kind:reference`. */
-export function parsePurpose(raw: string): Purpose {
+export function parsePurpose(raw: string, field: string = PURPOSE_HEADER): Purpose {
   const text = raw.trim();
   const match = /^([a-z][a-z-]*)(?::([A-Za-z0-9._/#-]{1,64}))?$/.exec(text);
   if (match === null || !KINDS.includes(match[1] ?? '')) {
     throw new ValidationError(
-      PURPOSE_HEADER,
+      field,
       `"${text.slice(0, 80)}" is not a known purpose; use one of ${KINDS.join(', ')}, optionally followed by :reference (e.g. support-ticket:4711)`,
     );
   }
   const kind = match[1] as PurposeKind;
   const reference = match[2] ?? null;
   if (reference === null && NEEDS_REFERENCE.includes(kind)) {
-    throw new ValidationError(PURPOSE_HEADER, `purpose ${kind} needs a reference, e.g. ${kind}:4711`);
+    throw new ValidationError(field, `purpose ${kind} needs a reference, e.g. ${kind}:4711`);
   }
   return { kind, reference, text };
 }

@@ -6,6 +6,14 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { offlineContext } from '../../audit/audit-context';
+import { exportSubjectEvents, type ExportFormat } from '../../audit/audit-export';
+import { proofBundle } from '../../audit/proof-bundle';
+import { readWitnessFile, WITNESS_FILE_NAME, type SignedCheckpoint } from '../../audit/checkpoint-witness';
+import { parsePurpose } from '../auth/purpose';
 import { ROLES_BY_KIND } from '../auth/roles';
 import { loadConfig } from '../config/config';
 import { reencryptCustomers } from '../customers/key-rotation';
@@ -122,6 +130,112 @@ export function buildCli(): Command {
       });
     });
 
+  const audit = program.command('audit').description('the audit log: verification, proofs, exports');
+
+  audit
+    .command('verify')
+    .description('recompute the tree from the stored events and check every checkpoint (exit 1 on failure)')
+    .option(
+      '--against <file>',
+      'a checkpoint held outside the database (JSON object, or a JSON-lines witness file: newest line)',
+    )
+    .option('--no-witness', 'do not check against the newest checkpoint in the configured witness file')
+    .action(async (opts: { against?: string; witness: boolean }) => {
+      await withPlatform(async (platform) => {
+        const file =
+          opts.against ??
+          (opts.witness ? path.join(platform.config.audit.witnessDir, WITNESS_FILE_NAME) : undefined);
+        const against = file !== undefined && existsSync(file) ? await newestCheckpointIn(file) : undefined;
+        if (against !== undefined)
+          console.log(`Checking against the external checkpoint at tree size ${against.treeSize} (${file})`);
+        const bar = progressBar('events');
+        const result = await platform.services.audit.verify(against, (checked, total) =>
+          bar.update(checked, total),
+        );
+        bar.stop();
+        console.log(`${result.ok ? 'OK' : 'FAILED'}: ${result.message}`);
+        if (result.firstBadSequence !== null) console.log(`First bad sequence: ${result.firstBadSequence}`);
+        if (!result.ok) process.exitCode = 1;
+      });
+    });
+
+  audit
+    .command('seal')
+    .description('seal every event waiting in the inbox now (the service does this continuously)')
+    .action(async () => {
+      await withPlatform(async (platform) => {
+        const made = await platform.services.audit.sealer.sealPending();
+        console.log(
+          made.length === 0
+            ? 'Nothing to seal.'
+            : `Sealed up to tree size ${made[made.length - 1]!.treeSize}.`,
+        );
+      });
+    });
+
+  audit
+    .command('checkpoint')
+    .description('print the newest signed checkpoint as JSON')
+    .action(async () => {
+      await withPlatform(async (platform) => {
+        console.log(JSON.stringify(await platform.services.audit.latestCheckpoint(), null, 2));
+      });
+    });
+
+  audit
+    .command('proof')
+    .description(
+      'write a proof bundle for one event, for the standalone verifier (dist/audit/standalone-verifier.js)',
+    )
+    .requiredOption('--event <id>', 'event id')
+    .option('--out <file>', 'where to write the bundle (default: stdout)')
+    .action(async (opts: { event: string; out?: string }) => {
+      await withPlatform(async (platform) => {
+        const bundle = await proofBundle(platform.services.audit, opts.event);
+        const text = `${JSON.stringify(bundle, null, 2)}\n`;
+        if (opts.out === undefined) process.stdout.write(text);
+        else {
+          await writeFile(opts.out, text);
+          console.log(
+            `Wrote ${opts.out}; check it with: node dist/audit/standalone-verifier.js ${opts.out} --public-key ${bundle.checkpoint.publicKey}`,
+          );
+        }
+      });
+    });
+
+  audit
+    .command('export')
+    .description("export a data subject's audit events (an audited export)")
+    .requiredOption('--subject <customerId>', 'the data subject')
+    .requiredOption('--actor <actorId>', 'who is exporting (an actor id, see: actor list)')
+    .requiredOption('--purpose <purpose>', 'why, e.g. privacy-request:123 or inspection')
+    .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
+    .requiredOption('--out <file>', 'output file')
+    .action(
+      async (opts: {
+        subject: string;
+        actor: string;
+        purpose: string;
+        format: ExportFormat;
+        out: string;
+      }) => {
+        await withPlatform(async (platform) => {
+          const em = platform.db.orm.em.fork();
+          const actor = (await platform.services.actors.list(em)).find((a) => a.id === opts.actor);
+          if (actor === undefined) throw new CliUsageError(`no active actor with id ${opts.actor}`);
+          const purpose = parsePurpose(opts.purpose, '--purpose');
+          const { content, count } = await exportSubjectEvents(
+            platform.services.audit,
+            offlineContext(actor, purpose.text),
+            opts.subject,
+            opts.format,
+          );
+          await writeFile(opts.out, content);
+          console.log(`Wrote ${count} events to ${opts.out}.`);
+        });
+      },
+    );
+
   program
     .command('db')
     .description('database')
@@ -137,6 +251,39 @@ export function buildCli(): Command {
 }
 
 class CliUsageError extends Error {}
+
+/** A progress bar on a terminal; silent otherwise (CI logs, pipes). */
+function progressBar(unit: string) {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { format: `${unit} {bar} {value}/{total}`, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update: (value: number, total: number) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(value);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+async function newestCheckpointIn(file: string): Promise<SignedCheckpoint> {
+  const text = (await readFile(file, 'utf8')).trim();
+  const checkpoints =
+    text.startsWith('{') && !text.includes('\n')
+      ? [JSON.parse(text) as SignedCheckpoint]
+      : await readWitnessFile(file);
+  const newest = checkpoints.sort((a, b) => a.treeSize - b.treeSize).at(-1);
+  if (newest === undefined) throw new CliUsageError(`${file} holds no checkpoint`);
+  return newest;
+}
 
 if (require.main === module) {
   buildCli()

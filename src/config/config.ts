@@ -45,7 +45,10 @@ const EnvSchema = z.object({
   AUDIT_TRUSTED_PUBLIC_KEYS: z
     .string()
     .trim()
-    .refine((s) => s === '' || s.split(',').every((k) => /^[0-9a-f]{64}$/.test(k.trim())), 'comma-separated 64-character lowercase hex Ed25519 public keys')
+    .refine(
+      (s) => s === '' || s.split(',').every((k) => /^[0-9a-f]{64}$/.test(k.trim())),
+      'comma-separated 64-character lowercase hex Ed25519 public keys',
+    )
     .optional(),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -249,7 +249,9 @@ export class CustomerService {
       fields.push('username');
       categories.push('login');
     }
-    await this.audit.recordInTransaction(sqlRunner(tx), [auditEvent(context, { action, subjectId, categories, fields })]);
+    await this.audit.recordInTransaction(sqlRunner(tx), [
+      auditEvent(context, { action, subjectId, categories, fields }),
+    ]);
   }
 
   private async assertUsernameFree(em: EntityManager, entity: CustomerEntity): Promise<void> {

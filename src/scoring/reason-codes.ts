@@ -64,25 +64,32 @@ export const REASON_CODES: readonly ReasonCode[] = Object.freeze(Object.values(R
 // The same words as the comments on ReasonCode: those serve readers of the code, these the README and API.
 const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
   IP_COUNTRY_MISMATCH_BILLING: 'The IP address is located in another country than the billing address.',
-  IP_COUNTRY_MISMATCH_VAT: 'The IP address is located in another country than the one the VAT number belongs to.',
-  IP_COUNTRY_MISMATCH_IBAN: 'The IP address is located in another country than the bank account (IBAN country).',
+  IP_COUNTRY_MISMATCH_VAT:
+    'The IP address is located in another country than the one the VAT number belongs to.',
+  IP_COUNTRY_MISMATCH_IBAN:
+    'The IP address is located in another country than the bank account (IBAN country).',
   IP_COUNTRY_MISMATCH_PHONE: 'The IP address is located in another country than the phone number belongs to.',
-  IP_FAR_FROM_BILLING_CITY: 'The IP location is farther from the billing address than the GeoIP accuracy radius plus a margin.',
-  ANONYMOUS_IP: 'The IP address is flagged anonymous by a source that does not say which kind (VPN, proxy, Tor, ...).',
+  IP_FAR_FROM_BILLING_CITY:
+    'The IP location is farther from the billing address than the GeoIP accuracy radius plus a margin.',
+  ANONYMOUS_IP:
+    'The IP address is flagged anonymous by a source that does not say which kind (VPN, proxy, Tor, ...).',
   HOSTING_IP: 'The IP address belongs to a hosting provider or data centre, not an access network.',
   TOR_EXIT_IP: 'The IP address is a Tor exit node.',
   PUBLIC_PROXY_IP: 'The IP address is a known open or public proxy.',
   VPN_IP: 'The IP address belongs to an anonymising VPN service.',
-  NON_PUBLIC_IP: 'The IP address is private, loopback, documentation or otherwise not a public internet address.',
+  NON_PUBLIC_IP:
+    'The IP address is private, loopback, documentation or otherwise not a public internet address.',
   VAT_NUMBER_MALFORMED: 'The VAT number has no known prefix or not the format of its country.',
   VAT_NUMBER_BAD_CHECK_DIGIT: 'The VAT number has the right format but its check digit does not match.',
   VAT_NUMBER_NON_EU: 'The VAT number belongs to a country outside the EU (GB, CHE, NO, ...).',
   VAT_NUMBER_COUNTRY_MISMATCH: 'The VAT number belongs to another country than the billing address.',
   VELOCITY_IP: 'More earlier orders from the same IP address within the window than the limit.',
-  VELOCITY_NETWORK: 'More earlier orders from the same network (/24 for IPv4, /64 for IPv6) within the window than the limit.',
+  VELOCITY_NETWORK:
+    'More earlier orders from the same network (/24 for IPv4, /64 for IPv6) within the window than the limit.',
   VELOCITY_EMAIL: 'More earlier orders with the same email address within the window than the limit.',
   VELOCITY_IBAN: 'More earlier orders with the same IBAN within the window than the limit.',
-  VELOCITY_NEW_CUSTOMERS_IP: 'More new customers created from the same IP address within the window than the limit.',
+  VELOCITY_NEW_CUSTOMERS_IP:
+    'More new customers created from the same IP address within the window than the limit.',
   IBAN_REUSED_OTHER_NAME: 'The IBAN is on file under more other customer names than allowed.',
   ID_CARD_REUSED_OTHER_NAME: 'The ID-card number is on file under more other customer names than allowed.',
   DISPOSABLE_EMAIL: 'The email address is at a disposable (throw-away) mail domain.',

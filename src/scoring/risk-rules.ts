@@ -122,7 +122,8 @@ function whole(min: number, max: number) {
 function section<T extends z.core.$ZodLooseShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) => {
-      if (issue.code === 'unrecognized_keys') return `unknown ${plural(issue.keys.length, 'key')}: ${issue.keys.join(', ')}`;
+      if (issue.code === 'unrecognized_keys')
+        return `unknown ${plural(issue.keys.length, 'key')}: ${issue.keys.join(', ')}`;
       return issue.input === undefined ? 'is missing' : 'must be an object';
     },
   });
@@ -164,9 +165,14 @@ const RiskRulesSchema = section({
   highValueFirstOrder: section({
     minimumAmountCents: z
       .record(
-        z.string().regex(/^[A-Z]{3}$/, 'currency codes must be three upper-case letters (ISO 4217), such as EUR'),
+        z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'currency codes must be three upper-case letters (ISO 4217), such as EUR'),
         whole(1, Number.MAX_SAFE_INTEGER),
-        { error: (issue) => (issue.input === undefined ? 'is missing' : 'must be an object of currency: cents') },
+        {
+          error: (issue) =>
+            issue.input === undefined ? 'is missing' : 'must be an object of currency: cents',
+        },
       )
       .refine((amounts) => amounts.EUR !== undefined, 'must include EUR, the currency of most orders'),
   }),

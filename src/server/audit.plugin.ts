@@ -18,7 +18,9 @@ export function auditPlugin(log: (line: string) => void): ApolloServerPlugin<Req
           try {
             await contextValue.services.audit.record(reads.events(contextValue.audit));
           } catch (error) {
-            log(`audit write failed, response withheld (request ${contextValue.requestId}): ${String(error)}`);
+            log(
+              `audit write failed, response withheld (request ${contextValue.requestId}): ${String(error)}`,
+            );
             response.http.status = 503;
             response.body = {
               kind: 'single',

@@ -172,7 +172,10 @@ export const ON_BEHALF_OF_HEADER = 'X-On-Behalf-Of';
 function onBehalfOf(header: string | undefined): string | null {
   if (header === undefined || header.trim() === '') return null;
   if (!/^[A-Za-z0-9._:/#-]{1,100}$/.test(header.trim())) {
-    throw new ValidationError(ON_BEHALF_OF_HEADER, 'must be an order or contract reference of letters, digits and ._:/#-');
+    throw new ValidationError(
+      ON_BEHALF_OF_HEADER,
+      'must be an order or contract reference of letters, digits and ._:/#-',
+    );
   }
   return header.trim();
 }

@@ -16,7 +16,8 @@ export function assertPersonalDataTagged(schema: GraphQLSchema): void {
     const holdsPersonalData = fields.some((f) => f.extensions?.[PERSONAL_DATA_EXTENSION]);
     if (!holdsPersonalData) continue;
     for (const field of fields) {
-      if (field.extensions?.[PERSONAL_DATA_EXTENSION] === undefined) untagged.push(`${type.name}.${field.name}`);
+      if (field.extensions?.[PERSONAL_DATA_EXTENSION] === undefined)
+        untagged.push(`${type.name}.${field.name}`);
     }
   }
   if (untagged.length > 0) {

@@ -48,7 +48,11 @@ describe('audit log over HTTP (service running as the application role)', () => 
   beforeAll(async () => {
     t = await startTestServer(applicationRoleEnv);
     tokens = await actors(t);
-    const created = await t.graphql(CreateCustomerDocument, { variables: { input }, token: tokens.admin, purpose: 'account-management' });
+    const created = await t.graphql(CreateCustomerDocument, {
+      variables: { input },
+      token: tokens.admin,
+      purpose: 'account-management',
+    });
     customerId = created.body.data!.createCustomer.id;
   });
   afterAll(async () => {
@@ -60,7 +64,11 @@ describe('audit log over HTTP (service running as the application role)', () => 
       variables: { id: customerId },
       token: tokens.registry,
       purpose: 'domain-registration',
-      headers: { 'x-on-behalf-of': 'order:NL-2026-0042', 'user-agent': 'registry-client/1.0', 'x-request-id': 'req-abcdef12' },
+      headers: {
+        'x-on-behalf-of': 'order:NL-2026-0042',
+        'user-agent': 'registry-client/1.0',
+        'x-request-id': 'req-abcdef12',
+      },
     });
     expect(read.body.errors, JSON.stringify(read.body.errors)).toBeUndefined();
     await t.platform.services.audit.sealer.sealPending();
@@ -91,22 +99,40 @@ describe('audit log over HTTP (service running as the application role)', () => 
 
   it('records the creation in the same transaction, and records nothing for a request that released nothing', async () => {
     await t.platform.services.audit.sealer.sealPending();
-    const before = await t.graphql(AuditEventsDocument, { variables: { filter: { subjectId: customerId }, first: 100 }, token: tokens.officer, purpose: 'inspection' });
+    const before = await t.graphql(AuditEventsDocument, {
+      variables: { filter: { subjectId: customerId }, first: 100 },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
     await t.graphql(CustomerStatusDocument, { variables: { id: customerId }, token: tokens.support });
     await t.platform.services.audit.sealer.sealPending();
-    const after = await t.graphql(AuditEventsDocument, { variables: { filter: { subjectId: customerId }, first: 100 }, token: tokens.officer, purpose: 'inspection' });
+    const after = await t.graphql(AuditEventsDocument, {
+      variables: { filter: { subjectId: customerId }, first: 100 },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
     const actions = (r: typeof after) => r.body.data!.auditEvents.edges.map((e) => e.node.action);
     // Only the officer's own look-up of the log was added (an access-log read), not a read of the customer.
-    expect(actions(after).filter((a) => a === 'read').length).toBe(actions(before).filter((a) => a === 'read').length + 1);
+    expect(actions(after).filter((a) => a === 'read').length).toBe(
+      actions(before).filter((a) => a === 'read').length + 1,
+    );
     expect(actions(after)).toContain('create');
   });
 
   it('answers accessSummary per actor and purpose with counts and categories', async () => {
     for (let i = 0; i < 3; i++) {
-      await t.graphql(CustomerDocument, { variables: { id: customerId }, token: tokens.support, purpose: 'support-ticket:777' });
+      await t.graphql(CustomerDocument, {
+        variables: { id: customerId },
+        token: tokens.support,
+        purpose: 'support-ticket:777',
+      });
     }
     await t.platform.services.audit.sealer.sealPending();
-    const summary = await t.graphql(AccessSummaryDocument, { variables: { subjectId: customerId }, token: tokens.officer, purpose: 'inspection' });
+    const summary = await t.graphql(AccessSummaryDocument, {
+      variables: { subjectId: customerId },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
     expect(summary.body.errors).toBeUndefined();
     const support = summary.body.data!.accessSummary.find((s) => s.purpose === 'support-ticket:777');
     expect(support).toMatchObject({ actorName: 'Sam Support', role: 'support', reads: 3 });
@@ -114,43 +140,80 @@ describe('audit log over HTTP (service running as the application role)', () => 
   });
 
   it('refuses the audit queries to other roles and without a purpose', async () => {
-    const bySupport = await t.graphql(AccessSummaryDocument, { variables: { subjectId: customerId }, token: tokens.support, purpose: 'support-ticket:1' });
+    const bySupport = await t.graphql(AccessSummaryDocument, {
+      variables: { subjectId: customerId },
+      token: tokens.support,
+      purpose: 'support-ticket:1',
+    });
     expect(bySupport.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const noPurpose = await t.graphql(AuditEventsDocument, { token: tokens.officer });
     expect(noPurpose.body.errors?.[0]?.extensions?.code).toBe('PURPOSE_REQUIRED');
   });
 
   it('serves checkpoint, inclusion and consistency proofs that verify, and verifies the whole log', async () => {
-    const cp = (await t.graphql(AuditCheckpointDocument, { token: tokens.officer })).body.data!.auditCheckpoint;
+    const cp = (await t.graphql(AuditCheckpointDocument, { token: tokens.officer })).body.data!
+      .auditCheckpoint;
     expect(cp.signedText).toContain(`\n${cp.treeSize}\n`);
-    const events = await t.graphql(AuditEventsDocument, { variables: { first: 1 }, token: tokens.officer, purpose: 'inspection' });
+    const events = await t.graphql(AuditEventsDocument, {
+      variables: { first: 1 },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
     const eventId = events.body.data!.auditEvents.edges[0]!.node.id;
-    const proof = (await t.graphql(AuditInclusionProofDocument, { variables: { eventId }, token: tokens.officer })).body.data!.auditInclusionProof;
+    const proof = (
+      await t.graphql(AuditInclusionProofDocument, { variables: { eventId }, token: tokens.officer })
+    ).body.data!.auditInclusionProof;
     expect(proof.rootHash).toBe(cp.rootHash);
-    verifyInclusion(hashFromHex(proof.leafHash), proof.leafIndex, proof.treeSize, proof.proof.map((h) => hashFromHex(h)), hashFromHex(cp.rootHash));
-    const consistency = await t.graphql(AuditConsistencyProofDocument, { variables: { fromSize: 1, toSize: cp.treeSize }, token: tokens.officer });
+    verifyInclusion(
+      hashFromHex(proof.leafHash),
+      proof.leafIndex,
+      proof.treeSize,
+      proof.proof.map((h) => hashFromHex(h)),
+      hashFromHex(cp.rootHash),
+    );
+    const consistency = await t.graphql(AuditConsistencyProofDocument, {
+      variables: { fromSize: 1, toSize: cp.treeSize },
+      token: tokens.officer,
+    });
     expect(consistency.body.data!.auditConsistencyProof.toRoot).toBe(cp.rootHash);
-    const bad = await t.graphql(AuditConsistencyProofDocument, { variables: { fromSize: 5, toSize: cp.treeSize + 10 }, token: tokens.officer });
+    const bad = await t.graphql(AuditConsistencyProofDocument, {
+      variables: { fromSize: 5, toSize: cp.treeSize + 10 },
+      token: tokens.officer,
+    });
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toSize' });
-    const verified = await t.graphql(VerifyAuditLogDocument, { variables: { against: { treeSize: cp.treeSize, rootHash: cp.rootHash } }, token: tokens.officer });
+    const verified = await t.graphql(VerifyAuditLogDocument, {
+      variables: { against: { treeSize: cp.treeSize, rootHash: cp.rootHash } },
+      token: tokens.officer,
+    });
     expect(verified.body.data!.verifyAuditLog).toMatchObject({ ok: true, firstBadSequence: null });
   });
 
   it('flags an actor who reads far more people than usual', async () => {
     const em = t.platform.db.orm.em.fork();
-    const snoop = await t.platform.services.actors.create(em, { kind: 'employee', role: 'support', name: 'Curious' });
+    const snoop = await t.platform.services.actors.create(em, {
+      kind: 'employee',
+      role: 'support',
+      name: 'Curious',
+    });
     for (let i = 0; i < 12; i++) {
       const c = await t.graphql(CreateCustomerDocument, {
         variables: { input: { ...input, email: `bulk${i}@example.nl` } },
         token: tokens.admin,
         purpose: 'account-management',
       });
-      await t.graphql(CustomerDocument, { variables: { id: c.body.data!.createCustomer.id }, token: snoop.token, purpose: 'support-ticket:9' });
+      await t.graphql(CustomerDocument, {
+        variables: { id: c.body.data!.createCustomer.id },
+        token: snoop.token,
+        purpose: 'support-ticket:9',
+      });
     }
     await t.platform.services.audit.sealer.sealPending();
     const now = new Date();
     const r = await t.graphql(UnusualAccessDocument, {
-      variables: { from: new Date(now.getTime() - 86_400_000).toISOString(), to: new Date(now.getTime() + 60_000).toISOString() },
+      variables: {
+        from: new Date(now.getTime() - 86_400_000).toISOString(),
+        to: new Date(now.getTime() + 60_000).toISOString(),
+      },
       token: tokens.officer,
       purpose: 'inspection',
     });
@@ -164,7 +227,11 @@ describe('audit log over HTTP (service running as the application role)', () => 
     const sql = await t.db.superuser();
     await sql.query('revoke insert on audit_inbox from platform_app');
     try {
-      const read = await t.graphql(CustomerDocument, { variables: { id: customerId }, token: tokens.support, purpose: 'support-ticket:5' });
+      const read = await t.graphql(CustomerDocument, {
+        variables: { id: customerId },
+        token: tokens.support,
+        purpose: 'support-ticket:5',
+      });
       expect(read.status).toBe(503);
       expect(read.body.data ?? null).toBeNull();
       expect(read.body.errors?.[0]?.extensions?.code).toBe('AUDIT_UNAVAILABLE');
@@ -180,7 +247,11 @@ describe('audit log over HTTP (service running as the application role)', () => 
     } finally {
       await sql.query('grant insert on audit_inbox to platform_app');
     }
-    const after = await t.graphql(CustomerDocument, { variables: { id: customerId }, token: tokens.support, purpose: 'support-ticket:5' });
+    const after = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+      purpose: 'support-ticket:5',
+    });
     expect(after.body.data!.customer.name).toBe('Lotte Mulder');
   });
 
@@ -189,7 +260,11 @@ describe('audit log over HTTP (service running as the application role)', () => 
     const app = new Client({ connectionString: url });
     await app.connect();
     try {
-      for (const statement of ["update audit_event set purpose = 'x'", 'delete from audit_checkpoint', 'truncate audit_tree_node']) {
+      for (const statement of [
+        "update audit_event set purpose = 'x'",
+        'delete from audit_checkpoint',
+        'truncate audit_tree_node',
+      ]) {
         await expect(app.query(statement), statement).rejects.toThrow(/permission denied|append-only/);
       }
       expect((await app.query('select count(*)::int as n from audit_event')).rows[0].n).toBeGreaterThan(0);

@@ -238,7 +238,9 @@ describe('foundation over HTTP', () => {
       token: tokens.admin,
       purpose: 'account-management',
     });
-    expect(costly.body.errors?.[0]?.extensions?.code, JSON.stringify(costly.body).slice(0, 300)).toBe('BAD_USER_INPUT');
+    expect(costly.body.errors?.[0]?.extensions?.code, JSON.stringify(costly.body).slice(0, 300)).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(costly.body.errors?.[0]?.message).toMatch(/too expensive/);
   });
 

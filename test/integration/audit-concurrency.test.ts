@@ -37,7 +37,9 @@ describe('audit log under concurrency', () => {
 
     await slow.query('commit');
     await audit.sealer.sealPending();
-    const { rows } = await sql.query('select sequence from audit_event where event_id = $1', [slowEvent!.eventId]);
+    const { rows } = await sql.query('select sequence from audit_event where event_id = $1', [
+      slowEvent!.eventId,
+    ]);
     expect(rows.map((r) => Number(r.sequence))).toEqual([5]);
     expect(await audit.verify()).toMatchObject({ ok: true, treeSize: 6 });
   });
@@ -60,7 +62,9 @@ describe('audit log under concurrency', () => {
       await client.query('commit');
     });
     const sealers = [sealLoop(a), sealLoop(b)];
-    const writers = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).record(readEvents(1 + (i % 7))));
+    const writers = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 === 0 ? a : b).record(readEvents(1 + (i % 7))),
+    );
     await Promise.all([...writers, ...slowWriters]);
     stop.now = true;
     await Promise.all(sealers);

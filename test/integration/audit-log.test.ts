@@ -26,7 +26,11 @@ describe('audit log', () => {
   });
 
   it('seals recorded events into one gap-free sequence with a signed checkpoint per batch', async () => {
-    await Promise.all([audit.record(readEvents(30)), audit.record(readEvents(20)), audit.record(readEvents(1))]);
+    await Promise.all([
+      audit.record(readEvents(30)),
+      audit.record(readEvents(20)),
+      audit.record(readEvents(1)),
+    ]);
     const checkpoints = await audit.sealer.sealPending();
     expect(checkpoints.length).toBeGreaterThan(0);
     const sql = await t.db.superuser();
@@ -50,12 +54,22 @@ describe('audit log', () => {
     const proof = await audit.inclusionProof(event!.eventId);
     expect(proof.treeSize).toBe(second!.treeSize);
     expect(proof.rootHash).toBe(second!.rootHash);
-    verifyInclusion(hashFromHex(proof.leafHash), proof.leafIndex, proof.treeSize, proof.proof.map((h) => hashFromHex(h)), hashFromHex(second!.rootHash));
+    verifyInclusion(
+      hashFromHex(proof.leafHash),
+      proof.leafIndex,
+      proof.treeSize,
+      proof.proof.map((h) => hashFromHex(h)),
+      hashFromHex(second!.rootHash),
+    );
 
     const bundle = { event: canonicalAuditRecord(event as AuditEvent), proof, checkpoint: second! };
     const ok = verifyEventProof({ ...bundle, trustedPublicKey: audit.publicKeyHex });
     expect(ok.ok).toBe(true);
-    const forged = verifyEventProof({ ...bundle, event: { ...bundle.event, purpose: 'marketing' }, trustedPublicKey: audit.publicKeyHex });
+    const forged = verifyEventProof({
+      ...bundle,
+      event: { ...bundle.event, purpose: 'marketing' },
+      trustedPublicKey: audit.publicKeyHex,
+    });
     expect(forged.ok).toBe(false);
 
     const consistency = await audit.consistencyProof(first!.treeSize, second!.treeSize);
@@ -73,17 +87,24 @@ describe('audit log', () => {
   });
 
   it('refuses proofs for unknown events and sizes beyond the signed tree', async () => {
-    await expect(audit.inclusionProof('6b0d6ad8-0000-4000-8000-000000000000')).rejects.toThrow(/not \(yet\) sealed/);
+    await expect(audit.inclusionProof('6b0d6ad8-0000-4000-8000-000000000000')).rejects.toThrow(
+      /not \(yet\) sealed/,
+    );
     const latest = await audit.latestCheckpoint();
-    await expect(audit.consistencyProof(1, latest!.treeSize + 1)).rejects.toThrow(/toSize: must be between 1 and the signed tree size/);
+    await expect(audit.consistencyProof(1, latest!.treeSize + 1)).rejects.toThrow(
+      /toSize: must be between 1 and the signed tree size/,
+    );
   });
 
   it('is append-only for every role: the triggers refuse UPDATE, DELETE and TRUNCATE even for a superuser', async () => {
     const sql = await t.db.superuser();
-    await expect(sql.query("update audit_event set purpose = 'x' where sequence = 0")).rejects.toThrow(/append-only/);
+    await expect(sql.query("update audit_event set purpose = 'x' where sequence = 0")).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql.query('delete from audit_event where sequence = 0')).rejects.toThrow(/append-only/);
     await expect(sql.query('truncate audit_event')).rejects.toThrow(/append-only/);
-    const partition = (await sql.query("select min(tableoid::regclass::text) as p from audit_event")).rows[0].p as string;
+    const partition = (await sql.query('select min(tableoid::regclass::text) as p from audit_event')).rows[0]
+      .p as string;
     await expect(sql.query(`truncate ${partition}`)).rejects.toThrow(/append-only/);
     await expect(sql.query('delete from audit_checkpoint')).rejects.toThrow(/append-only/);
     await expect(sql.query('update audit_tree_node set hash = hash')).rejects.toThrow(/append-only/);
@@ -131,7 +152,10 @@ describe('audit log tampering', () => {
   it('names an event edited together with its stored leaf hashes', async () => {
     const { t, audit, sql } = await freshLog();
     try {
-      await tamper(sql, "update audit_event set purpose = 'vat-audit', leaf_hash = '\\x00' where sequence = 25");
+      await tamper(
+        sql,
+        "update audit_event set purpose = 'vat-audit', leaf_hash = '\\x00' where sequence = 25",
+      );
       await tamper(sql, "update audit_tree_node set hash = '\\x00' where level = 0 and idx = 25");
       const result = await audit.verify();
       expect(result.ok).toBe(false);
@@ -199,7 +223,9 @@ describe('audit log tampering', () => {
   it('proves the log consistent with an older external checkpoint, and rejects a forged one', async () => {
     const { t, audit } = await freshLog();
     try {
-      const witnessed = await readWitnessFile(path.join(t.platform.config.audit.witnessDir, WITNESS_FILE_NAME));
+      const witnessed = await readWitnessFile(
+        path.join(t.platform.config.audit.witnessDir, WITNESS_FILE_NAME),
+      );
       const older = witnessed.find((c) => c.treeSize === 20)!;
       expect(await audit.verify(older)).toMatchObject({ ok: true });
       const forgedRoot = { ...older, rootHash: 'ab'.repeat(32), signature: undefined, createdAt: undefined };

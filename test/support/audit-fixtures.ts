@@ -5,10 +5,19 @@ import { auditEvent, offlineContext } from '../../audit/audit-context';
 import type { AuditEventInput } from '../../audit/audit-event';
 import type { SqlRunner } from '../../audit/sql-runner';
 
-export function readEvents(count: number, subjectId: string = randomUUID(), purpose = 'support-ticket:1'): AuditEventInput[] {
+export function readEvents(
+  count: number,
+  subjectId: string = randomUUID(),
+  purpose = 'support-ticket:1',
+): AuditEventInput[] {
   const context = offlineContext({ id: randomUUID(), kind: 'employee', role: 'support' }, purpose);
   return Array.from({ length: count }, () =>
-    auditEvent(context, { action: 'read', subjectId, categories: ['email', 'name'], fields: ['email', 'name'] }),
+    auditEvent(context, {
+      action: 'read',
+      subjectId,
+      categories: ['email', 'name'],
+      fields: ['email', 'name'],
+    }),
   );
 }
 

@@ -72,7 +72,10 @@ export async function applicationRoleEnv(db: TestDatabase): Promise<Record<strin
 }
 
 /** Another platform (as another process would be) on the same database and keys. */
-export async function attachPlatform(base: TestPlatform, env: Record<string, string> = {}): Promise<Platform> {
+export async function attachPlatform(
+  base: TestPlatform,
+  env: Record<string, string> = {},
+): Promise<Platform> {
   return createPlatform(loadConfig({ ...base.env, ...env }), () => undefined);
 }
 
