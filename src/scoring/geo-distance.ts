@@ -35,6 +35,6 @@ export function haversineKm(a: GeoPoint, b: GeoPoint): number {
   const sinHalfDLat = Math.sin((lat2 - lat1) / 2);
   const sinHalfDLon = Math.sin((b.longitude - a.longitude) * RADIANS_PER_DEGREE * 0.5);
   const h = sinHalfDLat * sinHalfDLat + Math.cos(lat1) * Math.cos(lat2) * sinHalfDLon * sinHalfDLon;
-  // Rounding can push h a hair above 1 for antipodal points, and asin(>1) is NaN.
+  // Rounding can push h a hair above 1 for near-antipodal points; asin must never see more than 1.
   return 2 * EARTH_MEAN_RADIUS_KM * Math.asin(Math.sqrt(Math.min(1, h)));
 }

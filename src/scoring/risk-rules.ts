@@ -122,8 +122,9 @@ function whole(min: number, max: number) {
 function section<T extends z.core.$ZodLooseShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) => {
-      if (issue.code === 'unrecognized_keys')
+      if (issue.code === 'unrecognized_keys') {
         return `unknown ${plural(issue.keys.length, 'key')}: ${issue.keys.join(', ')}`;
+      }
       return issue.input === undefined ? 'is missing' : 'must be an object';
     },
   });
@@ -164,16 +165,14 @@ const RiskRulesSchema = section({
   identityReuse: section({ ibanMaxOtherNames: whole(0, 1_000), idCardMaxOtherNames: whole(0, 1_000) }),
   highValueFirstOrder: section({
     minimumAmountCents: z
-      .record(
-        z
-          .string()
-          .regex(/^[A-Z]{3}$/, 'currency codes must be three upper-case letters (ISO 4217), such as EUR'),
-        whole(1, Number.MAX_SAFE_INTEGER),
-        {
-          error: (issue) =>
-            issue.input === undefined ? 'is missing' : 'must be an object of currency: cents',
+      .record(z.string().regex(/^[A-Z]{3}$/), whole(1, Number.MAX_SAFE_INTEGER), {
+        error: (issue) => {
+          if (issue.code === 'invalid_key') {
+            return 'is not a currency code; use three upper-case letters (ISO 4217), such as EUR';
+          }
+          return issue.input === undefined ? 'is missing' : 'must be an object of currency: cents';
         },
-      )
+      })
       .refine((amounts) => amounts.EUR !== undefined, 'must include EUR, the currency of most orders'),
   }),
   distance: section({ marginKm: whole(0, 20_000), assumedAccuracyRadiusKm: whole(0, 20_000) }),
