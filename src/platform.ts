@@ -11,11 +11,20 @@ import { resolvePlatformKeys, type PlatformKeys } from './crypto/platform-keys';
 import { CustomerService } from './customers/customer.service';
 import { openDatabase, type Database } from './db/database';
 import { sqlRunner } from './db/sql-runner';
+import { readFileSync } from 'node:fs';
+import { GeoIpService } from '../geo/geoip-service';
+import { geoConfigFrom } from './orders/geo-settings';
+import { OrderScoringService } from './orders/order-scoring.service';
+import { DEFAULT_RISK_RULES, loadRiskRules, type RiskRules } from './scoring/risk-rules';
+import { createVatRegistryCheck } from './vat/vies-client';
 
 export interface Services {
   actors: ActorService;
   customers: CustomerService;
   audit: AuditLog;
+  /** The GeoIP service, opened on first use (loading the databases takes a few seconds). */
+  geo: () => Promise<GeoIpService>;
+  orders: OrderScoringService;
 }
 
 export interface Platform {
@@ -40,10 +49,24 @@ export async function createPlatform(config: Config, log: (line: string) => void
     sealIntervalMs: config.audit.sealIntervalMs,
     log,
   });
+  const customers = new CustomerService(keys.cipher, keys.blindIndex, audit);
+  let geoService: Promise<GeoIpService> | undefined;
+  const geo = () => (geoService ??= GeoIpService.open(geoConfigFrom(config.geo, log)));
+  const rules = loadRules(config.riskRulesFile);
   const services: Services = {
     actors: new ActorService(),
-    customers: new CustomerService(keys.cipher, keys.blindIndex, audit),
+    customers,
     audit,
+    geo,
+    orders: new OrderScoringService({
+      cipher: keys.cipher,
+      blindIndex: keys.blindIndex,
+      audit,
+      customers,
+      geo,
+      vies: createVatRegistryCheck({ baseUrl: config.vies.url, timeoutMs: config.vies.timeoutMs }),
+      rules: () => rules,
+    }),
   };
   return {
     config,
@@ -53,7 +76,12 @@ export async function createPlatform(config: Config, log: (line: string) => void
     log,
     close: async () => {
       await audit.sealer.stop();
+      if (geoService !== undefined) (await geoService.catch(() => undefined))?.close();
       await db.close();
     },
   };
+}
+
+function loadRules(file: string | undefined): RiskRules {
+  return file === undefined ? DEFAULT_RISK_RULES : loadRiskRules(readFileSync(file, 'utf8'), file);
 }

@@ -8,9 +8,9 @@
  */
 import { Extensions, Field, UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import {
-  CUSTOMER_PERSONAL_FIELDS,
-  type CustomerPersonalField,
+  PERSONAL_FIELDS,
   type DataCategory,
+  type PersonalFieldName,
 } from '../../src/personal-data/data-categories';
 import type { RequestContext } from '../../src/server/request-context';
 
@@ -20,7 +20,7 @@ type ReturnTypeFunc = Parameters<typeof Field>[0] & ((...args: never[]) => unkno
 export const PERSONAL_DATA_EXTENSION = 'personalData';
 
 export interface PersonalDataExtension {
-  field: CustomerPersonalField;
+  field: PersonalFieldName;
   category: DataCategory;
 }
 
@@ -43,11 +43,11 @@ function recordRelease(extension: PersonalDataExtension): MiddlewareFn<RequestCo
 }
 
 export function PersonalField(
-  field: CustomerPersonalField,
+  field: PersonalFieldName,
   returnType: ReturnTypeFunc,
   options: { nullable?: boolean; description?: string } = {},
 ): PropertyDecorator {
-  const spec = CUSTOMER_PERSONAL_FIELDS[field];
+  const spec = PERSONAL_FIELDS[field];
   const extension: PersonalDataExtension = { field, category: spec.category };
   const description = options.description ?? `Personal data (${spec.category}): ${spec.description}.`;
   return (target, propertyKey) => {

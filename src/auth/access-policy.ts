@@ -23,6 +23,11 @@ export const OPERATION_CATEGORIES: Partial<Record<string, readonly DataCategory[
   unusualAccess: [DataCategory.AccessLog],
 };
 
+/** Operations whose purpose is implied when the caller sends none. */
+export const DEFAULT_PURPOSES: Partial<Record<string, string>> = {
+  scoreOrder: 'fraud-prevention',
+};
+
 const AUDIT_PROOF_OPERATIONS = [
   'auditCheckpoint',
   'auditInclusionProof',
@@ -58,7 +63,7 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
     categories: CUSTOMER_SERVICE_CATEGORIES,
   },
   [Role.Finance]: {
-    operations: ['me', 'customer', 'customers'],
+    operations: ['me', 'customer', 'customers', 'ipIntelligence'],
     categories: [
       C.Company,
       C.CompanyRegistration,
@@ -91,12 +96,14 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
       'createCustomer',
       'updateCustomer',
       'endSubscription',
+      'scoreOrder',
+      'ipIntelligence',
       ...AUDIT_PROOF_OPERATIONS,
     ],
     categories: ALL_DATA_CATEGORIES.filter((c) => c !== DataCategory.AccessLog),
   },
   [Role.OrderSystem]: {
-    operations: ['me', 'customer', 'createCustomer'],
+    operations: ['me', 'customer', 'createCustomer', 'scoreOrder', 'ipIntelligence'],
     categories: [
       C.Company,
       C.CompanyRegistration,

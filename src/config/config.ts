@@ -51,6 +51,19 @@ const EnvSchema = z.object({
     )
     .optional(),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  /** Licensed MaxMind databases (GeoIP2 schema); each one given replaces the free default for its role. */
+  GEOIP_CITY_DB: optionalString,
+  GEOIP_ASN_DB: optionalString,
+  GEOIP_ANONYMOUS_DB: optionalString,
+  GEOIP_TOR_EXIT_LIST: optionalString,
+  /** Fresher copies of the free ip-location-db files (flat schema), IPv4 and IPv6 separately. */
+  GEOIP_FLAT_CITY_IPV4_DB: optionalString,
+  GEOIP_FLAT_CITY_IPV6_DB: optionalString,
+  GEOIP_ASN_IPV4_CSV: optionalString,
+  GEOIP_ASN_IPV6_CSV: optionalString,
+  VIES_URL: httpUrl.optional(),
+  VIES_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  RISK_RULES_FILE: optionalString,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(100_000).default(5_000),
@@ -92,6 +105,18 @@ export interface Config {
   dataDir: string;
   database: { url?: string; migrationUrl?: string; embeddedPort: number; poolMax: number };
   audit: { witnessDir: string; witnessUrl?: string; retiredPublicKeys: string[]; sealIntervalMs: number };
+  geo: {
+    cityDb?: string;
+    asnDb?: string;
+    anonymousDb?: string;
+    torExitList?: string;
+    flatCityIpv4?: string;
+    flatCityIpv6?: string;
+    asnIpv4Csv?: string;
+    asnIpv6Csv?: string;
+  };
+  vies: { url?: string; timeoutMs: number };
+  riskRulesFile?: string;
   keys: KeyMaterial;
   seedDemoData: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -164,6 +189,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter((k) => k !== ''),
       sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS,
     },
+    geo: {
+      cityDb: e.GEOIP_CITY_DB,
+      asnDb: e.GEOIP_ASN_DB,
+      anonymousDb: e.GEOIP_ANONYMOUS_DB,
+      torExitList: e.GEOIP_TOR_EXIT_LIST,
+      flatCityIpv4: e.GEOIP_FLAT_CITY_IPV4_DB,
+      flatCityIpv6: e.GEOIP_FLAT_CITY_IPV6_DB,
+      asnIpv4Csv: e.GEOIP_ASN_IPV4_CSV,
+      asnIpv6Csv: e.GEOIP_ASN_IPV6_CSV,
+    },
+    vies: { url: e.VIES_URL, timeoutMs: e.VIES_TIMEOUT_MS },
+    riskRulesFile: e.RISK_RULES_FILE,
     keys,
     seedDemoData: e.SEED_DEMO_DATA,
     logLevel: e.LOG_LEVEL,

@@ -91,6 +91,56 @@ export const CUSTOMER_PERSONAL_FIELDS = {
 
 export type CustomerPersonalField = keyof typeof CUSTOMER_PERSONAL_FIELDS;
 
+/** Personal values an order carries (the order system sends them with each order). */
+export const ORDER_PERSONAL_FIELDS = {
+  orderIpAddress: {
+    category: DataCategory.IpAddress,
+    description: 'IP address the order came from',
+    encrypted: true,
+  },
+  orderGeoIp: {
+    category: DataCategory.IpAddress,
+    description: 'where GeoIP placed that address',
+    encrypted: true,
+  },
+  orderBillingAddress: {
+    category: DataCategory.Address,
+    description: 'billing address of the order',
+    encrypted: true,
+  },
+  orderVatNumber: {
+    category: DataCategory.VatNumber,
+    description: 'VAT number given with the order',
+    encrypted: true,
+  },
+  orderEmail: {
+    category: DataCategory.Email,
+    description: 'email address given with the order',
+    encrypted: true,
+  },
+  orderPhone: {
+    category: DataCategory.Phone,
+    description: 'phone number given with the order',
+    encrypted: true,
+  },
+  orderIban: {
+    category: DataCategory.BankDetails,
+    description: 'IBAN given for direct debit',
+    encrypted: true,
+  },
+  orderItems: {
+    category: DataCategory.PurchaseHistory,
+    description: 'what was ordered, and for how much',
+    encrypted: false,
+  },
+} as const satisfies Record<string, PersonalFieldSpec>;
+
+export type OrderPersonalField = keyof typeof ORDER_PERSONAL_FIELDS;
+
+/** Every personal field the API can release, by the name the audit log records. */
+export const PERSONAL_FIELDS = { ...CUSTOMER_PERSONAL_FIELDS, ...ORDER_PERSONAL_FIELDS };
+export type PersonalFieldName = keyof typeof PERSONAL_FIELDS;
+
 export function isCustomerPersonalField(name: string): name is CustomerPersonalField {
   return Object.prototype.hasOwnProperty.call(CUSTOMER_PERSONAL_FIELDS, name);
 }

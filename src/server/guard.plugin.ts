@@ -11,7 +11,8 @@ import {
   simpleEstimator,
   type ComplexityEstimator,
 } from 'graphql-query-complexity';
-import { authorizeOperation } from '../auth/access-policy';
+import { authorizeOperation, DEFAULT_PURPOSES } from '../auth/access-policy';
+import { parsePurpose } from '../auth/purpose';
 import { DomainError, ValidationError } from '../errors/errors';
 import { toRequestError } from '../errors/format-error';
 import { analyseOperation } from './operation-analysis';
@@ -22,6 +23,15 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   const first = typeof args.first === 'number' ? args.first : undefined;
   return first === undefined ? undefined : 1 + childComplexity * first;
 };
+
+/** A lone operation with an implied purpose (scoreOrder: fraud-prevention) gets it when none was sent. */
+function applyDefaultPurpose(context: RequestContext, operations: readonly string[]): void {
+  if (context.purpose !== null || operations.length !== 1) return;
+  const implied = DEFAULT_PURPOSES[operations[0]!];
+  if (implied === undefined) return;
+  context.purpose = parsePurpose(implied);
+  context.audit.purpose = context.purpose.text;
+}
 
 export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlugin<RequestContext> {
   return {
@@ -48,6 +58,7 @@ export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlu
             }
             if (operation === undefined) return; // Apollo reports the missing operation itself.
             const analysis = analyseOperation(schema, document, operation);
+            applyDefaultPurpose(contextValue, analysis.operations);
             authorizeOperation(contextValue.actor, contextValue.purpose, analysis);
           } catch (error) {
             if (error instanceof DomainError) throw toRequestError(error);

@@ -3,5 +3,13 @@ import { ActorEntity } from './actor.entity';
 import { ApiTokenEntity } from './api-token.entity';
 import { CustomerEntity } from './customer.entity';
 import { MailingConsentChangeEntity } from './mailing-consent-change.entity';
+import { OrderEntity, OrderRescoreEntity } from './order.entity';
 
-export const entities = [ActorEntity, ApiTokenEntity, CustomerEntity, MailingConsentChangeEntity];
+export const entities = [
+  ActorEntity,
+  ApiTokenEntity,
+  CustomerEntity,
+  MailingConsentChangeEntity,
+  OrderEntity,
+  OrderRescoreEntity,
+];

@@ -1,0 +1,62 @@
+/** What GeoIP says about one IP address, as the API shows it. */
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+
+@ObjectType('IpAnonymity', { description: 'False means "not known to be", never "known not to be".' })
+export class IpAnonymityObject {
+  @Field()
+  isAnonymous!: boolean;
+
+  @Field()
+  isAnonymousVpn!: boolean;
+
+  @Field()
+  isHostingProvider!: boolean;
+
+  @Field()
+  isPublicProxy!: boolean;
+
+  @Field()
+  isTorExitNode!: boolean;
+}
+
+@ObjectType('IpIntelligence')
+export class IpIntelligenceObject {
+  @Field({ description: 'Normalised; IPv4-mapped IPv6 is shown as IPv4.' })
+  ip!: string;
+
+  @Field({
+    description:
+      'public, private, loopback, link_local, carrier_grade_nat, documentation, multicast, unspecified, broadcast or reserved',
+  })
+  classification!: string;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' })
+  country!: string | null;
+
+  @Field(() => String, { nullable: true })
+  city!: string | null;
+
+  @Field(() => Float, { nullable: true })
+  latitude!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  longitude!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Kilometres' })
+  accuracyRadius!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  asn!: number | null;
+
+  @Field(() => String, { nullable: true })
+  organisation!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'CIDR of the matching database record' })
+  network!: string | null;
+
+  @Field(() => IpAnonymityObject)
+  anonymity!: IpAnonymityObject;
+
+  @Field({ description: 'Which databases answered, with their build dates' })
+  source!: string;
+}

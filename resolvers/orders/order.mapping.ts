@@ -1,0 +1,21 @@
+/** Maps the domain's VAT determination to the API's shape. */
+import type { VatDetermination } from '../../src/vat/vat-determination';
+import type { VatDeterminationObject } from './order.types';
+
+export function toVatDeterminationObject(vat: VatDetermination): VatDeterminationObject {
+  const supporting = new Set<string>(vat.evidence.supporting);
+  return {
+    customerType: vat.customerType,
+    evidence: vat.evidence.pieces.map((p) => ({
+      kind: p.kind,
+      country: p.country,
+      supports: supporting.has(p.kind),
+    })),
+    country: vat.country,
+    conflict: vat.conflict,
+    reverseCharge: vat.reverseCharge,
+    treatment: vat.treatment,
+    reason: vat.reason,
+    vatNumber: { ...vat.vatNumber },
+  };
+}

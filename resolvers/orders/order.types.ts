@@ -1,0 +1,219 @@
+/** GraphQL types of orders and their assessment (the contract the order system is generated from). */
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { JSONScalar } from '../common/scalars';
+import { Connection } from '../common/connection.type';
+import { NonPersonalField, PersonalField } from '../common/personal-field.decorator';
+import { AddressType } from '../customer/customer.type';
+import { IpIntelligenceObject } from '../geo/ip-intelligence.type';
+
+export enum Decision {
+  ACCEPT = 'ACCEPT',
+  REVIEW = 'REVIEW',
+  REJECT = 'REJECT',
+}
+registerEnumType(Decision, { name: 'Decision' });
+
+export enum ReviewOutcome {
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+}
+registerEnumType(ReviewOutcome, { name: 'ReviewOutcome' });
+
+@ObjectType('RiskReason')
+export class RiskReasonObject {
+  @Field({ description: 'Stable code (see README); the message may change, the code does not.' })
+  code!: string;
+
+  @Field()
+  message!: string;
+
+  @Field(() => Float)
+  weight!: number;
+
+  @Field(() => JSONScalar, {
+    description: 'The values the reason is based on, e.g. { ipCountry: "NL", billingCountry: "DE" }.',
+  })
+  evidence!: Record<string, unknown>;
+}
+
+@ObjectType('OrderItem')
+export class OrderItemObject {
+  @Field()
+  product!: string;
+
+  @Field(() => String, { nullable: true })
+  tld!: string | null;
+
+  @Field(() => Int)
+  amountCents!: number;
+}
+
+@ObjectType('Order', { description: 'An order as scored; personal values are released with an audit event.' })
+export class OrderObject {
+  @NonPersonalField(() => ID)
+  id!: string;
+
+  @NonPersonalField(() => ID)
+  customerId!: string;
+
+  @NonPersonalField()
+  createdAt!: Date;
+
+  @NonPersonalField()
+  idempotencyKey!: string;
+
+  @NonPersonalField(() => Decision)
+  decision!: Decision;
+
+  @NonPersonalField(() => Float)
+  riskScore!: number;
+
+  @NonPersonalField(() => [RiskReasonObject])
+  reasons!: RiskReasonObject[];
+
+  @NonPersonalField()
+  rulesVersion!: string;
+
+  @NonPersonalField(() => Int, { description: 'Total, in minor units of the currency' })
+  amountCents!: number;
+
+  @NonPersonalField()
+  currency!: string;
+
+  @NonPersonalField()
+  billingCountry!: string;
+
+  @NonPersonalField(() => String, { nullable: true })
+  ipCountry!: string | null;
+
+  @NonPersonalField(() => String, {
+    nullable: true,
+    description: 'The country whose VAT applies, when established',
+  })
+  vatCountry!: string | null;
+
+  @NonPersonalField()
+  vatConflict!: boolean;
+
+  @NonPersonalField()
+  reverseCharge!: boolean;
+
+  @NonPersonalField(() => String, { description: 'consumer or business, as taxed' })
+  customerType!: string;
+
+  @NonPersonalField(() => ReviewOutcome, { nullable: true })
+  reviewOutcome!: ReviewOutcome | null;
+
+  @NonPersonalField(() => String, { nullable: true })
+  reviewNote!: string | null;
+
+  @NonPersonalField(() => Date, { nullable: true })
+  reviewedAt!: Date | null;
+
+  @PersonalField('orderItems', () => [OrderItemObject])
+  items!: OrderItemObject[];
+
+  @PersonalField('orderIpAddress', () => String)
+  ipAddress!: string;
+
+  @PersonalField('orderGeoIp', () => IpIntelligenceObject, {
+    description: 'What GeoIP said about the IP address when the order was scored.',
+  })
+  geoIp!: IpIntelligenceObject;
+
+  @PersonalField('orderBillingAddress', () => AddressType)
+  billingAddress!: AddressType;
+
+  @PersonalField('orderVatNumber', () => String, { nullable: true })
+  vatNumber!: string | null;
+
+  @PersonalField('orderEmail', () => String, { nullable: true })
+  email!: string | null;
+
+  @PersonalField('orderPhone', () => String, { nullable: true })
+  phone!: string | null;
+
+  @PersonalField('orderIban', () => String, { nullable: true })
+  iban!: string | null;
+}
+
+export const OrderConnection = Connection('Order', OrderObject);
+export type OrderConnection = InstanceType<typeof OrderConnection>;
+
+@ObjectType('VatEvidencePiece')
+export class VatEvidencePieceObject {
+  @Field({ description: 'billingCountry, ipCountry, bankCountry or phoneCountry' })
+  kind!: string;
+
+  @Field()
+  country!: string;
+
+  @Field({ description: 'Whether this piece names the established country' })
+  supports!: boolean;
+}
+
+@ObjectType('VatNumberVerdict')
+export class VatNumberVerdictObject {
+  @Field({ description: 'Well-formed with a matching check digit; says nothing about registration.' })
+  valid!: boolean;
+
+  @Field(() => String, { nullable: true })
+  country!: string | null;
+
+  @Field({ description: 'VERIFIED, NOT_REGISTERED or NOT_VERIFIED (VIES off or unreachable: never guessed)' })
+  verified!: string;
+}
+
+@ObjectType('VatDetermination')
+export class VatDeterminationObject {
+  @Field({ description: 'consumer or business, as taxed (business only with a VIES-verified number)' })
+  customerType!: string;
+
+  @Field(() => [VatEvidencePieceObject])
+  evidence!: VatEvidencePieceObject[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The country whose VAT applies; null when not established',
+  })
+  country!: string | null;
+
+  @Field()
+  conflict!: boolean;
+
+  @Field()
+  reverseCharge!: boolean;
+
+  @Field({ description: 'REVERSE_CHARGE, DOMESTIC, OSS, OUTSIDE_EU or UNDETERMINED' })
+  treatment!: string;
+
+  @Field()
+  reason!: string;
+
+  @Field(() => VatNumberVerdictObject)
+  vatNumber!: VatNumberVerdictObject;
+}
+
+@ObjectType('OrderAssessment')
+export class OrderAssessmentObject {
+  @Field(() => OrderObject)
+  order!: OrderObject;
+
+  @Field(() => Float)
+  riskScore!: number;
+
+  @Field(() => Decision)
+  decision!: Decision;
+
+  @Field(() => [RiskReasonObject])
+  reasons!: RiskReasonObject[];
+
+  @Field(() => VatDeterminationObject)
+  vat!: VatDeterminationObject;
+
+  @Field(() => IpIntelligenceObject)
+  ip!: IpIntelligenceObject;
+
+  @Field({ description: 'True when this is the stored answer to a retried idempotency key.' })
+  replayed!: boolean;
+}

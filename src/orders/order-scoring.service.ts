@@ -1,0 +1,313 @@
+/**
+ * Scoring an order for the order system: normalise the request, look the IP address up in GeoIP, ask
+ * VIES about a business's VAT number (when the adapter is on), count velocity and identity reuse,
+ * determine VAT, score the signals under the current rules, and store the order with what GeoIP said
+ * at that moment, all in one transaction with its audit events. A retry with the same idempotency key
+ * returns the first answer.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditEvent, type AuditContext } from '../../audit/audit-context';
+import type { AuditLog } from '../../audit/audit-log';
+import { canonicalEventJson } from '../../audit/canonical-event';
+import { locateCity } from '../../geo/city-locations';
+import { cidrOf } from '../../geo/ip-classify';
+import type { IpIntelligence } from '../../geo/ip-intelligence';
+import type { BlindIndex } from '../crypto/blind-index';
+import type { FieldCipher } from '../crypto/field-cipher';
+import { CustomerView, customerAad } from '../customers/customer-view';
+import type { CustomerService } from '../customers/customer.service';
+import { ActorEntity } from '../db/entities/actor.entity';
+import { CustomerEntity } from '../db/entities/customer.entity';
+import { OrderEntity, type StoredReason } from '../db/entities/order.entity';
+import { sqlRunner } from '../db/sql-runner';
+import { ConflictError, ForbiddenError } from '../errors/errors';
+import { ORDER_PERSONAL_FIELDS, type OrderPersonalField } from '../personal-data/data-categories';
+import type { RiskRules } from '../scoring/risk-rules';
+import { scoreOrderSignals } from '../scoring/score-order';
+import { ibanCountry } from '../validation';
+import { determineVat, type VatDetermination } from '../vat/vat-determination';
+import { analyseVatNumber } from '../vat/vat-number';
+import type { VatRegistryCheck, ViesResult } from '../vat/vies-client';
+import { countIdentityReuse, countVelocity, type VelocityKeys } from './order-velocity';
+import { orderAad, OrderView } from './order-view';
+import { normaliseOrder, type NormalisedOrder, type ScoreOrderRequest } from './score-order-input';
+
+export interface OrderAssessment {
+  order: OrderView;
+  riskScore: number;
+  decision: OrderEntity['decision'];
+  reasons: StoredReason[];
+  vat: VatDetermination;
+  ip: IpIntelligence;
+  /** True when this answer is the stored one for a retried idempotency key. */
+  replayed: boolean;
+}
+
+export interface OrderScoringDeps {
+  cipher: FieldCipher;
+  blindIndex: BlindIndex;
+  audit: AuditLog;
+  customers: CustomerService;
+  geo: () => Promise<{ lookup(ip: string, field?: string): IpIntelligence }>;
+  vies: VatRegistryCheck;
+  rules: () => RiskRules;
+  now?: () => Date;
+}
+
+const MAX_IPS_REMEMBERED = 50;
+
+export class OrderScoringService {
+  constructor(private readonly deps: OrderScoringDeps) {}
+
+  view(entity: OrderEntity): OrderView {
+    return new OrderView(entity, this.deps.cipher);
+  }
+
+  async score(
+    em: EntityManager,
+    request: ScoreOrderRequest,
+    context: AuditContext,
+  ): Promise<OrderAssessment> {
+    if (context.actorId === null) throw new ForbiddenError('Scoring needs an authenticated actor.');
+    const order = normaliseOrder(request);
+    const requestHash = hashRequest(request);
+    const earlier = await this.findByKey(em, context.actorId, order.idempotencyKey);
+    if (earlier !== null) return this.replay(earlier, requestHash);
+
+    const ip = (await this.deps.geo()).lookup(order.ipText, 'ipAddress');
+    const declaredBusiness = order.vatNumber !== null || (order.customer?.companyName ?? null) !== null;
+    const vatAnalysis = order.vatNumber === null ? null : analyseVatNumber(order.vatNumber);
+    const vies = await this.checkVies(declaredBusiness, vatAnalysis);
+    try {
+      return await em.transactional((tx) =>
+        this.scoreAndStore(tx, order, requestHash, ip, vatAnalysis, vies, declaredBusiness, context),
+      );
+    } catch (error) {
+      // Two retries racing: the loser returns the winner's stored answer.
+      if (error instanceof UniqueConstraintViolationException) {
+        const winner = await this.findByKey(em.fork(), context.actorId, order.idempotencyKey);
+        if (winner !== null) return this.replay(winner, requestHash);
+      }
+      throw error;
+    }
+  }
+
+  private async scoreAndStore(
+    tx: EntityManager,
+    order: NormalisedOrder,
+    requestHash: string,
+    ip: IpIntelligence,
+    vatAnalysis: ReturnType<typeof analyseVatNumber> | null,
+    vies: ViesResult | null,
+    declaredBusiness: boolean,
+    context: AuditContext,
+  ): Promise<OrderAssessment> {
+    const now = this.deps.now?.() ?? new Date();
+    const rules = this.deps.rules();
+    const customer =
+      order.customerId !== null
+        ? await this.deps.customers.get(tx, order.customerId)
+        : await this.deps.customers.create(tx, order.customer!, context);
+    const firstOrder =
+      order.customerId === null || (await tx.count(OrderEntity, { customer: customer.id })) === 0;
+
+    const { blindIndex } = this.deps;
+    const prefix =
+      order.ip.version === 4
+        ? rules.velocity.networkPrefixLength.ipv4
+        : rules.velocity.networkPrefixLength.ipv6;
+    const email = order.email ?? customer.email;
+    const iban = order.iban;
+    const keys: VelocityKeys = {
+      ipBidx: blindIndex.compute('order_ip', order.ipText),
+      networkBidx: blindIndex.compute('order_network', cidrOf(order.ip, prefix)),
+      emailBidx: blindIndex.compute('email', email.toLowerCase()),
+      ibanBidx: iban === null ? null : blindIndex.compute('iban', iban),
+      idCardBidx: customer.entity.idCardNumberBidx,
+      customerId: customer.id,
+    };
+    const db = sqlRunner(tx);
+    const [velocity, identityReuse] = await Promise.all([
+      countVelocity(db, keys, rules, now),
+      countIdentityReuse(db, keys),
+    ]);
+    const bankCountry = iban === null ? null : ibanCountry(iban);
+    const phoneCountry = order.phone?.country ?? null;
+    const vat = determineVat({
+      customerType: declaredBusiness ? 'business' : 'consumer',
+      vatNumber: vatAnalysis,
+      viesResult: vies,
+      evidence: {
+        billingCountry: order.billingAddress.country,
+        ipCountry: ip.classification === 'public' ? ip.country : null,
+        bankCountry,
+        phoneCountry,
+      },
+    });
+    const located = locateCity(order.billingAddress.country, order.billingAddress.city);
+    const assessment = scoreOrderSignals(
+      {
+        ip,
+        billingCountry: order.billingAddress.country,
+        billingLocation:
+          located === null ? null : { latitude: located.latitude, longitude: located.longitude },
+        vatNumber: order.vatNumber,
+        ibanCountry: bankCountry,
+        phoneCountry,
+        emailDomain: email,
+        amountCents: order.amountCents,
+        currency: order.currency,
+        isFirstOrder: firstOrder,
+        velocity,
+        identityReuse,
+        vatEvidenceConflict: vat.evidence.conflict,
+      },
+      rules,
+    );
+
+    const entity = new OrderEntity();
+    entity.id = randomUUID();
+    const enc = (field: OrderPersonalField, value: string | null) =>
+      value === null ? null : this.deps.cipher.encrypt(value, orderAad(entity.id, field));
+    Object.assign(entity, {
+      createdAt: now,
+      actor: tx.getReference(ActorEntity, context.actorId!),
+      idempotencyKey: order.idempotencyKey,
+      requestHash,
+      customer: customer.entity,
+      firstOrder,
+      ipAddressEnc: enc('orderIpAddress', order.ipText),
+      ipBidx: keys.ipBidx,
+      ipNetworkBidx: keys.networkBidx,
+      ipCountry: ip.country,
+      geoEnc: this.deps.cipher.encryptJson(ip, orderAad(entity.id, 'orderGeoIp')),
+      billingAddressEnc: this.deps.cipher.encryptJson(
+        order.billingAddress,
+        orderAad(entity.id, 'orderBillingAddress'),
+      ),
+      billingCountry: order.billingAddress.country,
+      vatNumberEnc: enc('orderVatNumber', vatAnalysis?.canonical ?? order.vatNumber),
+      emailBidx: keys.emailBidx,
+      emailEnc: enc('orderEmail', order.email),
+      phoneEnc: enc('orderPhone', order.phone?.e164 ?? null),
+      phoneCountry,
+      ibanEnc: enc('orderIban', iban),
+      ibanBidx: keys.ibanBidx,
+      ibanCountry: bankCountry,
+      items: order.items,
+      amountCents: order.amountCents,
+      currency: order.currency,
+      riskScore: assessment.riskScore,
+      decision: assessment.decision,
+      reasons: assessment.reasons.map((r) => ({ ...r, evidence: { ...r.evidence } })),
+      reasonCodes: assessment.reasons.map((r) => r.code),
+      rulesVersion: assessment.rulesVersion,
+      customerType: vat.customerType,
+      vat: JSON.parse(JSON.stringify(vat)) as Record<string, unknown>,
+      vatCountry: vat.country,
+      vatConflict: vat.conflict,
+      reverseCharge: vat.reverseCharge,
+      vatVerified: vat.vatNumber.verified,
+    });
+    tx.persist(entity);
+    this.rememberIp(customer, order.ipText);
+    await tx.flush();
+
+    const created = (Object.keys(ORDER_PERSONAL_FIELDS) as OrderPersonalField[]).filter(
+      (f) =>
+        ['orderIpAddress', 'orderGeoIp', 'orderBillingAddress', 'orderItems'].includes(f) ||
+        (f === 'orderVatNumber' && entity.vatNumberEnc !== null) ||
+        (f === 'orderEmail' && entity.emailEnc !== null) ||
+        (f === 'orderPhone' && entity.phoneEnc !== null) ||
+        (f === 'orderIban' && entity.ibanEnc !== null),
+    );
+    await this.deps.audit.recordInTransaction(db, [
+      auditEvent(context, {
+        action: 'create',
+        subjectId: customer.id,
+        fields: created,
+        categories: created.map((f) => ORDER_PERSONAL_FIELDS[f].category),
+      }),
+      // Reading the IP addresses on file to add this one is a read of the customer's data for fraud prevention.
+      auditEvent(context, {
+        action: 'read',
+        subjectId: customer.id,
+        fields: ['ipAddresses'],
+        categories: ['ip_address'],
+      }),
+      auditEvent(context, {
+        action: 'update',
+        subjectId: customer.id,
+        fields: ['ipAddresses'],
+        categories: ['ip_address'],
+      }),
+    ]);
+    return {
+      order: this.view(entity),
+      riskScore: entity.riskScore,
+      decision: entity.decision,
+      reasons: entity.reasons,
+      vat,
+      ip,
+      replayed: false,
+    };
+  }
+
+  private rememberIp(customer: CustomerView, ip: string): void {
+    const seen = customer.ipAddresses.filter((a) => a !== ip);
+    const updated = [ip, ...seen].slice(0, MAX_IPS_REMEMBERED);
+    const entity: CustomerEntity = customer.entity;
+    entity.ipAddressesEnc = this.deps.cipher.encrypt(
+      JSON.stringify(updated),
+      customerAad(entity.id, 'ipAddresses'),
+    );
+  }
+
+  private async checkVies(
+    declaredBusiness: boolean,
+    analysis: ReturnType<typeof analyseVatNumber> | null,
+  ): Promise<ViesResult | null> {
+    // VIES is asked only about numbers that could be valid EU numbers of a customer who says it is a business.
+    if (
+      !declaredBusiness ||
+      analysis === null ||
+      analysis.status !== 'VALID' ||
+      analysis.prefix === null ||
+      analysis.canonical === null
+    ) {
+      return null;
+    }
+    return this.deps.vies.check(analysis.prefix, analysis.canonical);
+  }
+
+  private async findByKey(em: EntityManager, actorId: string, key: string): Promise<OrderEntity | null> {
+    return em.findOne(OrderEntity, { actor: actorId, idempotencyKey: key }, { populate: ['customer'] });
+  }
+
+  private replay(entity: OrderEntity, requestHash: string): OrderAssessment {
+    if (entity.requestHash !== requestHash) {
+      throw new ConflictError(
+        `Idempotency key ${entity.idempotencyKey} was already used for a different order; use a new key for a new order.`,
+        { field: 'idempotencyKey' },
+      );
+    }
+    const view = this.view(entity);
+    return {
+      order: view,
+      riskScore: entity.riskScore,
+      decision: entity.decision,
+      reasons: entity.reasons,
+      vat: entity.vat as unknown as VatDetermination,
+      ip: view.geoIp,
+      replayed: true,
+    };
+  }
+}
+
+function hashRequest(request: ScoreOrderRequest): string {
+  // GraphQL inputs arrive as class instances; the canonical form wants plain JSON.
+  const plain = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+  return createHash('sha256').update(canonicalEventJson(plain)).digest('hex');
+}

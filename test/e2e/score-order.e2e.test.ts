@@ -1,0 +1,196 @@
+/**
+ * scoreOrder over HTTP as the order system calls it, against the bundled GeoLite2 data: a clean Dutch
+ * consumer, a German business ordering from a hosting provider abroad, an idempotent retry, and bad input.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  IpIntelligenceDocument,
+  ScoreOrderDocument,
+  type ScoreOrderInput,
+} from '../../schema/generated/graphql';
+import { analyseVatNumber } from '../../src/vat/vat-number';
+import { startTestServer, type TestServer } from '../support/test-platform';
+
+const GERMAN_VAT = 'DE136695976';
+
+function dutchConsumerOrder(key: string): ScoreOrderInput {
+  return {
+    idempotencyKey: key,
+    customer: {
+      name: 'Eva de Jong',
+      email: `eva.${key}@example.nl`,
+      address: { street: 'Prinsengracht 263', postalCode: '1016 GV', city: 'Amsterdam', country: 'NL' },
+    },
+    ipAddress: '77.160.1.1',
+    billingAddress: { street: 'Prinsengracht 263', postalCode: '1016 GV', city: 'Amsterdam', country: 'NL' },
+    phone: '+31 20 555 0101',
+    email: `eva.${key}@example.nl`,
+    iban: 'NL91ABNA0417164300',
+    items: [
+      { product: 'hosting', amountCents: 995 },
+      { product: 'domain-registration', tld: 'nl', amountCents: 799 },
+    ],
+    currency: 'EUR',
+  };
+}
+
+describe('scoreOrder over HTTP', () => {
+  let t: TestServer;
+  let orderSystem: string;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const em = t.platform.db.orm.em.fork();
+    orderSystem = (
+      await t.platform.services.actors.create(em, { kind: 'service', role: 'order_system', name: 'orders' })
+    ).token;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('accepts a clean Dutch consumer, with VAT established in NL from agreeing evidence', async () => {
+    const r = await t.graphql(ScoreOrderDocument, {
+      variables: { input: dutchConsumerOrder('clean-1') },
+      token: orderSystem,
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    const a = r.body.data!.scoreOrder;
+    expect(a.decision).toBe('ACCEPT');
+    expect(a.reasons).toEqual([]);
+    expect(a.ip).toMatchObject({ ip: '77.160.1.1', classification: 'public', country: 'NL', asn: 1136 });
+    expect(a.ip.source).toMatch(/geolite2/i);
+    expect(a.vat).toMatchObject({
+      customerType: 'consumer',
+      country: 'NL',
+      conflict: false,
+      reverseCharge: false,
+      treatment: 'DOMESTIC',
+    });
+    expect(a.vat.evidence.map((e) => e.kind).sort()).toEqual([
+      'bankCountry',
+      'billingCountry',
+      'ipCountry',
+      'phoneCountry',
+    ]);
+    expect(a.order.rulesVersion).toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
+  it('reviews or rejects a German VAT number ordered from a hosting provider in another country, with the reasons', async () => {
+    expect(analyseVatNumber(GERMAN_VAT).status).toBe('VALID');
+    const input: ScoreOrderInput = {
+      idempotencyKey: 'de-business-1',
+      customer: {
+        companyName: 'Muster Hosting GmbH',
+        name: 'Max Mustermann',
+        email: 'max@muster-hosting.de',
+        address: { street: 'Friedrichstraße 1', postalCode: '10117', city: 'Berlin', country: 'DE' },
+      },
+      ipAddress: '95.216.1.1',
+      billingAddress: { street: 'Friedrichstraße 1', postalCode: '10117', city: 'Berlin', country: 'DE' },
+      vatNumber: GERMAN_VAT,
+      items: [{ product: 'hosting', amountCents: 4900 }],
+      currency: 'EUR',
+    };
+    const r = await t.graphql(ScoreOrderDocument, { variables: { input }, token: orderSystem });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    const a = r.body.data!.scoreOrder;
+    expect(['REVIEW', 'REJECT']).toContain(a.decision);
+    const codes = a.reasons.map((x) => x.code);
+    expect(codes).toEqual(
+      expect.arrayContaining(['HOSTING_IP', 'IP_COUNTRY_MISMATCH_BILLING', 'IP_COUNTRY_MISMATCH_VAT']),
+    );
+    const mismatch = a.reasons.find((x) => x.code === 'IP_COUNTRY_MISMATCH_BILLING')!;
+    expect(mismatch.evidence).toMatchObject({ ipCountry: 'FI', billingCountry: 'DE' });
+    expect(a.riskScore).toBe(a.reasons.reduce((s, x) => s + x.weight, 0));
+    // VIES is off by default: the number is well-formed but not verified, so no reverse charge.
+    expect(a.vat.vatNumber).toEqual({ valid: true, country: 'DE', verified: 'NOT_VERIFIED' });
+    expect(a.vat.reverseCharge).toBe(false);
+  });
+
+  it('returns the first answer for a retried idempotency key, and refuses the key for another order', async () => {
+    const input = dutchConsumerOrder('retry-1');
+    const first = await t.graphql(ScoreOrderDocument, { variables: { input }, token: orderSystem });
+    const again = await t.graphql(ScoreOrderDocument, { variables: { input }, token: orderSystem });
+    expect(again.body.data!.scoreOrder.order.id).toBe(first.body.data!.scoreOrder.order.id);
+    expect(again.body.data!.scoreOrder.replayed).toBe(true);
+    expect(again.body.data!.scoreOrder.ip).toEqual(first.body.data!.scoreOrder.ip);
+    const sql = await t.db.superuser();
+    const count = await sql.query(
+      "select count(*)::int as n from customer_order where idempotency_key = 'retry-1'",
+    );
+    expect(count.rows[0].n).toBe(1);
+
+    const other = await t.graphql(ScoreOrderDocument, {
+      variables: { input: { ...input, items: [{ product: 'hosting', amountCents: 1 }] } },
+      token: orderSystem,
+    });
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
+  it('flags a private address as non-public and never geolocates it', async () => {
+    const r = await t.graphql(ScoreOrderDocument, {
+      variables: { input: { ...dutchConsumerOrder('private-1'), ipAddress: '192.168.1.20' } },
+      token: orderSystem,
+    });
+    const a = r.body.data!.scoreOrder;
+    expect(a.ip).toMatchObject({ classification: 'private', country: null, asn: null });
+    expect(a.reasons.map((x) => x.code)).toContain('NON_PUBLIC_IP');
+  });
+
+  it('refuses unparsable IPs and bad items with BAD_USER_INPUT naming the field, storing nothing', async () => {
+    const bad = await t.graphql(ScoreOrderDocument, {
+      variables: { input: { ...dutchConsumerOrder('bad-1'), ipAddress: '300.1.1.1' } },
+      token: orderSystem,
+    });
+    expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ipAddress' });
+    const items = await t.graphql(ScoreOrderDocument, {
+      variables: {
+        input: { ...dutchConsumerOrder('bad-2'), items: [{ product: 'hosting', amountCents: -5 }] },
+      },
+      token: orderSystem,
+    });
+    expect(items.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'items.0.amountCents',
+    });
+    const sql = await t.db.superuser();
+    const count = await sql.query(
+      "select count(*)::int as n from customer_order where idempotency_key like 'bad-%'",
+    );
+    expect(count.rows[0].n).toBe(0);
+  });
+
+  it('audits scoring as the order system with purpose fraud-prevention', async () => {
+    await t.platform.services.audit.sealer.sealPending();
+    const sql = await t.db.superuser();
+    const { rows } = await sql.query(
+      "select distinct action, purpose, role from audit_event where actor_kind = 'service' order by action",
+    );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { action: 'create', purpose: 'fraud-prevention', role: 'order_system' },
+        { action: 'read', purpose: 'fraud-prevention', role: 'order_system' },
+      ]),
+    );
+  });
+
+  it('answers ipIntelligence for IPv4 and IPv6, and refuses other roles', async () => {
+    const v6 = await t.graphql(IpIntelligenceDocument, {
+      variables: { ip: '::ffff:77.160.1.1' },
+      token: orderSystem,
+    });
+    expect(v6.body.data!.ipIntelligence).toMatchObject({ ip: '77.160.1.1', country: 'NL' });
+    const native6 = await t.graphql(IpIntelligenceDocument, {
+      variables: { ip: '2a02:a44a:1::1' },
+      token: orderSystem,
+    });
+    expect(native6.body.data!.ipIntelligence.country).toBe('NL');
+    const em = t.platform.db.orm.em.fork();
+    const support = (
+      await t.platform.services.actors.create(em, { kind: 'employee', role: 'support', name: 's' })
+    ).token;
+    const refused = await t.graphql(IpIntelligenceDocument, { variables: { ip: '8.8.8.8' }, token: support });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
