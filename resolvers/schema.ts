@@ -5,9 +5,16 @@ import { MeResolver } from './actor/me.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { DateTimeScalar } from './common/scalars';
 import { CustomerResolver } from './customer/customer.resolver';
+import { OrderReviewResolver } from './orders/order-review.resolver';
 import { ScoreOrderResolver } from './orders/score-order.resolver';
 
-export const resolverClasses = [MeResolver, CustomerResolver, AuditResolver, ScoreOrderResolver] as const;
+export const resolverClasses = [
+  MeResolver,
+  CustomerResolver,
+  AuditResolver,
+  ScoreOrderResolver,
+  OrderReviewResolver,
+] as const;
 
 export async function buildPlatformSchema(): Promise<GraphQLSchema> {
   return buildSchema({

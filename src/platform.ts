@@ -11,9 +11,10 @@ import { resolvePlatformKeys, type PlatformKeys } from './crypto/platform-keys';
 import { CustomerService } from './customers/customer.service';
 import { openDatabase, type Database } from './db/database';
 import { sqlRunner } from './db/sql-runner';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { GeoIpService } from '../geo/geoip-service';
 import { geoConfigFrom } from './orders/geo-settings';
+import { OrderReviewService } from './orders/order-review.service';
 import { OrderScoringService } from './orders/order-scoring.service';
 import { DEFAULT_RISK_RULES, loadRiskRules, type RiskRules } from './scoring/risk-rules';
 import { createVatRegistryCheck } from './vat/vies-client';
@@ -25,6 +26,7 @@ export interface Services {
   /** The GeoIP service, opened on first use (loading the databases takes a few seconds). */
   geo: () => Promise<GeoIpService>;
   orders: OrderScoringService;
+  orderReview: OrderReviewService;
 }
 
 export interface Platform {
@@ -52,7 +54,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
   const customers = new CustomerService(keys.cipher, keys.blindIndex, audit);
   let geoService: Promise<GeoIpService> | undefined;
   const geo = () => (geoService ??= GeoIpService.open(geoConfigFrom(config.geo, log)));
-  const rules = loadRules(config.riskRulesFile);
+  const rules = riskRulesProvider(config.riskRulesFile, log);
   const services: Services = {
     actors: new ActorService(),
     customers,
@@ -65,8 +67,9 @@ export async function createPlatform(config: Config, log: (line: string) => void
       customers,
       geo,
       vies: createVatRegistryCheck({ baseUrl: config.vies.url, timeoutMs: config.vies.timeoutMs }),
-      rules: () => rules,
+      rules,
     }),
+    orderReview: new OrderReviewService(keys.cipher, audit, rules),
   };
   return {
     config,
@@ -82,6 +85,27 @@ export async function createPlatform(config: Config, log: (line: string) => void
   };
 }
 
-function loadRules(file: string | undefined): RiskRules {
-  return file === undefined ? DEFAULT_RISK_RULES : loadRiskRules(readFileSync(file, 'utf8'), file);
+/**
+ * The current risk rules: the defaults, or RISK_RULES_FILE, re-read when the file changes so a new rules
+ * version applies without a restart. A file that stops parsing keeps the last good version in force.
+ */
+function riskRulesProvider(file: string | undefined, log: (line: string) => void): () => RiskRules {
+  if (file === undefined) return () => DEFAULT_RISK_RULES;
+  let current = loadRiskRules(readFileSync(file, 'utf8'), file);
+  let seen = statSync(file).mtimeMs;
+  return () => {
+    const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? seen;
+    if (mtime !== seen) {
+      seen = mtime;
+      try {
+        current = loadRiskRules(readFileSync(file, 'utf8'), file);
+        log(`Risk rules ${current.version} loaded from ${file}`);
+      } catch (error) {
+        log(
+          `Keeping risk rules ${current.version}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    return current;
+  };
 }

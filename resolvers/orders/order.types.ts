@@ -217,3 +217,99 @@ export class OrderAssessmentObject {
   @Field({ description: 'True when this is the stored answer to a retried idempotency key.' })
   replayed!: boolean;
 }
+
+@ObjectType('VatMismatch', { description: 'An order whose VAT country and evidence disagree.' })
+export class VatMismatchObject {
+  @NonPersonalField(() => OrderObject)
+  order!: OrderObject;
+
+  @PersonalField('orderVatEvidence', () => String)
+  billingCountry!: string;
+
+  @PersonalField('orderVatEvidence', () => String, { nullable: true })
+  vatCountry!: string | null;
+
+  @PersonalField('orderVatEvidence', () => String, { nullable: true })
+  ipCountry!: string | null;
+
+  @PersonalField('orderVatEvidence', () => String, { nullable: true })
+  ibanCountry!: string | null;
+
+  @PersonalField('orderVatEvidence', () => String, { nullable: true })
+  phoneCountry!: string | null;
+
+  @PersonalField('orderVatEvidence', () => [VatEvidencePieceObject])
+  evidence!: VatEvidencePieceObject[];
+
+  @NonPersonalField()
+  conflict!: boolean;
+
+  @NonPersonalField(() => String, {
+    description: 'REVERSE_CHARGE, DOMESTIC, OSS, OUTSIDE_EU or UNDETERMINED',
+  })
+  treatment!: string;
+
+  @NonPersonalField()
+  reason!: string;
+}
+
+export const VatMismatchConnection = Connection('VatMismatch', VatMismatchObject);
+export type VatMismatchConnection = InstanceType<typeof VatMismatchConnection>;
+
+@ObjectType('VatEvidenceSummary', {
+  description: 'Orders of a period per determined VAT country and currency.',
+})
+export class VatEvidenceSummaryObject {
+  @Field(() => String, { nullable: true, description: 'Null: the evidence established no country' })
+  country!: string | null;
+
+  @Field()
+  currency!: string;
+
+  @Field(() => Int)
+  orders!: number;
+
+  @Field(() => Float, { description: 'Minor units (cents); Float because sums can exceed 32 bits' })
+  amountCents!: number;
+
+  @Field(() => Int)
+  reverseCharged!: number;
+
+  @Field(() => Int)
+  conflicting!: number;
+
+  @Field(() => Int, { description: 'Orders with a VAT number that VIES did not verify' })
+  unverified!: number;
+}
+
+@ObjectType('RescoreResult', {
+  description: 'One order scored again under the current rules; the original is unchanged.',
+})
+export class RescoreResultObject {
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => Float)
+  originalRiskScore!: number;
+
+  @Field(() => Decision)
+  originalDecision!: Decision;
+
+  @Field()
+  originalRulesVersion!: string;
+
+  @Field(() => Float)
+  riskScore!: number;
+
+  @Field(() => Decision)
+  decision!: Decision;
+
+  @Field()
+  rulesVersion!: string;
+
+  @Field(() => [RiskReasonObject])
+  reasons!: RiskReasonObject[];
+
+  @Field()
+  changed!: boolean;
+}

@@ -59,11 +59,19 @@ const CUSTOMER_SERVICE_CATEGORIES: readonly DataCategory[] = [
 
 export const ROLE_POLICIES: Record<Role, RolePolicy> = {
   [Role.Support]: {
-    operations: ['me', 'customer', 'customers', 'updateCustomer', 'endSubscription'],
+    operations: ['me', 'customer', 'customers', 'updateCustomer', 'endSubscription', 'orders', 'reviewOrder'],
     categories: CUSTOMER_SERVICE_CATEGORIES,
   },
   [Role.Finance]: {
-    operations: ['me', 'customer', 'customers', 'ipIntelligence'],
+    operations: [
+      'me',
+      'customer',
+      'customers',
+      'ipIntelligence',
+      'orders',
+      'vatMismatches',
+      'vatEvidenceSummary',
+    ],
     categories: [
       C.Company,
       C.CompanyRegistration,
@@ -81,6 +89,7 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
       'customer',
       'customers',
       'updateCustomer',
+      'orders',
       'auditEvents',
       'accessSummary',
       'unusualAccess',
@@ -98,6 +107,11 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
       'endSubscription',
       'scoreOrder',
       'ipIntelligence',
+      'orders',
+      'reviewOrder',
+      'rescoreOrders',
+      'vatMismatches',
+      'vatEvidenceSummary',
       ...AUDIT_PROOF_OPERATIONS,
     ],
     categories: ALL_DATA_CATEGORIES.filter((c) => c !== DataCategory.AccessLog),

@@ -7,13 +7,14 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { offlineContext } from '../../audit/audit-context';
+import { auditEvent, offlineContext } from '../../audit/audit-context';
 import { exportSubjectEvents, type ExportFormat } from '../../audit/audit-export';
 import { proofBundle } from '../../audit/proof-bundle';
 import { readWitnessFile, WITNESS_FILE_NAME, type SignedCheckpoint } from '../../audit/checkpoint-witness';
 import { parsePurpose } from '../auth/purpose';
+import { allVatMismatches, mismatchesCsv, summaryCsv, vatEvidenceSummary } from '../finance/vat-reports';
 import { ROLES_BY_KIND } from '../auth/roles';
 import { loadConfig } from '../config/config';
 import { reencryptCustomers } from '../customers/key-rotation';
@@ -235,6 +236,47 @@ export function buildCli(): Command {
         });
       },
     );
+
+  program
+    .command('finance')
+    .description('finance reports')
+    .command('vat-report')
+    .description('write vat-mismatches.csv and vat-evidence-summary.csv for a period (an audited export)')
+    .requiredOption('--from <date>', 'start of the period (ISO date, inclusive)')
+    .requiredOption('--to <date>', 'end of the period (ISO date, exclusive)')
+    .requiredOption('--actor <actorId>', 'who is exporting (an actor id, see: actor list)')
+    .option('--purpose <purpose>', 'why', 'vat-audit')
+    .requiredOption('--out <dir>', 'output directory')
+    .action(async (opts: { from: string; to: string; actor: string; purpose: string; out: string }) => {
+      await withPlatform(async (platform) => {
+        const em = platform.db.orm.em.fork();
+        const actor = (await platform.services.actors.list(em)).find((a) => a.id === opts.actor);
+        if (actor === undefined) throw new CliUsageError(`no active actor with id ${opts.actor}`);
+        const context = offlineContext(actor, parsePurpose(opts.purpose, '--purpose').text);
+        const from = new Date(opts.from);
+        const to = new Date(opts.to);
+        const mismatches = await allVatMismatches(em, from, to);
+        const summary = await vatEvidenceSummary(em, from, to);
+        // The mismatch file holds each customer's evidence countries: an export of their data, recorded first.
+        const subjects = [...new Set(mismatches.map((m) => m.dataSubjectId))];
+        await platform.services.audit.record(
+          subjects.map((subjectId) =>
+            auditEvent(context, {
+              action: 'export',
+              subjectId,
+              fields: ['orderVatEvidence'],
+              categories: ['address'],
+            }),
+          ),
+        );
+        await mkdir(opts.out, { recursive: true });
+        await writeFile(path.join(opts.out, 'vat-mismatches.csv'), mismatchesCsv(mismatches));
+        await writeFile(path.join(opts.out, 'vat-evidence-summary.csv'), summaryCsv(summary));
+        console.log(
+          `Wrote ${mismatches.length} mismatches and ${summary.length} summary rows to ${opts.out}.`,
+        );
+      });
+    });
 
   program
     .command('db')

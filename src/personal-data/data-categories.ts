@@ -133,6 +133,12 @@ export const ORDER_PERSONAL_FIELDS = {
     description: 'what was ordered, and for how much',
     encrypted: false,
   },
+  orderVatEvidence: {
+    category: DataCategory.Address,
+    description:
+      'countries of the billing address, IP address, bank and phone (VAT place-of-supply evidence)',
+    encrypted: false,
+  },
 } as const satisfies Record<string, PersonalFieldSpec>;
 
 export type OrderPersonalField = keyof typeof ORDER_PERSONAL_FIELDS;

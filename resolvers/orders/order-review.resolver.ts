@@ -1,0 +1,86 @@
+/** Employees' order operations: review, re-scoring and the finance VAT reports. Parse, call, map. */
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { vatEvidenceSummary, vatMismatches } from '../../src/finance/vat-reports';
+import type { RequestContext } from '../../src/server/request-context';
+import { toConnection } from '../common/connection.type';
+import { OrderFilterInput } from './order.inputs';
+import {
+  OrderConnection,
+  OrderObject,
+  RescoreResultObject,
+  ReviewOutcome,
+  VatEvidenceSummaryObject,
+  VatMismatchConnection,
+} from './order.types';
+
+@Resolver()
+export class OrderReviewResolver {
+  @Query(() => OrderConnection, { description: 'Scored orders, newest first.' })
+  async orders(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => OrderFilterInput, { nullable: true }) filter?: OrderFilterInput,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<OrderConnection> {
+    const page = await ctx.services.orderReview.list(ctx.em, filter ?? {}, first, after);
+    return toConnection(page) as unknown as OrderConnection;
+  }
+
+  @Mutation(() => OrderObject, { description: 'Records the outcome of reviewing an order (once).' })
+  async reviewOrder(
+    @Arg('id', () => ID) id: string,
+    @Arg('outcome', () => ReviewOutcome) outcome: ReviewOutcome,
+    @Ctx() ctx: RequestContext,
+    @Arg('note', () => String, { nullable: true }) note?: string,
+  ): Promise<OrderObject> {
+    return (await ctx.services.orderReview.review(
+      ctx.em,
+      id,
+      outcome,
+      note ?? null,
+      ctx.audit,
+    )) as unknown as OrderObject;
+  }
+
+  @Mutation(() => [RescoreResultObject], {
+    description: 'Scores the orders of a period again under the current rules.',
+  })
+  async rescoreOrders(
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RescoreResultObject[]> {
+    return (await ctx.services.orderReview.rescore(ctx.em, from, to, ctx.audit)) as RescoreResultObject[];
+  }
+
+  @Query(() => VatMismatchConnection, { description: 'Orders whose VAT country and evidence disagree.' })
+  async vatMismatches(
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() ctx: RequestContext,
+    @Arg('country', () => String, { nullable: true }) country?: string,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<VatMismatchConnection> {
+    const page = await vatMismatches(ctx.em, from, to, country ?? null, first, after);
+    const views = {
+      ...page,
+      edges: page.edges.map((e) => ({
+        ...e,
+        node: { ...e.node, order: ctx.services.orderReview.view(e.node.order) },
+      })),
+    };
+    return toConnection(views) as unknown as VatMismatchConnection;
+  }
+
+  @Query(() => [VatEvidenceSummaryObject], {
+    description: 'Per VAT country and currency: orders, amounts, reverse-charged, conflicting, unverified.',
+  })
+  async vatEvidenceSummary(
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() ctx: RequestContext,
+  ): Promise<VatEvidenceSummaryObject[]> {
+    return vatEvidenceSummary(ctx.em, from, to);
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The finance team's VAT evidence reports over a period: which orders were taxed in one country while
+ * the evidence points to another (or to none), and per country the orders and amounts by determined
+ * VAT country, reverse-charged, conflicting and unverified. Both can be exported as CSV.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { stringify } from 'csv-stringify/sync';
+import { OrderEntity } from '../db/entities/order.entity';
+import { sqlRunner } from '../db/sql-runner';
+import { ValidationError } from '../errors/errors';
+import { normalizeCountry } from '../validation';
+import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
+
+export interface VatMismatchRow {
+  /** The customer whose order this is (read by the audit layer). */
+  dataSubjectId: string;
+  order: OrderEntity;
+  billingCountry: string;
+  vatCountry: string | null;
+  ipCountry: string | null;
+  ibanCountry: string | null;
+  phoneCountry: string | null;
+  conflict: boolean;
+  treatment: string;
+  reason: string;
+  evidence: { kind: string; country: string; supports: boolean }[];
+}
+
+export interface VatSummaryRow {
+  /** The determined VAT country, or null for orders whose evidence established none. */
+  country: string | null;
+  currency: string;
+  orders: number;
+  amountCents: number;
+  reverseCharged: number;
+  conflicting: number;
+  unverified: number;
+}
+
+export function checkPeriod(from: Date, to: Date): void {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+    throw new ValidationError('from', 'must be a date');
+  if (to.getTime() <= from.getTime()) throw new ValidationError('to', 'must be after from');
+}
+
+/**
+ * Orders in [from, to) where the VAT evidence conflicts, establishes no country, or establishes another
+ * country than the billing address; newest first. `country` matches either the billing or the VAT country.
+ */
+export async function vatMismatches(
+  em: EntityManager,
+  from: Date,
+  to: Date,
+  country: string | null,
+  first?: number | null,
+  after?: string | null,
+): Promise<Page<VatMismatchRow>> {
+  checkPeriod(from, to);
+  const size = pageSize(first);
+  const cursor = decodeTimeIdCursor(after);
+  const conditions = [
+    'created_at >= ?',
+    'created_at < ?',
+    '(vat_conflict or vat_country is null or vat_country <> billing_country)',
+  ];
+  const params: unknown[] = [from.toISOString(), to.toISOString()];
+  if (country !== null) {
+    conditions.push('(billing_country = ? or vat_country = ?)');
+    const code = normalizeCountry(country, 'country');
+    params.push(code, code);
+  }
+  if (cursor !== null) {
+    conditions.push('(created_at, id) < (?, ?)');
+    params.push(cursor.t, cursor.id);
+  }
+  params.push(size + 1);
+  const ids = await sqlRunner(em).query<{ id: string }>(
+    `select id from customer_order where ${conditions.join(' and ')} order by created_at desc, id desc limit ?`,
+    params,
+  );
+  const found = await em.find(OrderEntity, { id: { $in: ids.map((r) => r.id) } }, { populate: ['customer'] });
+  const byId = new Map(found.map((o) => [o.id, o]));
+  const rows = ids.flatMap((r) => {
+    const order = byId.get(r.id);
+    return order === undefined ? [] : [order];
+  });
+  return toPage(
+    rows.map(toMismatch),
+    size,
+    (r) => ({ t: r.order.createdAt.toISOString(), id: r.order.id }),
+    cursor !== null,
+  );
+}
+
+function toMismatch(order: OrderEntity): VatMismatchRow {
+  const vat = order.vat as {
+    treatment?: string;
+    reason?: string;
+    evidence?: { pieces?: { kind: string; country: string }[]; supporting?: string[] };
+  };
+  const supporting = new Set(vat.evidence?.supporting ?? []);
+  return {
+    dataSubjectId: order.customer.id,
+    order,
+    billingCountry: order.billingCountry,
+    vatCountry: order.vatCountry,
+    ipCountry: order.ipCountry,
+    ibanCountry: order.ibanCountry,
+    phoneCountry: order.phoneCountry,
+    conflict: order.vatConflict,
+    treatment: vat.treatment ?? 'UNDETERMINED',
+    reason: vat.reason ?? '',
+    evidence: (vat.evidence?.pieces ?? []).map((p) => ({ ...p, supports: supporting.has(p.kind) })),
+  };
+}
+
+export async function vatEvidenceSummary(em: EntityManager, from: Date, to: Date): Promise<VatSummaryRow[]> {
+  checkPeriod(from, to);
+  const rows = await sqlRunner(em).query<{
+    country: string | null;
+    currency: string;
+    orders: string;
+    amount_cents: string;
+    reverse_charged: string;
+    conflicting: string;
+    unverified: string;
+  }>(
+    `select vat_country as country, currency, count(*) as orders, sum(amount_cents) as amount_cents,
+       count(*) filter (where reverse_charge) as reverse_charged,
+       count(*) filter (where vat_conflict) as conflicting,
+       count(*) filter (where vat_number_enc is not null and vat_verified <> 'VERIFIED') as unverified
+     from customer_order where created_at >= ? and created_at < ?
+     group by vat_country, currency order by vat_country nulls last, currency`,
+    [from.toISOString(), to.toISOString()],
+  );
+  return rows.map((r) => ({
+    country: r.country,
+    currency: r.currency,
+    orders: Number(r.orders),
+    amountCents: Number(r.amount_cents),
+    reverseCharged: Number(r.reverse_charged),
+    conflicting: Number(r.conflicting),
+    unverified: Number(r.unverified),
+  }));
+}
+
+/** Every mismatch of the period (all pages), for the CSV export. */
+export async function allVatMismatches(em: EntityManager, from: Date, to: Date): Promise<VatMismatchRow[]> {
+  const out: VatMismatchRow[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: Page<VatMismatchRow> = await vatMismatches(em.fork(), from, to, null, 100, after);
+    out.push(...page.edges.map((e) => e.node));
+    if (!page.hasNextPage) return out;
+    after = page.edges[page.edges.length - 1]!.cursor;
+  }
+}
+
+export function mismatchesCsv(rows: readonly VatMismatchRow[]): string {
+  return stringify(
+    rows.map((r) => [
+      r.order.id,
+      r.order.createdAt.toISOString(),
+      r.order.customer.id,
+      r.billingCountry,
+      r.vatCountry ?? '',
+      r.ipCountry ?? '',
+      r.ibanCountry ?? '',
+      r.phoneCountry ?? '',
+      r.conflict,
+      r.treatment,
+      r.order.amountCents,
+      r.order.currency,
+      r.reason,
+    ]),
+    {
+      header: true,
+      columns: [
+        'orderId',
+        'createdAt',
+        'customerId',
+        'billingCountry',
+        'vatCountry',
+        'ipCountry',
+        'ibanCountry',
+        'phoneCountry',
+        'conflict',
+        'treatment',
+        'amountCents',
+        'currency',
+        'reason',
+      ],
+    },
+  );
+}
+
+export function summaryCsv(rows: readonly VatSummaryRow[]): string {
+  return stringify(
+    rows.map((r) => [
+      r.country ?? 'UNDETERMINED',
+      r.currency,
+      r.orders,
+      r.amountCents,
+      r.reverseCharged,
+      r.conflicting,
+      r.unverified,
+    ]),
+    {
+      header: true,
+      columns: [
+        'vatCountry',
+        'currency',
+        'orders',
+        'amountCents',
+        'reverseCharged',
+        'conflicting',
+        'unverified',
+      ],
+    },
+  );
+}

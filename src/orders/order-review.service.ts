@@ -1,0 +1,231 @@
+/**
+ * Working through scored orders: listing them by decision, reason, period and customer, recording the
+ * review outcome of a REVIEW decision, and re-scoring a period under the current rules (kept beside the
+ * original, which never changes).
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditEvent, type AuditContext } from '../../audit/audit-context';
+import type { AuditLog } from '../../audit/audit-log';
+import { locateCity } from '../../geo/city-locations';
+import type { FieldCipher } from '../crypto/field-cipher';
+import { ActorEntity } from '../db/entities/actor.entity';
+import {
+  Decision,
+  OrderEntity,
+  OrderRescoreEntity,
+  ReviewOutcome,
+  type StoredReason,
+} from '../db/entities/order.entity';
+import { sqlRunner } from '../db/sql-runner';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
+import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
+import type { RiskRules } from '../scoring/risk-rules';
+import { scoreOrderSignals } from '../scoring/score-order';
+import { countIdentityReuse, countVelocity } from './order-velocity';
+import { OrderView } from './order-view';
+
+export interface OrderFilter {
+  decision?: Decision | null;
+  reasonCode?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  customerId?: string | null;
+  unreviewed?: boolean | null;
+}
+
+export interface RescoreResult {
+  orderId: string;
+  originalRiskScore: number;
+  originalDecision: Decision;
+  originalRulesVersion: string;
+  riskScore: number;
+  decision: Decision;
+  rulesVersion: string;
+  reasons: StoredReason[];
+  changed: boolean;
+}
+
+export const MAX_RESCORE = 5_000;
+
+export class OrderReviewService {
+  constructor(
+    private readonly cipher: FieldCipher,
+    private readonly audit: AuditLog,
+    private readonly rules: () => RiskRules,
+  ) {}
+
+  view(entity: OrderEntity): OrderView {
+    return new OrderView(entity, this.cipher);
+  }
+
+  async get(em: EntityManager, id: string): Promise<OrderView> {
+    const entity = isUuid(id) ? await em.findOne(OrderEntity, { id }, { populate: ['customer'] }) : null;
+    if (entity === null) throw new NotFoundError('order', id);
+    return this.view(entity);
+  }
+
+  async list(
+    em: EntityManager,
+    filter: OrderFilter,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<OrderView>> {
+    const size = pageSize(first);
+    const cursor = decodeTimeIdCursor(after);
+    const where: Record<string, unknown> = {};
+    if (filter.decision != null) where.decision = filter.decision;
+    if (filter.reasonCode != null) where.reasonCodes = { $contains: [filter.reasonCode] };
+    if (filter.customerId != null) where.customer = filter.customerId;
+    if (filter.unreviewed === true) where.reviewOutcome = null;
+    const time: Record<string, Date> = {};
+    if (filter.from != null) time.$gte = filter.from;
+    if (filter.to != null) time.$lt = filter.to;
+    if (Object.keys(time).length > 0) where.createdAt = time;
+    if (cursor !== null) {
+      const t = new Date(cursor.t);
+      where.$and = [{ $or: [{ createdAt: { $lt: t } }, { createdAt: t, id: { $lt: cursor.id } }] }];
+    }
+    const rows = await em.find(OrderEntity, where, {
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      limit: size + 1,
+      populate: ['customer'],
+    });
+    return toPage(
+      rows.map((r) => this.view(r)),
+      size,
+      (v) => ({ t: v.createdAt.toISOString(), id: v.id }),
+      cursor !== null,
+    );
+  }
+
+  async review(
+    em: EntityManager,
+    id: string,
+    outcome: ReviewOutcome,
+    note: string | null,
+    context: AuditContext,
+  ): Promise<OrderView> {
+    const text = note?.trim() ?? null;
+    if (text !== null && text.length > 2_000)
+      throw new ValidationError('note', 'must be at most 2000 characters');
+    return em.transactional(async (tx) => {
+      const entity = isUuid(id) ? await tx.findOne(OrderEntity, { id }, { populate: ['customer'] }) : null;
+      if (entity === null) throw new NotFoundError('order', id);
+      if (entity.reviewOutcome !== null) {
+        throw new ConflictError(`Order ${id} was already reviewed (${entity.reviewOutcome}).`);
+      }
+      entity.reviewOutcome = outcome;
+      entity.reviewNote = text === '' ? null : text;
+      entity.reviewedAt = new Date();
+      entity.reviewedBy = context.actorId === null ? null : tx.getReference(ActorEntity, context.actorId);
+      return this.view(entity);
+    });
+  }
+
+  /** Scores the orders of a period again under the current rules; the originals stay as they were. */
+  async rescore(em: EntityManager, from: Date, to: Date, context: AuditContext): Promise<RescoreResult[]> {
+    if (to.getTime() <= from.getTime()) throw new ValidationError('to', 'must be after from');
+    const count = await em.count(OrderEntity, { createdAt: { $gte: from, $lt: to } });
+    if (count > MAX_RESCORE) {
+      throw new ValidationError(
+        'from',
+        `the period holds ${count} orders; re-score at most ${MAX_RESCORE} at a time`,
+      );
+    }
+    const rules = this.rules();
+    const orders = await em.find(
+      OrderEntity,
+      { createdAt: { $gte: from, $lt: to } },
+      { populate: ['customer'], orderBy: { createdAt: 'asc' } },
+    );
+    const db = sqlRunner(em);
+    const results: RescoreResult[] = [];
+    for (const entity of orders) {
+      const order = this.view(entity);
+      const address = order.billingAddress;
+      const located = locateCity(address.country, address.city);
+      const email = order.email;
+      const velocity = await countVelocity(
+        db,
+        {
+          ipBidx: entity.ipBidx,
+          networkBidx: entity.ipNetworkBidx,
+          emailBidx: entity.emailBidx,
+          ibanBidx: entity.ibanBidx,
+          idCardBidx: null,
+          customerId: entity.customer.id,
+        },
+        rules,
+        entity.createdAt,
+      );
+      const reuse = await countIdentityReuse(db, {
+        ipBidx: entity.ipBidx,
+        networkBidx: entity.ipNetworkBidx,
+        emailBidx: entity.emailBidx,
+        ibanBidx: entity.ibanBidx,
+        idCardBidx: entity.customer.idCardNumberBidx,
+        customerId: entity.customer.id,
+      });
+      const assessment = scoreOrderSignals(
+        {
+          ip: order.geoIp,
+          billingCountry: entity.billingCountry,
+          billingLocation: located,
+          vatNumber: order.vatNumber,
+          ibanCountry: entity.ibanCountry,
+          phoneCountry: entity.phoneCountry,
+          emailDomain: email,
+          amountCents: entity.amountCents,
+          currency: entity.currency,
+          isFirstOrder: entity.firstOrder,
+          velocity,
+          identityReuse: reuse,
+          vatEvidenceConflict: (entity.vat.evidence as { conflict?: boolean } | undefined)?.conflict ?? null,
+        },
+        rules,
+      );
+      const reasons = assessment.reasons.map((r) => ({ ...r, evidence: { ...r.evidence } }));
+      em.persist(
+        em.create(OrderRescoreEntity, {
+          id: randomUUID(),
+          order: entity,
+          rescoredAt: new Date(),
+          rulesVersion: assessment.rulesVersion,
+          riskScore: assessment.riskScore,
+          decision: assessment.decision,
+          reasons,
+        }),
+      );
+      results.push({
+        orderId: entity.id,
+        originalRiskScore: entity.riskScore,
+        originalDecision: entity.decision,
+        originalRulesVersion: entity.rulesVersion,
+        riskScore: assessment.riskScore,
+        decision: assessment.decision,
+        rulesVersion: assessment.rulesVersion,
+        reasons,
+        changed: assessment.decision !== entity.decision || assessment.riskScore !== entity.riskScore,
+      });
+    }
+    await em.flush();
+    // The personal values of every order re-scored were decrypted and used: one read event per customer.
+    const subjects = [...new Set(orders.map((o) => o.customer.id))];
+    await this.audit.record(
+      subjects.map((subjectId) =>
+        auditEvent(context, {
+          action: 'read',
+          subjectId,
+          fields: ['orderIpAddress', 'orderGeoIp', 'orderBillingAddress', 'orderVatNumber', 'orderEmail'],
+          categories: ['ip_address', 'address', 'vat_number', 'email'],
+        }),
+      ),
+    );
+    return results;
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

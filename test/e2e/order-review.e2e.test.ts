@@ -1,0 +1,202 @@
+/**
+ * After scoring: employees work through REVIEW decisions, an admin re-scores a period under other
+ * rules (the original stays), and finance finds VAT country mismatches and the per-country summary.
+ */
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  OrdersDocument,
+  RescoreOrdersDocument,
+  ReviewOrderDocument,
+  ScoreOrderDocument,
+  VatEvidenceSummaryDocument,
+  VatMismatchesDocument,
+  type ScoreOrderInput,
+} from '../../schema/generated/graphql';
+import { DEFAULT_RISK_RULES } from '../../src/scoring/risk-rules';
+import { startTestServer, type TestServer } from '../support/test-platform';
+
+function order(key: string, overrides: Partial<ScoreOrderInput> = {}): ScoreOrderInput {
+  return {
+    idempotencyKey: key,
+    customer: {
+      name: `Klant ${key}`,
+      email: `${key}@example.nl`,
+      address: { street: 'Stationsplein 1', postalCode: '3511 ED', city: 'Utrecht', country: 'NL' },
+    },
+    ipAddress: '77.160.1.1',
+    billingAddress: { street: 'Stationsplein 1', postalCode: '3511 ED', city: 'Utrecht', country: 'NL' },
+    items: [{ product: 'hosting', amountCents: 1500 }],
+    currency: 'EUR',
+    ...overrides,
+  };
+}
+
+describe('order review, re-scoring and VAT reports', () => {
+  let t: TestServer;
+  const tokens: Record<string, string> = {};
+  const from = new Date(Date.now() - 3_600_000).toISOString();
+  const to = () => new Date(Date.now() + 3_600_000).toISOString();
+  let reviewId: string;
+  let rulesFile: string;
+
+  beforeAll(async () => {
+    rulesFile = path.join(mkdtempSync(path.join(tmpdir(), 'rules-')), 'risk-rules.json');
+    writeFileSync(rulesFile, JSON.stringify(DEFAULT_RISK_RULES));
+    t = await startTestServer({ RISK_RULES_FILE: rulesFile });
+    const em = t.platform.db.orm.em.fork();
+    for (const [kind, role] of [
+      ['service', 'order_system'],
+      ['employee', 'support'],
+      ['employee', 'finance'],
+      ['employee', 'admin'],
+    ] as const) {
+      tokens[role] = (await t.platform.services.actors.create(em, { kind, role, name: role })).token;
+    }
+    await t.graphql(ScoreOrderDocument, { variables: { input: order('nl-ok') }, token: tokens.order_system });
+    // Billing NL, IP in Germany at a hoster, German IBAN and phone: the evidence points to DE.
+    const review = await t.graphql(ScoreOrderDocument, {
+      variables: {
+        input: order('nl-billing-de-evidence', {
+          ipAddress: '35.156.1.1',
+          iban: 'DE89370400440532013000',
+          phone: '+49 30 1234567',
+        }),
+      },
+      token: tokens.order_system,
+    });
+    expect(review.body.errors, JSON.stringify(review.body.errors)).toBeUndefined();
+    expect(review.body.data!.scoreOrder.decision).toBe('REVIEW');
+    reviewId = review.body.data!.scoreOrder.order.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('lists REVIEW orders and records a review once', async () => {
+    const list = await t.graphql(OrdersDocument, {
+      variables: { filter: { decision: 'REVIEW', unreviewed: true } },
+      token: tokens.support,
+    });
+    expect(list.body.errors).toBeUndefined();
+    expect(list.body.data!.orders.edges.map((e) => e.node.id)).toEqual([reviewId]);
+    const byReason = await t.graphql(OrdersDocument, {
+      variables: { filter: { reasonCode: 'HOSTING_IP' } },
+      token: tokens.support,
+    });
+    expect(byReason.body.data!.orders.edges.map((e) => e.node.id)).toEqual([reviewId]);
+
+    const reviewed = await t.graphql(ReviewOrderDocument, {
+      variables: { id: reviewId, outcome: 'APPROVED', note: 'customer confirmed by phone' },
+      token: tokens.support,
+    });
+    expect(reviewed.body.data!.reviewOrder).toMatchObject({
+      reviewOutcome: 'APPROVED',
+      reviewNote: 'customer confirmed by phone',
+    });
+    const twice = await t.graphql(ReviewOrderDocument, {
+      variables: { id: reviewId, outcome: 'REJECTED' },
+      token: tokens.support,
+    });
+    expect(twice.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const finance = await t.graphql(ReviewOrderDocument, {
+      variables: { id: reviewId, outcome: 'REJECTED' },
+      token: tokens.finance,
+    });
+    expect(finance.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('re-scores a period under the current rules without changing the stored original', async () => {
+    // A new rules version, picked up without a restart: every hosting IP is now rejected.
+    writeFileSync(
+      rulesFile,
+      JSON.stringify({
+        ...DEFAULT_RISK_RULES,
+        version: 'strict-1',
+        weights: { ...DEFAULT_RISK_RULES.weights, HOSTING_IP: 90 },
+      }),
+    );
+    utimesSync(rulesFile, new Date(), new Date(Date.now() + 5_000));
+    const r = await t.graphql(RescoreOrdersDocument, {
+      variables: { from, to: to() },
+      token: tokens.admin,
+      purpose: 'fraud-prevention',
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    const result = r.body.data!.rescoreOrders.find((x) => x.orderId === reviewId)!;
+    expect(result).toMatchObject({
+      originalDecision: 'REVIEW',
+      decision: 'REJECT',
+      rulesVersion: 'strict-1',
+      changed: true,
+    });
+    expect(result.originalRulesVersion).toBe(DEFAULT_RISK_RULES.version);
+    const stored = await t.graphql(OrdersDocument, {
+      variables: { filter: { decision: 'REVIEW' } },
+      token: tokens.support,
+    });
+    expect(stored.body.data!.orders.edges.map((e) => e.node.id)).toContain(reviewId);
+    const sql = await t.db.superuser();
+    expect(
+      (await sql.query('select count(*)::int as n from order_rescore where order_id = $1', [reviewId]))
+        .rows[0].n,
+    ).toBe(1);
+  });
+
+  it('shows finance the VAT country mismatches with their evidence, and the per-country summary', async () => {
+    const m = await t.graphql(VatMismatchesDocument, {
+      variables: { from, to: to() },
+      token: tokens.finance,
+      purpose: 'vat-audit',
+    });
+    expect(m.body.errors, JSON.stringify(m.body.errors)).toBeUndefined();
+    const nodes = m.body.data!.vatMismatches.edges.map((e) => e.node);
+    expect(nodes.map((n) => n.order.id)).toEqual([reviewId]);
+    expect(nodes[0]).toMatchObject({
+      billingCountry: 'NL',
+      vatCountry: 'DE',
+      ipCountry: 'DE',
+      ibanCountry: 'DE',
+      phoneCountry: 'DE',
+      conflict: true,
+    });
+    expect(nodes[0]!.evidence.find((e) => e.kind === 'billingCountry')).toEqual({
+      kind: 'billingCountry',
+      country: 'NL',
+      supports: false,
+    });
+    const byCountry = await t.graphql(VatMismatchesDocument, {
+      variables: { from, to: to(), country: 'BE' },
+      token: tokens.finance,
+      purpose: 'vat-audit',
+    });
+    expect(byCountry.body.data!.vatMismatches.edges).toEqual([]);
+
+    const s = await t.graphql(VatEvidenceSummaryDocument, {
+      variables: { from, to: to() },
+      token: tokens.finance,
+      purpose: 'vat-audit',
+    });
+    expect(s.body.errors).toBeUndefined();
+    expect(s.body.data!.vatEvidenceSummary).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          country: 'NL',
+          currency: 'EUR',
+          orders: 1,
+          amountCents: 1500,
+          conflicting: 0,
+        }),
+        expect.objectContaining({ country: 'DE', currency: 'EUR', orders: 1, conflicting: 1 }),
+      ]),
+    );
+    const bad = await t.graphql(VatEvidenceSummaryDocument, {
+      variables: { from: to(), to: from },
+      token: tokens.finance,
+      purpose: 'vat-audit',
+    });
+    expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+  });
+});
