@@ -1,0 +1,70 @@
+/**
+ * scoreOrder with the VIES adapter switched on (VIES_URL) against a local fake VIES: a confirmed
+ * business of another member state is reverse-charged; one VIES does not know is taxed as a consumer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScoreOrderDocument, type ScoreOrderInput } from '../../schema/generated/graphql';
+import { startFakeVies, type FakeVies } from '../support/fake-vies';
+import { startTestServer, type TestServer } from '../support/test-platform';
+
+const KNOWN = 'DE136695976';
+
+function germanBusiness(key: string, vatNumber: string): ScoreOrderInput {
+  const address = { street: 'Friedrichstraße 1', postalCode: '10117', city: 'Berlin', country: 'DE' };
+  return {
+    idempotencyKey: key,
+    customer: { companyName: 'Muster GmbH', name: 'Max Muster', email: `${key}@muster.de`, address },
+    ipAddress: '35.156.1.1',
+    billingAddress: address,
+    vatNumber,
+    items: [{ product: 'hosting', amountCents: 2000 }],
+    currency: 'EUR',
+  };
+}
+
+describe('scoreOrder with VIES', () => {
+  let vies: FakeVies;
+  let t: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    vies = await startFakeVies({ [KNOWN]: 'MUSTER GMBH' });
+    t = await startTestServer({ VIES_URL: vies.url, VIES_TIMEOUT_MS: '2000' });
+    const em = t.platform.db.orm.em.fork();
+    token = (
+      await t.platform.services.actors.create(em, { kind: 'service', role: 'order_system', name: 'orders' })
+    ).token;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await vies?.close();
+  });
+
+  it('reverse-charges a business whose VAT number VIES confirms', async () => {
+    const r = await t.graphql(ScoreOrderDocument, {
+      variables: { input: germanBusiness('vies-1', KNOWN) },
+      token,
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    expect(r.body.data!.scoreOrder.vat).toMatchObject({
+      customerType: 'business',
+      reverseCharge: true,
+      treatment: 'REVERSE_CHARGE',
+      vatNumber: { valid: true, country: 'DE', verified: 'VERIFIED' },
+    });
+    expect(vies.requests).toContainEqual({ countryCode: 'DE', vatNumber: '136695976' });
+  });
+
+  it('taxes a business as a consumer when VIES does not know its number', async () => {
+    const r = await t.graphql(ScoreOrderDocument, {
+      variables: { input: germanBusiness('vies-2', 'DE129273398') },
+      token,
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    expect(r.body.data!.scoreOrder.vat).toMatchObject({
+      customerType: 'consumer',
+      reverseCharge: false,
+      vatNumber: { verified: 'NOT_REGISTERED' },
+    });
+  });
+});

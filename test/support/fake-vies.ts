@@ -1,0 +1,40 @@
+/** A local stand-in for the EU VIES REST service: answers check-vat-number from a fixed register. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeVies {
+  url: string;
+  requests: { countryCode: string; vatNumber: string }[];
+  close(): Promise<void>;
+}
+
+export async function startFakeVies(registered: Record<string, string>): Promise<FakeVies> {
+  const requests: FakeVies['requests'] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const { countryCode, vatNumber } = JSON.parse(body) as { countryCode: string; vatNumber: string };
+      requests.push({ countryCode, vatNumber });
+      const name = registered[`${countryCode}${vatNumber}`];
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          countryCode,
+          vatNumber,
+          valid: name !== undefined,
+          name: name ?? '---',
+          address: '---',
+          requestDate: new Date().toISOString(),
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
