@@ -1,4 +1,5 @@
 /** The privacy officer's audit-log operations: parse, call the audit log, map. */
+import { isUuid } from '../../src/validation/uuid';
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { checkpointText } from '../../audit/checkpoint';
 import { NotFoundError, ValidationError } from '../../src/errors/errors';
@@ -136,8 +137,4 @@ export class AuditResolver {
     );
     return rows.map((r) => ({ ...r, actorName: names.get(r.actorId) ?? null }));
   }
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -3,6 +3,7 @@
  * half-valid is stored), personal values are encrypted with their row and field bound in, and the
  * exact-match look-ups go through keyed blind indexes of the normalised values.
  */
+import { isUuid } from '../validation/uuid';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
@@ -270,8 +271,4 @@ export class CustomerService {
     const value = field === 'email' || field === 'username' ? canonical.toLowerCase() : canonical;
     return this.blindIndex.compute(kind, value);
   }
-}
-
-function isUuid(id: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 }

@@ -3,6 +3,7 @@
  * review outcome of a REVIEW decision, and re-scoring a period under the current rules (kept beside the
  * original, which never changes).
  */
+import { isUuid } from '../validation/uuid';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
@@ -224,8 +225,4 @@ export class OrderReviewService {
     );
     return results;
   }
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

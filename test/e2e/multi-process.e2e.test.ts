@@ -1,8 +1,8 @@
 /**
  * Two server processes (the built service, as deployed) on one database under parallel load: one
- * gap-free sequence and one verified tree. Needs the build in dist/, which this test makes.
+ * gap-free sequence and one verified tree. Runs the build in dist/ (made by the global test setup).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,7 +41,6 @@ describe('two server processes on one database', () => {
   const servers: { child: ChildProcess; url: string }[] = [];
 
   beforeAll(async () => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
     t = await createTestPlatform();
     for (let i = 0; i < 2; i++) {
       const port = await freePort();

@@ -4,6 +4,7 @@
  * clones the template into a database of its own (see test-database.ts), so files run in parallel.
  */
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres';
 import { initORM, migrate } from '../../src/db/orm';
@@ -20,6 +21,8 @@ export const TEMPLATE_DATABASE = 'platform_test_template';
 let server: RunningPostgres | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Tests that run the service or the command line as a user does need the build (dist/).
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl === undefined || adminUrl === '') {
     server = await startEmbeddedPostgres({

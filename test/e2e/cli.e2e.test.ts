@@ -1,0 +1,153 @@
+/**
+ * The command line as an operator runs it (the built `dist/src/cli/main.js`, against DATABASE_URL):
+ * actors and tokens, audit verification and export, the finance report, and key rotation.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineContext } from '../../audit/audit-context';
+import { createTestPlatform, type TestPlatform } from '../support/test-platform';
+import { readEvents, tamper } from '../support/audit-fixtures';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '../..');
+
+describe('command line', () => {
+  let t: TestPlatform;
+  const cli = async (args: string[], env: Record<string, string> = {}) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['dist/src/cli/main.js', ...args], {
+        cwd: root,
+        env: { ...process.env, ...t.env, ...env },
+      });
+      return { code: 0, out: stdout + stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, out: e.stdout + e.stderr };
+    }
+  };
+
+  beforeAll(async () => {
+    t = await createTestPlatform();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('creates an actor and prints a working token once; refuses a role that does not fit the kind', async () => {
+    const r = await cli([
+      'actor',
+      'create',
+      '--kind',
+      'employee',
+      '--role',
+      'finance',
+      '--name',
+      'A. de Vries',
+    ]);
+    expect(r.code).toBe(0);
+    const token = r.out.match(/pfp_[A-Za-z0-9_-]{43}/)?.[0];
+    expect(token).toBeDefined();
+    const actor = await t.platform.services.actors.authenticate(t.platform.db.orm.em.fork(), token!);
+    expect(actor).toMatchObject({ role: 'finance', name: 'A. de Vries', kind: 'employee' });
+
+    const bad = await cli(['actor', 'create', '--kind', 'service', '--role', 'finance']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/role: for kind service must be one of order_system/);
+  });
+
+  it('verifies the audit log, and exits 1 naming the first bad event after tampering', async () => {
+    const subject = '7d2a1e0c-0000-4000-8000-00000000000a';
+    await t.platform.services.audit.record(readEvents(5, subject));
+    await t.platform.services.audit.sealer.sealPending();
+    const ok = await cli(['audit', 'verify']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(
+      /OK: 5 events and 1 checkpoints verified; consistent with the external checkpoint/,
+    );
+
+    const officer = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
+      kind: 'employee',
+      role: 'privacy_officer',
+      name: 'P',
+    });
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'cli-')), 'events.json');
+    const exported = await cli([
+      'audit',
+      'export',
+      '--subject',
+      subject,
+      '--actor',
+      officer.actor.id,
+      '--purpose',
+      'privacy-request:7',
+      '--format',
+      'json',
+      '--out',
+      out,
+    ]);
+    expect(exported.code).toBe(0);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { events: unknown[] }).events).toHaveLength(5);
+
+    await tamper(await t.db.superuser(), "update audit_event set purpose = 'x' where sequence = 3");
+    const bad = await cli(['audit', 'verify']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/FAILED: .*event 3/);
+    expect(bad.out).toMatch(/First bad sequence: 3/);
+  });
+
+  it('writes the finance VAT report files', async () => {
+    const finance = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
+      kind: 'employee',
+      role: 'finance',
+      name: 'F',
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'vat-'));
+    const r = await cli([
+      'finance',
+      'vat-report',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2027-01-01',
+      '--actor',
+      finance.actor.id,
+      '--out',
+      dir,
+    ]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'vat-evidence-summary.csv'), 'utf8')).toMatch(
+      /^vatCountry,currency,orders,amountCents/,
+    );
+    expect(readFileSync(path.join(dir, 'vat-mismatches.csv'), 'utf8')).toMatch(
+      /^orderId,createdAt,customerId/,
+    );
+  });
+
+  it('re-encrypts stored values under a newly added key', async () => {
+    const customer = await t.platform.services.customers.create(
+      t.platform.db.orm.em.fork(),
+      {
+        name: 'Rotatie Test',
+        email: 'rotate@example.nl',
+        address: { street: 'Dam 1', postalCode: '1012 JS', city: 'Amsterdam', country: 'NL' },
+      },
+      offlineContext(null, 'account-management'),
+    );
+    const keys = `${t.env.FIELD_ENCRYPTION_KEYS},k2:${randomBytes(32).toString('base64')}`;
+    const r = await cli(['keys', 'reencrypt'], { FIELD_ENCRYPTION_KEYS: keys });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/rewrote [1-9]\d* values/);
+    const sql = await t.db.superuser();
+    const row = (await sql.query('select name_enc, email_enc from customer where id = $1', [customer.id]))
+      .rows[0];
+    expect(row.name_enc).toMatch(/^v1\.k2\./);
+    expect(row.email_enc).toMatch(/^v1\.k2\./);
+    const again = await cli(['keys', 'reencrypt'], { FIELD_ENCRYPTION_KEYS: keys });
+    expect(again.out).toMatch(/rewrote 0 values/);
+  });
+});
