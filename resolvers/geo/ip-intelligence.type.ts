@@ -45,7 +45,7 @@ export class IpIntelligenceObject {
   @Field(() => Int, { nullable: true, description: 'Kilometres' })
   accuracyRadius!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Float: 4-byte AS numbers exceed GraphQL Int' })
   asn!: number | null;
 
   @Field(() => String, { nullable: true })
