@@ -7,6 +7,9 @@ import { DateTimeScalar } from './common/scalars';
 import { CustomerResolver } from './customer/customer.resolver';
 import { OrderReviewResolver } from './orders/order-review.resolver';
 import { ScoreOrderResolver } from './orders/score-order.resolver';
+import { PrivacyRegisterResolver } from './privacy/privacy-registers.resolver';
+import { PrivacyReportResolver } from './privacy/privacy-reports.resolver';
+import { PrivacyRequestResolver } from './privacy/privacy-requests.resolver';
 
 export const resolverClasses = [
   MeResolver,
@@ -14,6 +17,9 @@ export const resolverClasses = [
   AuditResolver,
   ScoreOrderResolver,
   OrderReviewResolver,
+  PrivacyRequestResolver,
+  PrivacyReportResolver,
+  PrivacyRegisterResolver,
 ] as const;
 
 export async function buildPlatformSchema(): Promise<GraphQLSchema> {

@@ -15,6 +15,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { GeoIpService } from '../geo/geoip-service';
 import { geoConfigFrom } from './orders/geo-settings';
 import { OrderReviewService } from './orders/order-review.service';
+import { ComplaintService } from './privacy/complaints.service';
+import { DataSubjectRightsService } from './privacy/data-subject-rights.service';
+import { PolicyVersionService } from './privacy/policy-versions.service';
+import { PrivacyReportService } from './privacy/privacy-reports.service';
+import { PrivacyRequestService } from './privacy/privacy-requests.service';
+import { RetentionService } from './privacy/retention';
+import { ThirdPartyService } from './privacy/third-parties.service';
 import { OrderScoringService } from './orders/order-scoring.service';
 import { DEFAULT_RISK_RULES, loadRiskRules, type RiskRules } from './scoring/risk-rules';
 import { createVatRegistryCheck } from './vat/vies-client';
@@ -27,6 +34,13 @@ export interface Services {
   geo: () => Promise<GeoIpService>;
   orders: OrderScoringService;
   orderReview: OrderReviewService;
+  privacyRequests: PrivacyRequestService;
+  dataSubjectRights: DataSubjectRightsService;
+  thirdParties: ThirdPartyService;
+  complaints: ComplaintService;
+  policyVersions: PolicyVersionService;
+  retention: RetentionService;
+  privacyReports: PrivacyReportService;
 }
 
 export interface Platform {
@@ -55,8 +69,10 @@ export async function createPlatform(config: Config, log: (line: string) => void
   let geoService: Promise<GeoIpService> | undefined;
   const geo = () => (geoService ??= GeoIpService.open(geoConfigFrom(config.geo, log)));
   const rules = riskRulesProvider(config.riskRulesFile, log);
+  const privacyRequests = new PrivacyRequestService(audit);
+  const actors = new ActorService();
   const services: Services = {
-    actors: new ActorService(),
+    actors,
     customers,
     audit,
     geo,
@@ -70,6 +86,19 @@ export async function createPlatform(config: Config, log: (line: string) => void
       rules,
     }),
     orderReview: new OrderReviewService(keys.cipher, audit, rules),
+    privacyRequests,
+    dataSubjectRights: new DataSubjectRightsService(privacyRequests, customers, audit, config.retention),
+    thirdParties: new ThirdPartyService(audit),
+    complaints: new ComplaintService(keys.cipher, audit),
+    policyVersions: new PolicyVersionService(audit),
+    retention: new RetentionService(audit, config.retention),
+    privacyReports: new PrivacyReportService({
+      audit,
+      actors,
+      cipher: keys.cipher,
+      retention: config.retention,
+      controller: config.controller,
+    }),
   };
   return {
     config,

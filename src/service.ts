@@ -5,7 +5,7 @@
  */
 import type { Config } from './config/config';
 import { seedDemoData, type DemoToken } from './demo/seed-demo';
-import { createPlatform } from './platform';
+import { createPlatform, type Platform } from './platform';
 import { startHttpServer } from './server/http-server';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -20,6 +20,8 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
     tokens = demo.tokens;
   }
   platform.services.audit.sealer.start();
+  await platform.services.thirdParties.ensureDefaults(platform.db.orm.em.fork());
+  const retention = scheduleRetention(platform);
   const server = await startHttpServer(platform);
   log(`GraphQL API at ${server.url}`);
   if (tokens.length > 0) printDemoHelp(server.url, tokens);
@@ -31,6 +33,7 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
     log(`${signal} received: finishing in-flight requests, then stopping.`);
     try {
       await server.stop();
+      retention.stop();
       await platform.close();
       await telemetry.shutdown();
       log('Stopped.');
@@ -46,6 +49,34 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
   process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Runs the retention job now and then (idempotent and safe with several processes), logging what it did. */
+function scheduleRetention(platform: Platform): { stop(): void } {
+  const interval = platform.config.retention.intervalMs;
+  if (interval === 0) return { stop: () => undefined };
+  const run = async () => {
+    try {
+      const result = await platform.services.retention.run(platform.db.orm.em.fork());
+      if (result.bankDetailsDropped + result.archived + result.purged > 0) {
+        log(
+          `Retention: dropped bank details of ${result.bankDetailsDropped}, archived ${result.archived}, purged ${result.purged} customer(s).`,
+        );
+      }
+    } catch (error) {
+      log(`Retention job failed (will retry): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const first = setTimeout(() => void run(), 60_000);
+  const timer = setInterval(() => void run(), interval);
+  first.unref();
+  timer.unref();
+  return {
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
 }
 
 function printDemoHelp(url: string, tokens: DemoToken[]): void {

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../../src/errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage } from '../../src/pagination/page';
 import type { RequestContext } from '../../src/server/request-context';
 import { toConnection } from '../common/connection.type';
-import { AccessLogRead } from './access-log-read.decorator';
+import { AuditedRead } from '../common/audited-read.decorator';
 import {
   AccessSummaryObject,
   AuditCheckpointObject,
@@ -22,7 +22,7 @@ import {
 @Resolver()
 export class AuditResolver {
   @Query(() => AuditEventConnection, { description: 'Audit events, newest first.' })
-  @AccessLogRead((args) => (args.filter as AuditEventFilter | undefined)?.subjectId)
+  @AuditedRead({ subjectOf: (args) => (args.filter as AuditEventFilter | undefined)?.subjectId })
   async auditEvents(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter,
@@ -103,7 +103,7 @@ export class AuditResolver {
   }
 
   @Query(() => [AccessSummaryObject], { description: 'Per actor and purpose: reads of this person’s data.' })
-  @AccessLogRead((args) => args.subjectId)
+  @AuditedRead({ subjectOf: (args) => args.subjectId })
   async accessSummary(
     @Arg('subjectId', () => ID) subjectId: string,
     @Ctx() ctx: RequestContext,
@@ -123,7 +123,7 @@ export class AuditResolver {
     description:
       'Actor-days whose number of people read is far above the actor’s (or its role’s) usual level.',
   })
-  @AccessLogRead()
+  @AuditedRead()
   async unusualAccess(
     @Arg('from', () => Date) from: Date,
     @Arg('to', () => Date) to: Date,

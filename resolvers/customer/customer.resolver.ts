@@ -10,7 +10,7 @@ import { toCustomerInput, toCustomerPatch } from './customer.mapping';
 export class CustomerResolver {
   @Query(() => CustomerObject, { description: 'One customer by id.' })
   async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CustomerObject> {
-    return (await ctx.services.customers.get(ctx.em, id)) as unknown as CustomerObject;
+    return (await ctx.services.customers.get(ctx.em, id, ctx)) as unknown as CustomerObject;
   }
 
   @Query(() => CustomerConnection, {
@@ -22,7 +22,7 @@ export class CustomerResolver {
     @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<CustomerConnection> {
-    const page = await ctx.services.customers.list(ctx.em, filter ?? {}, first, after);
+    const page = await ctx.services.customers.list(ctx.em, filter ?? {}, first, after, ctx);
     return toConnection(page) as unknown as CustomerConnection;
   }
 
@@ -41,7 +41,7 @@ export class CustomerResolver {
     @Arg('input', () => UpdateCustomerInput) input: UpdateCustomerInput,
     @Ctx() ctx: RequestContext,
   ): Promise<CustomerObject> {
-    const updated = await ctx.services.customers.update(ctx.em, id, toCustomerPatch(input), ctx.audit);
+    const updated = await ctx.services.customers.update(ctx.em, id, toCustomerPatch(input), ctx.audit, ctx);
     return updated as unknown as CustomerObject;
   }
 

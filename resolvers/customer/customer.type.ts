@@ -75,11 +75,17 @@ export class CustomerObject {
   @PersonalField('vatNumber', () => String, { nullable: true })
   vatNumber!: string | null;
 
-  @PersonalField('name', () => String)
-  name!: string;
+  @PersonalField('name', () => String, {
+    nullable: true,
+    description: 'Personal data (name). Null only once erased.',
+  })
+  name!: string | null;
 
-  @PersonalField('address', () => AddressType)
-  address!: AddressType;
+  @PersonalField('address', () => AddressType, {
+    nullable: true,
+    description: 'Personal data (address). Null only once erased.',
+  })
+  address!: AddressType | null;
 
   @PersonalField('country', () => String, { description: 'Billing country, ISO 3166-1 alpha-2.' })
   country!: string;
@@ -87,8 +93,11 @@ export class CustomerObject {
   @PersonalField('phone', () => String, { nullable: true })
   phone!: string | null;
 
-  @PersonalField('email', () => String)
-  email!: string;
+  @PersonalField('email', () => String, {
+    nullable: true,
+    description: 'Personal data (email). Null only once erased.',
+  })
+  email!: string | null;
 
   @PersonalField('ipAddresses', () => [String])
   ipAddresses!: string[];

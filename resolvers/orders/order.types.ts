@@ -113,16 +113,20 @@ export class OrderObject {
   @PersonalField('orderItems', () => [OrderItemObject])
   items!: OrderItemObject[];
 
-  @PersonalField('orderIpAddress', () => String)
-  ipAddress!: string;
+  @PersonalField('orderIpAddress', () => String, { nullable: true, description: 'Null once erased.' })
+  ipAddress!: string | null;
 
   @PersonalField('orderGeoIp', () => IpIntelligenceObject, {
+    nullable: true,
     description: 'What GeoIP said about the IP address when the order was scored.',
   })
-  geoIp!: IpIntelligenceObject;
+  geoIp!: IpIntelligenceObject | null;
 
-  @PersonalField('orderBillingAddress', () => AddressType)
-  billingAddress!: AddressType;
+  @PersonalField('orderBillingAddress', () => AddressType, {
+    nullable: true,
+    description: 'Null once purged.',
+  })
+  billingAddress!: AddressType | null;
 
   @PersonalField('orderVatNumber', () => String, { nullable: true })
   vatNumber!: string | null;

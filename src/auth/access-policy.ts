@@ -21,7 +21,63 @@ export const OPERATION_CATEGORIES: Partial<Record<string, readonly DataCategory[
   auditEvents: [DataCategory.AccessLog],
   accessSummary: [DataCategory.AccessLog],
   unusualAccess: [DataCategory.AccessLog],
+  subjectAccessReport: ALL_DATA_CATEGORIES,
+  inspectionReport: [DataCategory.AccessLog, DataCategory.Correspondence],
+  privacyRequests: [DataCategory.Correspondence],
+  createPrivacyRequest: [DataCategory.Correspondence],
+  extendPrivacyRequest: [DataCategory.Correspondence],
+  setPrivacyRequestIdentityCheck: [DataCategory.Correspondence],
+  closePrivacyRequest: [DataCategory.Correspondence],
+  carryOutErasure: [DataCategory.Correspondence],
+  carryOutRectification: [DataCategory.Correspondence],
+  carryOutRestriction: [DataCategory.Correspondence],
+  carryOutMailingOptOut: [DataCategory.Correspondence],
+  liftRestriction: [DataCategory.Correspondence],
+  complaints: [DataCategory.Correspondence],
+  createComplaint: [DataCategory.Correspondence],
+  updateComplaint: [DataCategory.Correspondence],
+  disclosures: [DataCategory.AccessLog],
+  recordDisclosure: [DataCategory.AccessLog],
 };
+
+/** The privacy officer's own operations (GDPR requests, complaints, inspections). */
+const PRIVACY_OFFICE_OPERATIONS = [
+  'subjectAccessReport',
+  'inspectionReport',
+  'privacyRequests',
+  'createPrivacyRequest',
+  'extendPrivacyRequest',
+  'setPrivacyRequestIdentityCheck',
+  'closePrivacyRequest',
+  'carryOutErasure',
+  'carryOutRectification',
+  'carryOutRestriction',
+  'carryOutMailingOptOut',
+  'liftRestriction',
+  'complaints',
+  'createComplaint',
+  'updateComplaint',
+  'disclosures',
+  'recordDisclosure',
+  'thirdParties',
+  'retentionReport',
+  'policyVersions',
+  'policyVersionAt',
+];
+
+/** Running the platform's registers: retention, third parties, policy versions. */
+const ADMINISTRATION_OPERATIONS = [
+  'retentionReport',
+  'runRetention',
+  'thirdParties',
+  'registerThirdParty',
+  'recordDisclosure',
+  'disclosures',
+  'publishPolicyVersion',
+  'notifyPolicyVersion',
+  'policyVersions',
+  'policyVersionAt',
+];
 
 /** Operations whose purpose is implied when the caller sends none. */
 export const DEFAULT_PURPOSES: Partial<Record<string, string>> = {
@@ -59,8 +115,19 @@ const CUSTOMER_SERVICE_CATEGORIES: readonly DataCategory[] = [
 
 export const ROLE_POLICIES: Record<Role, RolePolicy> = {
   [Role.Support]: {
-    operations: ['me', 'customer', 'customers', 'updateCustomer', 'endSubscription', 'orders', 'reviewOrder'],
-    categories: CUSTOMER_SERVICE_CATEGORIES,
+    operations: [
+      'me',
+      'customer',
+      'customers',
+      'updateCustomer',
+      'endSubscription',
+      'orders',
+      'reviewOrder',
+      // Requests and complaints often arrive by email at support.
+      'createPrivacyRequest',
+      'createComplaint',
+    ],
+    categories: [...CUSTOMER_SERVICE_CATEGORIES, C.Correspondence],
   },
   [Role.Finance]: {
     operations: [
@@ -90,6 +157,7 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
       'customers',
       'updateCustomer',
       'orders',
+      ...PRIVACY_OFFICE_OPERATIONS,
       'auditEvents',
       'accessSummary',
       'unusualAccess',
@@ -112,12 +180,13 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
       'rescoreOrders',
       'vatMismatches',
       'vatEvidenceSummary',
+      ...ADMINISTRATION_OPERATIONS,
       ...AUDIT_PROOF_OPERATIONS,
     ],
-    categories: ALL_DATA_CATEGORIES.filter((c) => c !== DataCategory.AccessLog),
+    categories: ALL_DATA_CATEGORIES.filter((c) => c !== DataCategory.Correspondence),
   },
   [Role.OrderSystem]: {
-    operations: ['me', 'customer', 'createCustomer', 'scoreOrder', 'ipIntelligence'],
+    operations: ['me', 'customer', 'createCustomer', 'scoreOrder', 'ipIntelligence', 'recordDisclosure'],
     categories: [
       C.Company,
       C.CompanyRegistration,
@@ -129,6 +198,8 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
       C.IpAddress,
       C.PurchaseHistory,
       C.Subscription,
+      // Recording that it passed data to the registry or the payment provider.
+      C.AccessLog,
     ],
   },
   // A domain registry receives the registrant's details to register a domain in the customer's name.

@@ -64,6 +64,18 @@ const EnvSchema = z.object({
   VIES_URL: httpUrl.optional(),
   VIES_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   RISK_RULES_FILE: optionalString,
+  ARCHIVE_AFTER_YEARS: z.coerce.number().int().min(0).max(10).default(1),
+  FISCAL_RETENTION_YEARS: z.coerce.number().int().min(1).max(30).default(7),
+  OSS_RETENTION_YEARS: z.coerce.number().int().min(1).max(30).default(10),
+  /** How often the service runs the retention job; 0 turns the schedule off (the command still works). */
+  RETENTION_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
+  CONTROLLER_NAME: z.string().trim().min(1).default('the hosting company'),
+  CONTROLLER_CONTACT: z.string().trim().min(1).default('privacy@example.nl'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(100_000).default(5_000),
@@ -117,6 +129,8 @@ export interface Config {
   };
   vies: { url?: string; timeoutMs: number };
   riskRulesFile?: string;
+  retention: { archiveAfterYears: number; fiscalYears: number; ossYears: number; intervalMs: number };
+  controller: { name: string; contact: string };
   keys: KeyMaterial;
   seedDemoData: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -201,6 +215,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     vies: { url: e.VIES_URL, timeoutMs: e.VIES_TIMEOUT_MS },
     riskRulesFile: e.RISK_RULES_FILE,
+    retention: {
+      archiveAfterYears: e.ARCHIVE_AFTER_YEARS,
+      fiscalYears: e.FISCAL_RETENTION_YEARS,
+      ossYears: e.OSS_RETENTION_YEARS,
+      intervalMs: e.RETENTION_INTERVAL_MS,
+    },
+    controller: { name: e.CONTROLLER_NAME, contact: e.CONTROLLER_CONTACT },
     keys,
     seedDemoData: e.SEED_DEMO_DATA,
     logLevel: e.LOG_LEVEL,

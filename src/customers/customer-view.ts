@@ -65,17 +65,19 @@ export class CustomerView {
   get vatNumber(): string | null {
     return this.text('vatNumber', this.entity.vatNumberEnc);
   }
-  get name(): string {
-    return this.text('name', this.entity.nameEnc) ?? '';
+  /** Null only once erased. */
+  get name(): string | null {
+    return this.text('name', this.entity.nameEnc);
   }
-  get address(): Address {
-    return JSON.parse(this.text('address', this.entity.addressEnc) ?? '{}') as Address;
+  get address(): Address | null {
+    const text = this.text('address', this.entity.addressEnc);
+    return text === null ? null : (JSON.parse(text) as Address);
   }
   get phone(): string | null {
     return this.text('phone', this.entity.phoneEnc);
   }
-  get email(): string {
-    return this.text('email', this.entity.emailEnc) ?? '';
+  get email(): string | null {
+    return this.text('email', this.entity.emailEnc);
   }
   get ipAddresses(): string[] {
     return JSON.parse(this.text('ipAddresses', this.entity.ipAddressesEnc) ?? '[]') as string[];

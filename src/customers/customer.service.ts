@@ -31,6 +31,7 @@ import {
   normalizeVatNumber,
   validateCustomerInput,
 } from '../validation';
+import { assertCustomerReadable, customerReadRefusal, type ReadAccess } from '../privacy/row-access';
 import { customerAad, CustomerView } from './customer-view';
 
 export interface CustomerFilter {
@@ -56,8 +57,11 @@ export class CustomerService {
     return new CustomerView(entity, this.cipher);
   }
 
-  async get(em: EntityManager, id: string): Promise<CustomerView> {
-    return this.view(await this.load(em, id));
+  /** One customer; with `access`, refused when the customer's restriction or archive rules say so. */
+  async get(em: EntityManager, id: string, access?: ReadAccess): Promise<CustomerView> {
+    const entity = await this.load(em, id);
+    if (access !== undefined) assertCustomerReadable(entity, access);
+    return this.view(entity);
   }
 
   async create(em: EntityManager, input: CustomerInput, context: AuditContext): Promise<CustomerView> {
@@ -81,11 +85,13 @@ export class CustomerService {
     id: string,
     patch: CustomerPatch,
     context: AuditContext,
+    access?: ReadAccess,
   ): Promise<CustomerView> {
     const valid = validateCustomerInput(patch, { partial: true });
     if (Object.keys(valid).length === 0) throw new ValidationError('input', 'names no field to change');
     return em.transactional(async (tx) => {
       const entity = await this.load(tx, id);
+      if (access !== undefined) assertCustomerReadable(entity, access);
       if (entity.status === CustomerStatus.Erased) {
         throw new ConflictError(`Customer ${id} has been erased and cannot be changed.`);
       }
@@ -128,6 +134,7 @@ export class CustomerService {
     filter: CustomerFilter,
     first?: number | null,
     after?: string | null,
+    access?: ReadAccess,
   ): Promise<Page<CustomerView>> {
     const size = pageSize(first);
     const cursor = decodeTimeIdCursor(after);
@@ -153,6 +160,17 @@ export class CustomerService {
     if (cursor !== null) {
       const t = new Date(cursor.t);
       where.$or = [{ createdAt: { $lt: t } }, { createdAt: t, id: { $lt: cursor.id } }];
+    }
+    // Lists leave out the customers this reader may not see, rather than failing the whole page.
+    if (access !== undefined) {
+      const probe = (restricted: boolean, status: CustomerStatus) =>
+        customerReadRefusal(Object.assign(new CustomerEntity(), { id: '', restricted, status }), access) ===
+        null;
+      if (!probe(true, CustomerStatus.Active)) where.restricted = false;
+      if (!probe(false, CustomerStatus.Archived)) {
+        if (filter.status === CustomerStatus.Archived) return toPage([], size, () => ({}), cursor !== null);
+        where.status ??= { $ne: CustomerStatus.Archived };
+      }
     }
     const rows = await em.find(CustomerEntity, where, {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -135,9 +135,10 @@ export class OrderReviewService {
       );
     }
     const rules = this.rules();
+    // Orders whose IP evidence was erased cannot be scored again; they are left out.
     const orders = await em.find(
       OrderEntity,
-      { createdAt: { $gte: from, $lt: to } },
+      { createdAt: { $gte: from, $lt: to }, geoEnc: { $ne: null }, billingAddressEnc: { $ne: null } },
       { populate: ['customer'], orderBy: { createdAt: 'asc' } },
     );
     const db = sqlRunner(em);
@@ -145,32 +146,24 @@ export class OrderReviewService {
     for (const entity of orders) {
       const order = this.view(entity);
       const address = order.billingAddress;
+      const geo = order.geoIp;
+      if (address === null || geo === null || entity.ipBidx === null || entity.ipNetworkBidx === null)
+        continue;
       const located = locateCity(address.country, address.city);
       const email = order.email;
-      const velocity = await countVelocity(
-        db,
-        {
-          ipBidx: entity.ipBidx,
-          networkBidx: entity.ipNetworkBidx,
-          emailBidx: entity.emailBidx,
-          ibanBidx: entity.ibanBidx,
-          idCardBidx: null,
-          customerId: entity.customer.id,
-        },
-        rules,
-        entity.createdAt,
-      );
-      const reuse = await countIdentityReuse(db, {
+      const keys = {
         ipBidx: entity.ipBidx,
         networkBidx: entity.ipNetworkBidx,
         emailBidx: entity.emailBidx,
         ibanBidx: entity.ibanBidx,
         idCardBidx: entity.customer.idCardNumberBidx,
         customerId: entity.customer.id,
-      });
+      };
+      const velocity = await countVelocity(db, keys, rules, entity.createdAt);
+      const reuse = await countIdentityReuse(db, keys);
       const assessment = scoreOrderSignals(
         {
-          ip: order.geoIp,
+          ip: geo,
           billingCountry: entity.billingCountry,
           billingLocation: located,
           vatNumber: order.vatNumber,

@@ -123,7 +123,7 @@ export class OrderScoringService {
     const keys: VelocityKeys = {
       ipBidx: blindIndex.compute('order_ip', order.ipText),
       networkBidx: blindIndex.compute('order_network', cidrOf(order.ip, prefix)),
-      emailBidx: blindIndex.compute('email', email.toLowerCase()),
+      emailBidx: email === null ? null : blindIndex.compute('email', email.toLowerCase()),
       ibanBidx: iban === null ? null : blindIndex.compute('iban', iban),
       idCardBidx: customer.entity.idCardNumberBidx,
       customerId: customer.id,
@@ -294,13 +294,19 @@ export class OrderScoringService {
       );
     }
     const view = this.view(entity);
+    const ip = view.geoIp;
+    if (ip === null) {
+      throw new ConflictError(
+        `The order for idempotency key ${entity.idempotencyKey} has since been erased.`,
+      );
+    }
     return {
       order: view,
       riskScore: entity.riskScore,
       decision: entity.decision,
       reasons: entity.reasons,
       vat: entity.vat as unknown as VatDetermination,
-      ip: view.geoIp,
+      ip,
       replayed: true,
     };
   }

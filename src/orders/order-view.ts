@@ -85,17 +85,21 @@ export class OrderView {
   get reviewedAt(): Date | null {
     return this.entity.reviewedAt;
   }
-  get ipAddress(): string {
-    return this.cipher.decrypt(this.entity.ipAddressEnc, orderAad(this.id, 'orderIpAddress'));
+  /** Null once erased (kept only as VAT evidence of One Stop Shop supplies). */
+  get ipAddress(): string | null {
+    return this.optional(this.entity.ipAddressEnc, 'orderIpAddress');
   }
-  get geoIp(): IpIntelligence {
-    return this.cipher.decryptJson<IpIntelligence>(this.entity.geoEnc, orderAad(this.id, 'orderGeoIp'));
+  get geoIp(): IpIntelligence | null {
+    const text = this.entity.geoEnc;
+    return text === null
+      ? null
+      : this.cipher.decryptJson<IpIntelligence>(text, orderAad(this.id, 'orderGeoIp'));
   }
-  get billingAddress(): ScoreOrderAddress {
-    return this.cipher.decryptJson<ScoreOrderAddress>(
-      this.entity.billingAddressEnc,
-      orderAad(this.id, 'orderBillingAddress'),
-    );
+  get billingAddress(): ScoreOrderAddress | null {
+    const text = this.entity.billingAddressEnc;
+    return text === null
+      ? null
+      : this.cipher.decryptJson<ScoreOrderAddress>(text, orderAad(this.id, 'orderBillingAddress'));
   }
   get vatNumber(): string | null {
     return this.optional(this.entity.vatNumberEnc, 'orderVatNumber');

@@ -22,6 +22,8 @@ export const DataCategory = {
   Subscription: 'subscription',
   /** Who read a person's data: the audit log is itself personal data of the person it is about. */
   AccessLog: 'access_log',
+  /** What a person wrote to us: data-subject requests and complaints. */
+  Correspondence: 'correspondence',
 } as const;
 export type DataCategory = (typeof DataCategory)[keyof typeof DataCategory];
 

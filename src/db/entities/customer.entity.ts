@@ -51,20 +51,20 @@ export class CustomerEntity {
   @Property({ type: 'text', nullable: true, index: true })
   vatNumberBidx: string | null = null;
 
-  @Property({ type: 'text' })
-  nameEnc!: string;
+  @Property({ type: 'text', nullable: true })
+  nameEnc: string | null = null;
 
-  @Property({ type: 'text' })
-  addressEnc!: string;
+  @Property({ type: 'text', nullable: true })
+  addressEnc: string | null = null;
 
   @Property({ type: 'text', nullable: true })
   phoneEnc: string | null = null;
 
-  @Property({ type: 'text' })
-  emailEnc!: string;
+  @Property({ type: 'text', nullable: true })
+  emailEnc: string | null = null;
 
-  @Property({ type: 'text', index: true })
-  emailBidx!: string;
+  @Property({ type: 'text', nullable: true, index: true })
+  emailBidx: string | null = null;
 
   @Property({ type: 'text', nullable: true })
   ipAddressesEnc: string | null = null;
@@ -105,4 +105,14 @@ export class CustomerEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   subscriptionEnd: Date | null = null;
+
+  /** GDPR art. 18: while set, only the privacy officer may read this customer's data. */
+  @Property({ type: 'boolean' })
+  restricted = false;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  erasedAt: Date | null = null;
 }

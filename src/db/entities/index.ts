@@ -4,6 +4,16 @@ import { ApiTokenEntity } from './api-token.entity';
 import { CustomerEntity } from './customer.entity';
 import { MailingConsentChangeEntity } from './mailing-consent-change.entity';
 import { OrderEntity, OrderRescoreEntity } from './order.entity';
+import {
+  ComplaintEntity,
+  DisclosureEntity,
+  PolicyNotificationEntity,
+  PolicyVersionEntity,
+  PrivacyRequestEntity,
+  RecipientNotificationEntity,
+  RetentionActionEntity,
+  ThirdPartyEntity,
+} from './privacy.entities';
 
 export const entities = [
   ActorEntity,
@@ -12,4 +22,12 @@ export const entities = [
   MailingConsentChangeEntity,
   OrderEntity,
   OrderRescoreEntity,
+  PrivacyRequestEntity,
+  ThirdPartyEntity,
+  DisclosureEntity,
+  RecipientNotificationEntity,
+  ComplaintEntity,
+  PolicyVersionEntity,
+  PolicyNotificationEntity,
+  RetentionActionEntity,
 ];

@@ -51,24 +51,24 @@ export class OrderEntity {
   @Property({ type: 'boolean' })
   firstOrder!: boolean;
 
-  @Property({ type: 'text' })
-  ipAddressEnc!: string;
+  @Property({ type: 'text', nullable: true })
+  ipAddressEnc!: string | null;
 
-  @Property({ type: 'text' })
-  ipBidx!: string;
+  @Property({ type: 'text', nullable: true })
+  ipBidx!: string | null;
 
-  @Property({ type: 'text' })
-  ipNetworkBidx!: string;
+  @Property({ type: 'text', nullable: true })
+  ipNetworkBidx!: string | null;
 
   @Property({ type: 'text', nullable: true })
   ipCountry!: string | null;
 
-  /** What GeoIP said at scoring time (encrypted JSON of IpIntelligence). */
-  @Property({ type: 'text' })
-  geoEnc!: string;
+  /** What GeoIP said at scoring time (encrypted JSON of IpIntelligence); null once erased. */
+  @Property({ type: 'text', nullable: true })
+  geoEnc!: string | null;
 
-  @Property({ type: 'text' })
-  billingAddressEnc!: string;
+  @Property({ type: 'text', nullable: true })
+  billingAddressEnc!: string | null;
 
   @Property({ type: 'text' })
   billingCountry!: string;

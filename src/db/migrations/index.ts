@@ -7,9 +7,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000001_foundation } from './Migration20261125000001_foundation';
 import { Migration20261125000002_audit_log } from './Migration20261125000002_audit_log';
 import { Migration20261125000003_orders } from './Migration20261125000003_orders';
+import { Migration20261125000004_privacy } from './Migration20261125000004_privacy';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
   { name: 'Migration20261125000002_audit_log', class: Migration20261125000002_audit_log },
   { name: 'Migration20261125000003_orders', class: Migration20261125000003_orders },
+  { name: 'Migration20261125000004_privacy', class: Migration20261125000004_privacy },
 ];

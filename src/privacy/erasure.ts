@@ -1,0 +1,167 @@
+/**
+ * Erasure (GDPR art. 17): removes a customer's personal data except what a legal obligation requires
+ * keeping, and says what was erased and what was kept and why (art. 17(3)(b)). Two depths:
+ *
+ * - `request`: the person asked. Invoice data (name, address, company, KvK and VAT number, orders
+ *   with their billing address and amounts) stays for the fiscal retention period; an order's IP
+ *   address and GeoIP data stay only where they are VAT evidence of a One Stop Shop supply. Everything
+ *   else goes: contact details, bank details, ID card, licence plate, login, IP addresses seen, and the
+ *   mailing-consent history.
+ * - `purge`: the retention period is over; nothing personal is left.
+ *
+ * The audit log is kept: it holds no personal values, only which data was used, when and why, and it
+ * is the evidence that the law was followed (art. 5(2)). Values are removed, not encrypted: a column is
+ * set to null together with its blind index.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CustomerEntity, CustomerStatus } from '../db/entities/customer.entity';
+import { MailingConsentChangeEntity } from '../db/entities/mailing-consent-change.entity';
+import { OrderEntity } from '../db/entities/order.entity';
+import { DEFAULT_RETENTION, type RetentionSettings } from './processing-register';
+
+export type ErasureDepth = 'request' | 'purge';
+
+export interface KeptData {
+  category: string;
+  fields: string[];
+  reason: string;
+  /** When it will be deleted; null when it is kept for as long as the log itself. */
+  until: Date | null;
+}
+
+export interface ErasureResult {
+  erased: string[];
+  kept: KeptData[];
+}
+
+const CUSTOMER_ERASED_ON_REQUEST: [string, (c: CustomerEntity) => void][] = [
+  ['phone', (c) => (c.phoneEnc = null)],
+  ['email', (c) => ((c.emailEnc = null), (c.emailBidx = null))],
+  ['ipAddresses', (c) => (c.ipAddressesEnc = null)],
+  ['bankName', (c) => (c.bankNameEnc = null)],
+  ['iban', (c) => ((c.ibanEnc = null), (c.ibanBidx = null))],
+  ['idCardNumber', (c) => ((c.idCardNumberEnc = null), (c.idCardNumberBidx = null))],
+  ['licencePlate', (c) => (c.licencePlateEnc = null)],
+  ['username', (c) => ((c.usernameEnc = null), (c.usernameBidx = null))],
+  ['password', (c) => (c.passwordHash = null)],
+];
+
+const CUSTOMER_KEPT_FOR_INVOICES: [string, (c: CustomerEntity) => void][] = [
+  ['name', (c) => (c.nameEnc = null)],
+  ['address', (c) => (c.addressEnc = null)],
+  ['companyName', (c) => (c.companyNameEnc = null)],
+  ['kvkNumber', (c) => (c.kvkNumberEnc = null)],
+  ['vatNumber', (c) => ((c.vatNumberEnc = null), (c.vatNumberBidx = null))],
+];
+
+const FISCAL_REASON = (years: number) =>
+  `Dutch tax law requires keeping administrative records (invoices) for ${years} years (art. 52 AWR)`;
+const OSS_REASON = (years: number) =>
+  `VAT evidence of services to consumers in other member states declared under the One Stop Shop must be kept for ${years} years (EU VAT Implementing Regulation 282/2011, art. 63c)`;
+
+export async function eraseCustomerData(
+  tx: EntityManager,
+  customer: CustomerEntity,
+  depth: ErasureDepth,
+  now: Date,
+  retention: RetentionSettings = DEFAULT_RETENTION,
+): Promise<ErasureResult> {
+  const erased: string[] = [];
+  const kept: KeptData[] = [];
+  const ended = customer.subscriptionEnd ?? now;
+  const plusYears = (date: Date, years: number) => {
+    const d = new Date(date);
+    d.setUTCFullYear(d.getUTCFullYear() + years);
+    return d;
+  };
+
+  const present = (fields: [string, (c: CustomerEntity) => void][]) =>
+    fields.filter(([field]) => hasValue(customer, field));
+  for (const [field, clear] of present(CUSTOMER_ERASED_ON_REQUEST)) {
+    clear(customer);
+    erased.push(`customer.${field}`);
+  }
+  const consent = await tx.nativeDelete(MailingConsentChangeEntity, { customer: customer.id });
+  if (consent > 0) erased.push('customer.mailingConsentHistory');
+
+  const invoiceFields = present(CUSTOMER_KEPT_FOR_INVOICES);
+  if (depth === 'purge') {
+    for (const [field, clear] of invoiceFields) {
+      clear(customer);
+      erased.push(`customer.${field}`);
+    }
+  } else if (invoiceFields.length > 0) {
+    kept.push({
+      category: 'invoice data',
+      fields: invoiceFields.map(([field]) => `customer.${field}`),
+      reason: FISCAL_REASON(retention.fiscalYears),
+      until: plusYears(ended, retention.fiscalYears),
+    });
+  }
+
+  const orders = await tx.find(OrderEntity, { customer: customer.id });
+  const erasedFromOrders = new Set<string>();
+  const keptOss: string[] = [];
+  for (const order of orders) {
+    const clear = (field: string, has: boolean, apply: () => void) => {
+      if (!has) return;
+      apply();
+      erasedFromOrders.add(field);
+    };
+    clear('email', order.emailEnc !== null, () => ((order.emailEnc = null), (order.emailBidx = null)));
+    clear('phone', order.phoneEnc !== null, () => (order.phoneEnc = null));
+    clear('iban', order.ibanEnc !== null, () => ((order.ibanEnc = null), (order.ibanBidx = null)));
+    const ossEvidence = (order.vat as { treatment?: string }).treatment === 'OSS';
+    if (depth === 'purge' || !ossEvidence) {
+      clear('ipAddress', order.ipAddressEnc !== null, () => {
+        order.ipAddressEnc = null;
+        order.ipBidx = null;
+        order.ipNetworkBidx = null;
+      });
+      clear('geoIp', order.geoEnc !== null, () => (order.geoEnc = null));
+    } else if (order.ipAddressEnc !== null) {
+      keptOss.push(order.id);
+    }
+    if (depth === 'purge') {
+      clear('billingAddress', order.billingAddressEnc !== null, () => (order.billingAddressEnc = null));
+      clear('vatNumber', order.vatNumberEnc !== null, () => (order.vatNumberEnc = null));
+    }
+  }
+  erased.push(...[...erasedFromOrders].sort().map((f) => `order.${f}`));
+  if (depth === 'request' && orders.length > 0) {
+    kept.push({
+      category: 'purchase history',
+      fields: ['order.items', 'order.amount', 'order.billingAddress', 'order.vatNumber'],
+      reason: FISCAL_REASON(retention.fiscalYears),
+      until: plusYears(ended, retention.fiscalYears),
+    });
+  }
+  if (keptOss.length > 0) {
+    kept.push({
+      category: 'VAT evidence',
+      fields: ['order.ipAddress', 'order.geoIp'],
+      reason: OSS_REASON(retention.ossYears),
+      until: plusYears(ended, retention.ossYears),
+    });
+  }
+  kept.push({
+    category: 'access log',
+    fields: ['audit events'],
+    reason:
+      'the record of who used your data, when and why, kept as evidence that the law was followed (GDPR art. 5(2)); it holds no personal values',
+    until: null,
+  });
+
+  customer.subscriptionEnd ??= now;
+  customer.status = CustomerStatus.Erased;
+  customer.erasedAt = now;
+  customer.restricted = false;
+  customer.mailingOptOut = true;
+  return { erased, kept };
+}
+
+function hasValue(customer: CustomerEntity, field: string): boolean {
+  if (field === 'password') return customer.passwordHash !== null;
+  const value = (customer as unknown as Record<string, unknown>)[`${field}Enc`];
+  return value !== null && value !== undefined;
+}

@@ -1,0 +1,215 @@
+/**
+ * Retention, as the policy and the law set it: bank details go when the direct debit ends (the
+ * subscription ends); a customer is archived one year after the subscription ended (then readable only
+ * for administrative obligations, see row-access.ts); everything is purged when the fiscal retention
+ * period is over (seven years; ten for One Stop Shop supplies). The job is idempotent and safe to run in
+ * several processes at once: each batch locks its rows with SKIP LOCKED and every step moves a
+ * customer to a state the step no longer selects.
+ */
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditEvent, offlineContext, type AuditContext } from '../../audit/audit-context';
+import type { AuditEventInput } from '../../audit/audit-event';
+import type { AuditLog } from '../../audit/audit-log';
+import { CustomerEntity, CustomerStatus } from '../db/entities/customer.entity';
+import { OrderEntity } from '../db/entities/order.entity';
+import { RetentionActionKind } from '../db/entities/privacy.entities';
+import { sqlRunner } from '../db/sql-runner';
+import { eraseCustomerData } from './erasure';
+import type { RetentionSettings } from './processing-register';
+
+export interface RetentionRun {
+  bankDetailsDropped: number;
+  archived: number;
+  purged: number;
+}
+
+export interface RetentionDue {
+  action: RetentionActionKind;
+  /** Customers for whom the action is due now and not done. */
+  due: number;
+  /** Of those, due for longer than the grace period: the job is not keeping up, or failing. */
+  overdue: number;
+  /** Done by the job in the last 30 days, and ever. */
+  doneLast30Days: number;
+  doneTotal: number;
+  /** Due within the next 30 days. */
+  upcoming: number;
+  /** Up to 50 customer ids that are overdue, oldest first, to look into. */
+  overdueCustomerIds: string[];
+}
+
+export interface RetentionReport {
+  generatedAt: Date;
+  graceDays: number;
+  actions: RetentionDue[];
+}
+
+const BATCH = 200;
+const GRACE_DAYS = 7;
+
+export class RetentionService {
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly settings: RetentionSettings,
+  ) {}
+
+  /** One pass over everything that is due. The context defaults to the platform itself. */
+  async run(em: EntityManager, now: Date = new Date(), context?: AuditContext): Promise<RetentionRun> {
+    const ctx = context ?? offlineContext(null, 'administrative-obligation');
+    return {
+      bankDetailsDropped: await this.inBatches(em, now, ctx, RetentionActionKind.DropBankDetails),
+      archived: await this.inBatches(em, now, ctx, RetentionActionKind.Archive),
+      purged: await this.inBatches(em, now, ctx, RetentionActionKind.Purge),
+    };
+  }
+
+  async report(em: EntityManager, now: Date = new Date()): Promise<RetentionReport> {
+    const db = sqlRunner(em);
+    const actions: RetentionDue[] = [];
+    for (const action of Object.values(RetentionActionKind)) {
+      const dueAt = this.dueAtSql(action);
+      const pending = `(${this.pendingSql(action)})`;
+      const [row] = await db.query<Record<string, string>>(
+        `select
+           count(*) filter (where ${dueAt} <= ?::timestamptz) as due,
+           count(*) filter (where ${dueAt} <= ?::timestamptz - interval '${GRACE_DAYS} days') as overdue,
+           count(*) filter (where ${dueAt} > ?::timestamptz and ${dueAt} <= ?::timestamptz + interval '30 days') as upcoming
+         from customer c where ${pending}`,
+        [now.toISOString(), now.toISOString(), now.toISOString(), now.toISOString()],
+      );
+      const overdueIds = await db.query<{ id: string }>(
+        `select c.id from customer c where ${pending} and ${dueAt} <= ?::timestamptz - interval '${GRACE_DAYS} days'
+         order by ${dueAt} limit 50`,
+        [now.toISOString()],
+      );
+      const [done] = await db.query<{ last30: string; total: string }>(
+        `select count(*) filter (where done_at >= ?::timestamptz - interval '30 days') as last30, count(*) as total
+         from retention_action where action = ?`,
+        [now.toISOString(), action],
+      );
+      actions.push({
+        action,
+        due: Number(row?.due ?? 0),
+        overdue: Number(row?.overdue ?? 0),
+        upcoming: Number(row?.upcoming ?? 0),
+        doneLast30Days: Number(done?.last30 ?? 0),
+        doneTotal: Number(done?.total ?? 0),
+        overdueCustomerIds: overdueIds.map((r) => r.id),
+      });
+    }
+    return { generatedAt: now, graceDays: GRACE_DAYS, actions };
+  }
+
+  private async inBatches(
+    em: EntityManager,
+    now: Date,
+    context: AuditContext,
+    action: RetentionActionKind,
+  ): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = await em.fork().transactional(async (tx) => {
+        const ids = await sqlRunner(tx).query<{ id: string; due_at: string }>(
+          `select c.id, ${this.dueAtSql(action)} as due_at from customer c
+           where ${this.pendingSql(action)} and ${this.dueAtSql(action)} <= ?::timestamptz
+           order by c.id limit ${BATCH} for update of c skip locked`,
+          [now.toISOString()],
+        );
+        if (ids.length === 0) return 0;
+        const customers = await tx.find(
+          CustomerEntity,
+          { id: { $in: ids.map((r) => r.id) } },
+          { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+        );
+        const dueAt = new Map(ids.map((r) => [r.id, new Date(r.due_at)]));
+        const events: AuditEventInput[] = [];
+        for (const customer of customers) {
+          events.push(await this.apply(tx, customer, action, now, context));
+          await sqlRunner(tx).query(
+            `insert into retention_action (id, customer_id, action, due_at, done_at) values (?, ?, ?, ?, ?)
+             on conflict (customer_id, action) do nothing`,
+            [
+              randomUUID(),
+              customer.id,
+              action,
+              (dueAt.get(customer.id) ?? now).toISOString(),
+              now.toISOString(),
+            ],
+          );
+        }
+        await tx.flush();
+        await this.audit.recordInTransaction(sqlRunner(tx), events);
+        return customers.length;
+      });
+      total += done;
+      if (done < BATCH) return total;
+    }
+  }
+
+  private async apply(
+    tx: EntityManager,
+    customer: CustomerEntity,
+    action: RetentionActionKind,
+    now: Date,
+    context: AuditContext,
+  ): Promise<AuditEventInput> {
+    const subjectId = customer.id;
+    switch (action) {
+      case RetentionActionKind.DropBankDetails: {
+        customer.ibanEnc = null;
+        customer.ibanBidx = null;
+        customer.bankNameEnc = null;
+        await tx.nativeUpdate(OrderEntity, { customer: customer.id }, { ibanEnc: null, ibanBidx: null });
+        return auditEvent(context, {
+          action: 'erase',
+          subjectId,
+          fields: ['iban', 'bankName', 'orderIban'],
+          categories: ['bank_details'],
+        });
+      }
+      case RetentionActionKind.Archive:
+        customer.status = CustomerStatus.Archived;
+        customer.archivedAt = now;
+        return auditEvent(context, {
+          action: 'update',
+          subjectId,
+          fields: ['status'],
+          categories: ['subscription'],
+        });
+      case RetentionActionKind.Purge: {
+        const result = await eraseCustomerData(tx, customer, 'purge', now, this.settings);
+        const fields = result.erased.map((f) => f.replace(/^(customer|order)\./, ''));
+        return auditEvent(context, { action: 'erase', subjectId, fields, categories: ['all'] });
+      }
+    }
+  }
+
+  /** Which customers an action still has to be done for (SQL over `customer c`). */
+  private pendingSql(action: RetentionActionKind): string {
+    switch (action) {
+      case RetentionActionKind.DropBankDetails:
+        return "c.subscription_end is not null and c.iban_enc is not null and c.status <> 'erased'";
+      case RetentionActionKind.Archive:
+        return "c.status = 'ended' and c.subscription_end is not null";
+      case RetentionActionKind.Purge:
+        return "c.status = 'archived'";
+    }
+  }
+
+  /** When the action falls due for a customer (SQL over `customer c`). */
+  private dueAtSql(action: RetentionActionKind): string {
+    const s = this.settings;
+    switch (action) {
+      case RetentionActionKind.DropBankDetails:
+        return 'c.subscription_end';
+      case RetentionActionKind.Archive:
+        return `(c.subscription_end + interval '${s.archiveAfterYears} years')`;
+      case RetentionActionKind.Purge:
+        // Ten years when any order was a One Stop Shop supply, seven otherwise.
+        return `(c.subscription_end + case when exists (select 1 from customer_order o where o.customer_id = c.id
+                 and o.vat ->> 'treatment' = 'OSS') then interval '${s.ossYears} years' else interval '${s.fiscalYears} years' end)`;
+    }
+  }
+}

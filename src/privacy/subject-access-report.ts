@@ -1,0 +1,212 @@
+/**
+ * The answer to a subject-access request (GDPR art. 15) in a structured, machine-readable form that
+ * also serves portability (art. 20): every personal value held (decrypted, for the subject only), per
+ * category its purposes, legal basis, retention and source, the orders with their IP and GeoIP data,
+ * the recipients (third parties that received data), the reads of the data from the audit log (date,
+ * purpose, the reader's role or organisation; an employee's name only if the privacy officer chooses
+ * so, following EU Court of Justice C-579/21), and the person's rights. The JSON Schema of this
+ * document is schema/subject-access-report.schema.json.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { subjectEvents } from '../../audit/audit-export';
+import type { AuditLog } from '../../audit/audit-log';
+import type { ActorService } from '../actors/actor.service';
+import type { CustomerView } from '../customers/customer-view';
+import { DisclosureEntity } from '../db/entities/privacy.entities';
+import { OrderEntity } from '../db/entities/order.entity';
+import { CUSTOMER_PERSONAL_FIELDS, type DataCategory } from '../personal-data/data-categories';
+import { OrderView } from '../orders/order-view';
+import type { FieldCipher } from '../crypto/field-cipher';
+import { processingRegister, type RetentionSettings } from './processing-register';
+
+export const SUBJECT_ACCESS_REPORT_VERSION = 1;
+
+export interface SubjectAccessReport {
+  schemaVersion: number;
+  generatedAt: string;
+  controller: { name: string; contact: string };
+  subject: { customerId: string; status: string; customerSince: string };
+  personalData: { category: string; field: string; description: string; value: unknown }[];
+  processing: {
+    category: string;
+    purposes: string[];
+    legalBasis: string;
+    retention: string;
+    source: string;
+  }[];
+  orders: {
+    id: string;
+    date: string;
+    items: { product: string; tld: string | null; amountCents: number }[];
+    amountCents: number;
+    currency: string;
+    ipAddress: string | null;
+    ipLocation: { country: string | null; city: string | null; organisation: string | null } | null;
+    billingAddress: unknown;
+    decision: string;
+  }[];
+  recipients: {
+    thirdParty: string;
+    kind: string;
+    receivedCategories: string[];
+    madePublic: string[];
+    date: string;
+    purpose: string;
+  }[];
+  reads: {
+    date: string;
+    action: string;
+    purpose: string | null;
+    reader: string;
+    readerKind: string;
+    categories: string[];
+  }[];
+  rights: string[];
+  complaintAuthority: { name: string; address: string; website: string };
+}
+
+export interface ReportDeps {
+  audit: AuditLog;
+  actors: ActorService;
+  cipher: FieldCipher;
+  retention: RetentionSettings;
+  controller: { name: string; contact: string };
+}
+
+export async function buildSubjectAccessReport(
+  em: EntityManager,
+  customer: CustomerView,
+  deps: ReportDeps,
+  options: { includeEmployeeNames: boolean; now?: Date },
+): Promise<SubjectAccessReport> {
+  const now = options.now ?? new Date();
+  const register = processingRegister(deps.retention);
+  const personalData: SubjectAccessReport['personalData'] = (
+    Object.keys(CUSTOMER_PERSONAL_FIELDS) as (keyof typeof CUSTOMER_PERSONAL_FIELDS)[]
+  )
+    .map((field) => ({ field, spec: CUSTOMER_PERSONAL_FIELDS[field], value: valueOf(customer, field) }))
+    .filter(
+      (f) => f.value !== null && f.value !== undefined && !(Array.isArray(f.value) && f.value.length === 0),
+    )
+    .map((f) => ({
+      category: f.spec.category,
+      field: f.field,
+      description: f.spec.description,
+      value: f.value,
+    }));
+  if (customer.entity.passwordHash !== null) {
+    personalData.push({
+      category: 'login',
+      field: 'password',
+      description: 'password',
+      value: 'stored only as a one-way hash; it cannot be shown, only reset',
+    });
+  }
+  const categories = new Set<DataCategory>(personalData.map((p) => p.category as DataCategory));
+  const orders = await em.find(OrderEntity, { customer: customer.id }, { orderBy: { createdAt: 'asc' } });
+  if (orders.length > 0)
+    ['purchase_history', 'ip_address', 'address'].forEach((c) => categories.add(c as DataCategory));
+
+  const disclosures = await em.find(
+    DisclosureEntity,
+    { customer: customer.id },
+    { populate: ['thirdParty'], orderBy: { disclosedAt: 'asc' } },
+  );
+  const events = (await subjectEvents(deps.audit, customer.id)).filter(
+    (e) =>
+      (e.action === 'read' || e.action === 'export' || e.action === 'disclose') && e.actorKind !== 'system',
+  );
+  if (events.length > 0) categories.add('access_log' as DataCategory);
+  const names = await deps.actors.namesByIds(
+    em,
+    events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])),
+  );
+
+  return {
+    schemaVersion: SUBJECT_ACCESS_REPORT_VERSION,
+    generatedAt: now.toISOString(),
+    controller: deps.controller,
+    subject: {
+      customerId: customer.id,
+      status: customer.status,
+      customerSince: customer.subscriptionStart.toISOString(),
+    },
+    personalData,
+    processing: [...categories].sort().map((category) => ({ category, ...register[category] })),
+    orders: orders.map((entity) => {
+      const order = new OrderView(entity, deps.cipher);
+      const geo = order.geoIp;
+      return {
+        id: order.id,
+        date: order.createdAt.toISOString(),
+        items: order.items,
+        amountCents: order.amountCents,
+        currency: order.currency,
+        ipAddress: order.ipAddress,
+        ipLocation:
+          geo === null ? null : { country: geo.country, city: geo.city, organisation: geo.organisation },
+        billingAddress: order.billingAddress,
+        decision: order.decision,
+      };
+    }),
+    recipients: disclosures.map((d) => ({
+      thirdParty: d.thirdParty.name,
+      kind: d.thirdParty.kind,
+      receivedCategories: d.categories,
+      madePublic: d.madePublic,
+      date: d.disclosedAt.toISOString(),
+      purpose: d.purpose,
+    })),
+    reads: events.map((e) => ({
+      date: e.occurredAt.toISOString(),
+      action: e.action,
+      purpose: e.purpose,
+      reader: readerOf(
+        e.actorKind,
+        e.role,
+        e.actorId === null ? undefined : names.get(e.actorId),
+        options.includeEmployeeNames,
+      ),
+      readerKind: e.actorKind,
+      categories: e.categories,
+    })),
+    rights: RIGHTS,
+    complaintAuthority: AUTORITEIT_PERSOONSGEGEVENS,
+  };
+}
+
+/** An employee by role (C-579/21), unless names are asked for; a third party or service by its name. */
+function readerOf(
+  kind: string,
+  role: string | null,
+  name: string | undefined,
+  includeEmployeeNames: boolean,
+): string {
+  if (kind === 'employee') {
+    const byRole = `employee (${role ?? 'unknown role'})`;
+    return includeEmployeeNames && name !== undefined ? `${name}, ${byRole}` : byRole;
+  }
+  return name ?? kind;
+}
+
+function valueOf(customer: CustomerView, field: keyof typeof CUSTOMER_PERSONAL_FIELDS): unknown {
+  const value: unknown = (customer as unknown as Record<string, unknown>)[field];
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+const RIGHTS = [
+  'Access: you may ask which of your data we hold and how we use it (GDPR art. 15); this document is that answer.',
+  'Rectification: you may have incorrect data corrected (art. 16), in the customer panel or by email.',
+  'Erasure: you may ask us to delete your data (art. 17); we keep what the law requires, such as invoices, and tell you what and why.',
+  'Restriction: you may ask us to limit the use of your data while a question is sorted out (art. 18).',
+  'Portability: you may receive your data in a structured, machine-readable form (art. 20); the JSON form of this document is that.',
+  'Objection: you may object to use based on our legitimate interest, and opt out of internal mailings at any time (art. 21).',
+  'Recipients are told of any correction, erasure or restriction (art. 19).',
+  'Complaints: you may complain to us, and to the Dutch Data Protection Authority (Autoriteit Persoonsgegevens) (art. 77).',
+];
+
+const AUTORITEIT_PERSOONSGEGEVENS = {
+  name: 'Autoriteit Persoonsgegevens',
+  address: 'Postbus 93374, 2509 AJ Den Haag, the Netherlands',
+  website: 'https://autoriteitpersoonsgegevens.nl',
+};

@@ -1,0 +1,395 @@
+/**
+ * The register of third parties that receive customers' data (domain registries, registrars, the
+ * payment provider), each with what it receives, what it makes public and its disclosure policy; and,
+ * per customer, every disclosure: what went where, why, and what became public through it. A disclosure
+ * is audited in its own transaction, so the register and the tamper-evident log never disagree.
+ */
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditEvent, type AuditContext } from '../../audit/audit-context';
+import type { AuditLog } from '../../audit/audit-log';
+import { ActorEntity } from '../db/entities/actor.entity';
+import { CustomerEntity } from '../db/entities/customer.entity';
+import { DisclosureEntity, ThirdPartyEntity, ThirdPartyKind } from '../db/entities/privacy.entities';
+import { sqlRunner } from '../db/sql-runner';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
+import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
+import { normalizeText } from '../validation/text';
+import { isUuid } from '../validation/uuid';
+
+export interface ThirdPartyInput {
+  name: string;
+  kind: ThirdPartyKind;
+  /** Data categories (src/personal-data/data-categories.ts) it receives. */
+  receives: string[];
+  /** Of those, the ones that become public through it. */
+  madePublic: string[];
+  disclosurePolicy: string;
+  /** The actor it reads the API as, when it has one. */
+  actorId?: string | null;
+}
+
+export interface ThirdPartyView {
+  id: string;
+  name: string;
+  kind: ThirdPartyKind;
+  actorId: string | null;
+  receives: string[];
+  madePublic: string[];
+  disclosurePolicy: string;
+  createdAt: Date;
+}
+
+export interface DisclosureInput {
+  customerId: string;
+  thirdPartyId: string;
+  categories: string[];
+  purpose: string;
+  /** The order, domain or contract it was disclosed for. */
+  reference?: string | null;
+  disclosedAt?: Date | null;
+}
+
+export interface DisclosureView {
+  id: string;
+  customerId: string;
+  /** Whose data went out (read by the audit layer). */
+  dataSubjectId: string;
+  thirdParty: ThirdPartyView;
+  disclosedAt: Date;
+  categories: string[];
+  /** The disclosed categories that became public through this third party. */
+  madePublic: string[];
+  purpose: string;
+  reference: string | null;
+  actorId: string | null;
+}
+
+export const NAME_MAX = 200;
+export const DISCLOSURE_POLICY_MAX = 5_000;
+export const PURPOSE_MAX = 500;
+export const REFERENCE_MAX = 200;
+
+/** The third parties the privacy policy names, registered by `ensureDefaults`. */
+export const DEFAULT_THIRD_PARTIES: readonly Omit<ThirdPartyInput, 'actorId'>[] = [
+  {
+    name: 'SIDN',
+    kind: ThirdPartyKind.DomainRegistry,
+    receives: [
+      DataCategory.Name,
+      DataCategory.Company,
+      DataCategory.Address,
+      DataCategory.Email,
+      DataCategory.Phone,
+    ],
+    // The policy: "alleen uw naam/bedrijfsnaam zichtbaar is als houder", the holder's name, which for a
+    // business holder is the company name; so both categories, and only those, can become public.
+    madePublic: [DataCategory.Name, DataCategory.Company],
+    disclosurePolicy:
+      'Stichting Internet Domeinregistratie Nederland (SIDN) is the registry for .nl domain names. To register ' +
+      "a .nl domain name we pass on the holder's name, company name, address, email address and phone number, " +
+      'as the registry requires, and for nothing else. SIDN has its own privacy policy and decides what it ' +
+      'publishes: its WHOIS is shielded and shows only the name of the holder (the person or the company); ' +
+      'the other details are not public.',
+  },
+  {
+    name: 'ICANN-accredited registrar (.com)',
+    kind: ThirdPartyKind.Registrar,
+    receives: [
+      DataCategory.Name,
+      DataCategory.Company,
+      DataCategory.Address,
+      DataCategory.Email,
+      DataCategory.Phone,
+    ],
+    madePublic: [
+      DataCategory.Name,
+      DataCategory.Company,
+      DataCategory.Address,
+      DataCategory.Email,
+      DataCategory.Phone,
+    ],
+    disclosurePolicy:
+      ".com domain names are registered through a registrar accredited by ICANN, under ICANN's rules. To " +
+      "register a .com domain name we pass on the registrant's name, company name, address, email address " +
+      'and phone number. ICANN applies an open policy: these details can be looked up publicly in the WHOIS, ' +
+      'so a customer should choose the extension with that in mind.',
+  },
+  {
+    name: 'Payment provider',
+    kind: ThirdPartyKind.PaymentProvider,
+    receives: [DataCategory.Name, DataCategory.BankDetails],
+    madePublic: [],
+    disclosurePolicy:
+      "The payment provider collects direct debits on our behalf. It receives the account holder's name and " +
+      'bank details (bank name and IBAN) only to carry out a direct debit the customer agreed to, must keep ' +
+      'them confidential, and publishes nothing.',
+  },
+];
+
+export class ThirdPartyService {
+  constructor(private readonly audit: AuditLog) {}
+
+  async register(em: EntityManager, input: ThirdPartyInput): Promise<ThirdPartyView> {
+    const name = normalizeText(input.name, 'name', { maxLength: NAME_MAX });
+    const kind = requireOneOf(input.kind, ThirdPartyKind, 'kind');
+    const receives = requireCategories(input.receives, 'receives', ALL_DATA_CATEGORIES);
+    if (receives.length === 0) throw new ValidationError('receives', 'must name at least one data category');
+    const madePublic = requireCategories(input.madePublic, 'madePublic', receives);
+    const disclosurePolicy = requireLongText(
+      input.disclosurePolicy,
+      'disclosurePolicy',
+      DISCLOSURE_POLICY_MAX,
+    );
+    const actorId = input.actorId == null ? null : requireUuid(input.actorId, 'actorId');
+    return em.transactional(async (tx) => {
+      let actor: ActorEntity | null = null;
+      if (actorId !== null) {
+        actor = await tx.findOne(ActorEntity, { id: actorId });
+        if (actor === null) throw new NotFoundError('actor', actorId);
+      }
+      if ((await tx.count(ThirdPartyEntity, { name })) > 0) {
+        throw new ConflictError(`A third party named "${name}" is already registered.`);
+      }
+      const entity = tx.create(ThirdPartyEntity, {
+        id: randomUUID(),
+        name,
+        kind,
+        actor,
+        receives,
+        madePublic,
+        disclosurePolicy,
+        createdAt: new Date(),
+      });
+      tx.persist(entity);
+      try {
+        await tx.flush();
+      } catch (error) {
+        // Two registrations of one name raced past the check above; the unique index decided.
+        if (error instanceof UniqueConstraintViolationException) {
+          throw new ConflictError(
+            `A third party named "${name}" is already registered.`,
+            {},
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      return thirdPartyView(entity);
+    });
+  }
+
+  async list(em: EntityManager): Promise<ThirdPartyView[]> {
+    const rows = await em.find(ThirdPartyEntity, {}, { orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+    return rows.map(thirdPartyView);
+  }
+
+  async get(em: EntityManager, id: string): Promise<ThirdPartyView> {
+    return thirdPartyView(await loadThirdParty(em, id));
+  }
+
+  /**
+   * Registers the third parties the privacy policy names, once: one that already exists under its name
+   * is left as it is, since the privacy officer may have refined its policy since.
+   */
+  async ensureDefaults(em: EntityManager): Promise<ThirdPartyView[]> {
+    const result: ThirdPartyView[] = [];
+    for (const spec of DEFAULT_THIRD_PARTIES) {
+      const existing = await em.findOne(ThirdPartyEntity, { name: spec.name });
+      if (existing !== null) {
+        result.push(thirdPartyView(existing));
+        continue;
+      }
+      try {
+        result.push(await this.register(em, spec));
+      } catch (error) {
+        // Another process registered it in the meantime; theirs is as good as ours.
+        if (!(error instanceof ConflictError)) throw error;
+        const raced = await em.findOneOrFail(ThirdPartyEntity, { name: spec.name });
+        result.push(thirdPartyView(raced));
+      }
+    }
+    return result;
+  }
+
+  /** Records what was given to a third party; what it makes public follows from its policy. */
+  async recordDisclosure(
+    em: EntityManager,
+    input: DisclosureInput,
+    context: AuditContext,
+    now: Date = new Date(),
+  ): Promise<DisclosureView> {
+    const customerId = requireUuid(input.customerId, 'customerId');
+    const thirdPartyId = requireUuid(input.thirdPartyId, 'thirdPartyId');
+    const purpose = normalizeText(input.purpose, 'purpose', { maxLength: PURPOSE_MAX });
+    const reference =
+      input.reference == null || input.reference.trim() === ''
+        ? null
+        : normalizeText(input.reference, 'reference', { maxLength: REFERENCE_MAX });
+    const disclosedAt = input.disclosedAt == null ? now : requireDate(input.disclosedAt, 'disclosedAt');
+    if (disclosedAt.getTime() > now.getTime()) throw new ValidationError('disclosedAt', 'lies in the future');
+    if (!Array.isArray(input.categories) || input.categories.length === 0) {
+      throw new ValidationError('categories', 'must name at least one data category');
+    }
+    return em.transactional(async (tx) => {
+      const customer = await tx.findOne(CustomerEntity, { id: customerId });
+      if (customer === null) throw new NotFoundError('customer', customerId);
+      const thirdParty = await loadThirdParty(tx, thirdPartyId);
+      const categories = requireCategories(input.categories, 'categories', thirdParty.receives);
+      const entity = tx.create(DisclosureEntity, {
+        id: randomUUID(),
+        customer,
+        thirdParty,
+        disclosedAt,
+        categories,
+        madePublic: categories.filter((c) => thirdParty.madePublic.includes(c)),
+        purpose,
+        reference,
+        actor: actorOf(tx, context),
+      });
+      tx.persist(entity);
+      await tx.flush();
+      await this.audit.recordInTransaction(sqlRunner(tx), [
+        auditEvent(context, { action: 'disclose', subjectId: customer.id, categories, fields: categories }),
+      ]);
+      return disclosureView(entity);
+    });
+  }
+
+  /** Everything disclosed about a customer, newest first, each with its third party. */
+  async disclosures(em: EntityManager, customerId: string): Promise<DisclosureView[]> {
+    if (!isUuid(customerId) || (await em.count(CustomerEntity, { id: customerId })) === 0) {
+      throw new NotFoundError('customer', customerId);
+    }
+    const rows = await em.find(
+      DisclosureEntity,
+      { customer: customerId },
+      { populate: ['thirdParty'], orderBy: [{ disclosedAt: 'desc' }, { id: 'desc' }] },
+    );
+    return rows.map(disclosureView);
+  }
+}
+
+/**
+ * The distinct third parties that received some of a customer's data, by name: the recipients of
+ * art. 15(1)(c) and art. 19. Shared with the privacy-request service.
+ */
+export async function thirdPartiesWithDisclosures(
+  em: EntityManager,
+  customerId: string,
+): Promise<{ entity: ThirdPartyEntity; view: ThirdPartyView }[]> {
+  const rows = await em
+    .getConnection()
+    .execute<{ third_party_id: string }[]>(
+      'select distinct third_party_id from disclosure where customer_id = ?',
+      [customerId],
+      'all',
+      em.getTransactionContext(),
+    );
+  if (rows.length === 0) return [];
+  const parties = await em.find(
+    ThirdPartyEntity,
+    { id: { $in: rows.map((r) => r.third_party_id) } },
+    { orderBy: [{ name: 'asc' }, { id: 'asc' }] },
+  );
+  return parties.map((entity) => ({ entity, view: thirdPartyView(entity) }));
+}
+
+export function thirdPartyView(entity: ThirdPartyEntity): ThirdPartyView {
+  return {
+    id: entity.id,
+    name: entity.name,
+    kind: entity.kind,
+    actorId: entity.actor?.id ?? null,
+    receives: [...entity.receives],
+    madePublic: [...entity.madePublic],
+    disclosurePolicy: entity.disclosurePolicy,
+    createdAt: entity.createdAt,
+  };
+}
+
+function disclosureView(entity: DisclosureEntity): DisclosureView {
+  return {
+    id: entity.id,
+    customerId: entity.customer.id,
+    dataSubjectId: entity.customer.id,
+    thirdParty: thirdPartyView(entity.thirdParty),
+    disclosedAt: entity.disclosedAt,
+    categories: [...entity.categories],
+    madePublic: [...entity.madePublic],
+    purpose: entity.purpose,
+    reference: entity.reference,
+    actorId: entity.actor?.id ?? null,
+  };
+}
+
+async function loadThirdParty(em: EntityManager, id: string): Promise<ThirdPartyEntity> {
+  const entity = isUuid(id) ? await em.findOne(ThirdPartyEntity, { id }) : null;
+  if (entity === null) throw new NotFoundError('third party', id);
+  return entity;
+}
+
+/** Distinct categories, each one of `allowed`, in their given order. */
+function requireCategories(value: string[], field: string, allowed: readonly string[]): string[] {
+  if (!Array.isArray(value) || value.some((c) => typeof c !== 'string')) {
+    throw new ValidationError(field, 'must be a list of data categories');
+  }
+  const unknown = value.filter((c) => !allowed.includes(c));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      field,
+      `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not among the allowed categories (${allowed.join(', ') || 'none'})`,
+      { unknown },
+    );
+  }
+  return [...new Set(value)];
+}
+
+// Input checks shared by the privacy services. They sit here because this module imports none of the
+// others; a module of their own (src/privacy/privacy-input.ts) would be the better home.
+
+/** The acting employee or service as the row's handler; customers and the system are not actor rows. */
+export function actorOf(em: EntityManager, context: AuditContext): ActorEntity | null {
+  if (context.actorId === null || context.actorKind === 'customer' || context.actorKind === 'system') {
+    return null;
+  }
+  return em.getReference(ActorEntity, context.actorId);
+}
+
+export function requireUuid(value: string, field: string): string {
+  if (typeof value !== 'string' || !isUuid(value)) throw new ValidationError(field, 'must be an id (a UUID)');
+  return value.toLowerCase();
+}
+
+export function requireDate(value: Date, field: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new ValidationError(field, 'must be a valid date and time');
+  }
+  return value;
+}
+
+export function requireOneOf<T extends string>(value: T, allowed: Record<string, T>, field: string): T {
+  const values = Object.values(allowed);
+  if (!values.includes(value)) throw new ValidationError(field, `must be one of ${values.join(', ')}`);
+  return value;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_NEWLINE_AND_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+/**
+ * Free text that may run over several lines (a summary, an outcome, a policy): NFC, trimmed, line ends
+ * as '\n', and bounded; unlike names its inner whitespace is kept because it carries layout.
+ */
+export function requireLongText(value: string, field: string, maxLength: number, minLength = 1): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
+  const text = value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  if (text.length === 0) throw new ValidationError(field, 'must not be empty');
+  if (text.length < minLength) throw new ValidationError(field, `must be at least ${minLength} characters`);
+  if (text.length > maxLength) throw new ValidationError(field, `must be at most ${maxLength} characters`);
+  if (CONTROL_EXCEPT_NEWLINE_AND_TAB.test(text)) {
+    throw new ValidationError(field, 'must not contain control characters');
+  }
+  return text;
+}

@@ -1,0 +1,360 @@
+/**
+ * The privacy officer's story over HTTP: a customer orders, support and a registry read the data, the
+ * customer asks for access (the answer holds the recipients and the reads), then for erasure (invoices
+ * kept, the rest gone from every table, checked with SQL), then complains; the inspection report shows
+ * it all, with proofs that verify without this system.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyEventProof } from '../../audit/standalone-verifier';
+import {
+  CarryOutErasureDocument,
+  ComplaintsDocument,
+  CreateComplaintDocument,
+  CreatePrivacyRequestDocument,
+  CustomerDocument,
+  CustomerRegistrantDocument,
+  DisclosuresDocument,
+  InspectionReportDocument,
+  PrivacyRequestsDocument,
+  RecordDisclosureDocument,
+  ScoreOrderDocument,
+  SetPrivacyRequestIdentityCheckDocument,
+  SubjectAccessReportDocument,
+  ThirdPartiesDocument,
+  UpdateComplaintDocument,
+} from '../../schema/generated/graphql';
+import type { SubjectAccessReport } from '../../src/privacy/subject-access-report';
+import type { InspectionReport } from '../../src/privacy/inspection-report';
+import { startTestServer, type TestServer } from '../support/test-platform';
+
+const EMAIL = 'femke.story@example.nl';
+const PHONE = '+31 6 12345679';
+const IBAN = 'NL91ABNA0417164300';
+
+describe('privacy officer story', () => {
+  let t: TestServer;
+  const tokens: Record<string, string> = {};
+  let customerId: string;
+  let sidnId: string;
+  let requestId: string;
+  const start = new Date(Date.now() - 60_000).toISOString();
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const em = t.platform.db.orm.em.fork();
+    const make = async (kind: 'employee' | 'service' | 'third_party', role: string, name: string) =>
+      (await t.platform.services.actors.create(em, { kind, role, name })).token;
+    tokens.orders = await make('service', 'order_system', 'order system');
+    tokens.support = await make('employee', 'support', 'Sanne Support');
+    tokens.registry = await make('third_party', 'registry', 'SIDN');
+    tokens.officer = await make('employee', 'privacy_officer', 'Pieter Privacy');
+    tokens.admin = await make('employee', 'admin', 'Anna Admin');
+    await t.platform.services.thirdParties.ensureDefaults(em);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('1. the customer orders a .nl domain; the order system records the disclosure to SIDN', async () => {
+    const address = { street: 'Lange Voorhout 9', postalCode: '2514 EA', city: 'Den Haag', country: 'NL' };
+    const scored = await t.graphql(ScoreOrderDocument, {
+      variables: {
+        input: {
+          idempotencyKey: 'story-1',
+          customer: {
+            name: 'Femke Jansen',
+            email: EMAIL,
+            phone: PHONE,
+            iban: IBAN,
+            bankName: 'ABN AMRO',
+            address,
+            username: 'femkej',
+            password: 'a long enough password',
+          },
+          ipAddress: '94.208.1.1',
+          billingAddress: address,
+          email: EMAIL,
+          phone: PHONE,
+          iban: IBAN,
+          items: [{ product: 'domain-registration', tld: 'nl', amountCents: 999 }],
+          currency: 'EUR',
+        },
+      },
+      token: tokens.orders,
+    });
+    expect(scored.body.errors, JSON.stringify(scored.body.errors)).toBeUndefined();
+    customerId = scored.body.data!.scoreOrder.order.customerId;
+
+    const parties = await t.graphql(ThirdPartiesDocument, { token: tokens.admin });
+    const sidn = parties.body.data!.thirdParties.find((p) => p.name === 'SIDN')!;
+    expect(sidn.madePublic).toContain('name');
+    expect(sidn.madePublic).not.toContain('email');
+    sidnId = sidn.id;
+    const disclosed = await t.graphql(RecordDisclosureDocument, {
+      variables: {
+        input: {
+          customerId,
+          thirdPartyId: sidnId,
+          categories: ['name', 'address', 'email', 'phone'],
+          purpose: 'domain registration of femke.nl',
+          reference: 'femke.nl',
+        },
+      },
+      token: tokens.orders,
+      purpose: 'domain-registration',
+    });
+    expect(disclosed.body.errors, JSON.stringify(disclosed.body.errors)).toBeUndefined();
+    expect(disclosed.body.data!.recordDisclosure.madePublic).toEqual(['name']);
+  });
+
+  it('2. support and the registry read the data', async () => {
+    const support = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+      purpose: 'support-ticket:501',
+    });
+    expect(support.body.data!.customer.email).toBe(EMAIL);
+    const registry = await t.graphql(CustomerRegistrantDocument, {
+      variables: { id: customerId },
+      token: tokens.registry,
+      purpose: 'domain-registration',
+      headers: { 'x-on-behalf-of': 'domain:femke.nl' },
+    });
+    expect(registry.body.data!.customer.name).toBe('Femke Jansen');
+  });
+
+  it('3. the customer asks for access: the answer lists the data, the recipients and the reads (by role, not name)', async () => {
+    const created = await t.graphql(CreatePrivacyRequestDocument, {
+      variables: { input: { customerId, kind: 'ACCESS', channel: 'EMAIL' } },
+      token: tokens.support,
+      purpose: 'support-ticket:502',
+    });
+    expect(created.body.errors, JSON.stringify(created.body.errors)).toBeUndefined();
+    const due = new Date(created.body.data!.createPrivacyRequest.dueAt).getTime();
+    expect(due - Date.now()).toBeGreaterThan(27 * 86_400_000);
+
+    await t.platform.services.audit.sealer.sealPending();
+    const r = await t.graphql(SubjectAccessReportDocument, {
+      variables: { customerId },
+      token: tokens.officer,
+      purpose: 'privacy-request:1',
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    const report = r.body.data!.subjectAccessReport.json as SubjectAccessReport;
+    expect(report.personalData).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'email', value: EMAIL })]),
+    );
+    expect(report.personalData.find((p) => p.field === 'password')?.value).toMatch(/cannot be shown/);
+    expect(report.recipients).toEqual([
+      expect.objectContaining({ thirdParty: sidnIdName(), madePublic: ['name'] }),
+    ]);
+    expect(report.reads).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ reader: 'employee (support)', purpose: 'support-ticket:501' }),
+        expect.objectContaining({
+          reader: 'SIDN',
+          readerKind: 'third_party',
+          purpose: 'domain-registration',
+        }),
+      ]),
+    );
+    expect(JSON.stringify(report.reads)).not.toContain('Sanne');
+    expect(report.processing.find((p) => p.category === 'bank_details')?.purposes).toEqual([
+      'direct debit only',
+    ]);
+    expect(report.complaintAuthority.name).toBe('Autoriteit Persoonsgegevens');
+    const html = r.body.data!.subjectAccessReport.html;
+    expect(html).toContain('Autoriteit Persoonsgegevens');
+    expect(html).toContain(EMAIL);
+    expect(html).not.toContain('Sanne');
+
+    const named = await t.graphql(SubjectAccessReportDocument, {
+      variables: { customerId, includeEmployeeNames: true },
+      token: tokens.officer,
+      purpose: 'privacy-request:1',
+    });
+    expect(
+      JSON.stringify((named.body.data!.subjectAccessReport.json as SubjectAccessReport).reads),
+    ).toContain('Sanne Support');
+
+    const refused = await t.graphql(SubjectAccessReportDocument, {
+      variables: { customerId },
+      token: tokens.support,
+      purpose: 'support-ticket:1',
+    });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('4. erasure: invoices kept, the rest gone from every table (SQL), recipients told', async () => {
+    const created = await t.graphql(CreatePrivacyRequestDocument, {
+      variables: { input: { customerId, kind: 'ERASURE', channel: 'EMAIL' } },
+      token: tokens.officer,
+      purpose: 'privacy-request:2',
+    });
+    requestId = created.body.data!.createPrivacyRequest.id;
+    const early = await t.graphql(CarryOutErasureDocument, {
+      variables: { requestId },
+      token: tokens.officer,
+      purpose: 'privacy-request:2',
+    });
+    expect(early.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(early.body.errors?.[0]?.message).toMatch(/identity has not been verified/);
+    await t.graphql(SetPrivacyRequestIdentityCheckDocument, {
+      variables: { id: requestId, identityCheck: 'VERIFIED' },
+      token: tokens.officer,
+      purpose: 'privacy-request:2',
+    });
+
+    const erased = await t.graphql(CarryOutErasureDocument, {
+      variables: { requestId },
+      token: tokens.officer,
+      purpose: 'privacy-request:2',
+    });
+    expect(erased.body.errors, JSON.stringify(erased.body.errors)).toBeUndefined();
+    const result = erased.body.data!.carryOutErasure;
+    expect(result.erased).toEqual(
+      expect.arrayContaining([
+        'customer.email',
+        'customer.phone',
+        'customer.iban',
+        'customer.username',
+        'customer.password',
+        'order.ipAddress',
+        'order.email',
+      ]),
+    );
+    expect(result.kept.map((k) => k.category)).toEqual(
+      expect.arrayContaining(['invoice data', 'purchase history', 'access log']),
+    );
+    expect(result.kept.find((k) => k.category === 'invoice data')!.reason).toMatch(/7 years/);
+    expect(result.recipientsNotified.map((n) => n.thirdParty)).toEqual([sidnIdName()]);
+    expect(result.request.status).toBe('COMPLETED');
+
+    const sql = await t.db.superuser();
+    const customer = (await sql.query('select * from customer where id = $1', [customerId])).rows[0];
+    for (const column of [
+      'email_enc',
+      'email_bidx',
+      'phone_enc',
+      'iban_enc',
+      'iban_bidx',
+      'bank_name_enc',
+      'username_enc',
+      'username_bidx',
+      'password_hash',
+      'ip_addresses_enc',
+    ]) {
+      expect(customer[column], column).toBeNull();
+    }
+    expect(customer.name_enc).not.toBeNull(); // invoice data, kept
+    expect(customer.status).toBe('erased');
+    const order = (await sql.query('select * from customer_order where customer_id = $1', [customerId]))
+      .rows[0];
+    for (const column of [
+      'ip_address_enc',
+      'ip_bidx',
+      'geo_enc',
+      'email_enc',
+      'phone_enc',
+      'iban_enc',
+      'iban_bidx',
+    ]) {
+      expect(order[column], column).toBeNull();
+    }
+    expect(order.billing_address_enc).not.toBeNull();
+    expect(order.amount_cents).toBe('999');
+    expect(
+      (
+        await sql.query('select count(*)::int as n from mailing_consent_change where customer_id = $1', [
+          customerId,
+        ])
+      ).rows[0].n,
+    ).toBe(0);
+    // No table holds the erased values in any form: not even the blind indexes of the email, IBAN or IP.
+    const dump = JSON.stringify(
+      (
+        await sql.query('select row_to_json(t) as r from (select * from customer where id = $1) t', [
+          customerId,
+        ])
+      ).rows,
+    );
+    expect(dump).not.toContain(t.platform.keys.blindIndex.compute('email', EMAIL));
+    expect(dump).not.toContain(t.platform.keys.blindIndex.compute('iban', IBAN));
+  });
+
+  it('5. the customer complains; the complaint links the request', async () => {
+    const c = await t.graphql(CreateComplaintDocument, {
+      variables: {
+        input: {
+          customerId,
+          source: 'CUSTOMER',
+          summary: 'I want to know why SIDN still shows my name.',
+          requestIds: [requestId],
+        },
+      },
+      token: tokens.support,
+      purpose: 'support-ticket:503',
+    });
+    expect(c.body.errors, JSON.stringify(c.body.errors)).toBeUndefined();
+    const id = c.body.data!.createComplaint.id;
+    const escalated = await t.graphql(UpdateComplaintDocument, {
+      variables: { id, input: { status: 'INVESTIGATING', escalated: true } },
+      token: tokens.officer,
+      purpose: 'privacy-request:2',
+    });
+    expect(escalated.body.data!.updateComplaint).toMatchObject({ status: 'INVESTIGATING', escalated: true });
+    const open = await t.graphql(ComplaintsDocument, {
+      variables: { filter: { customerId, open: true } },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
+    expect(open.body.data!.complaints.edges.map((e) => e.node.id)).toEqual([id]);
+    const disclosures = await t.graphql(DisclosuresDocument, {
+      variables: { customerId },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
+    expect(disclosures.body.data!.disclosures[0]).toMatchObject({
+      reference: 'femke.nl',
+      madePublic: ['name'],
+    });
+    const requests = await t.graphql(PrivacyRequestsDocument, {
+      variables: { filter: { customerId } },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
+    expect(requests.body.data!.privacyRequests.edges.map((e) => e.node.kind).sort()).toEqual([
+      'ACCESS',
+      'ERASURE',
+    ]);
+  });
+
+  it('6. the inspection report shows it all, with proofs that verify with the standalone verifier', async () => {
+    const r = await t.graphql(InspectionReportDocument, {
+      variables: { customerId, from: start, to: new Date(Date.now() + 60_000).toISOString() },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    const report = r.body.data!.inspectionReport.json as InspectionReport;
+    const actions = new Set(report.events.map((e) => e.event.action));
+    for (const action of ['create', 'read', 'export', 'disclose', 'erase'])
+      expect(actions, action).toContain(action);
+    expect(report.requests.map((q) => q.kind).sort()).toEqual(['access', 'erasure']);
+    expect(report.complaints).toHaveLength(1);
+    expect(report.disclosures).toHaveLength(1);
+    for (const { event, proof } of report.events) {
+      const verdict = verifyEventProof({
+        event,
+        proof,
+        checkpoint: report.checkpoint,
+        trustedPublicKey: t.platform.services.audit.publicKeyHex,
+      });
+      expect(verdict.ok, verdict.message).toBe(true);
+    }
+  });
+
+  function sidnIdName(): string {
+    return 'SIDN';
+  }
+});
