@@ -57,7 +57,7 @@ describe('CustomerService on PostgreSQL', () => {
 
     const again = await customers.get(t.platform.db.orm.em.fork(), created.id);
     expect(again.name).toBe('Jan de Boer');
-    expect(again.address.city).toBe('Amsterdam');
+    expect(again.address?.city).toBe('Amsterdam');
   });
 
   it('finds customers by exact email, IBAN, VAT number and ID-card number through blind indexes', async () => {
