@@ -1,0 +1,69 @@
+// Regression guard: the privacy services need no right the application role lacks (the migrations grant
+// insert-only on the notification and disclosure tables, and no update or delete on the audit log).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ComplaintService } from '../../../src/privacy/complaints.service';
+import { PolicyVersionService } from '../../../src/privacy/policy-versions.service';
+import { PrivacyRequestService } from '../../../src/privacy/privacy-requests.service';
+import { ThirdPartyService } from '../../../src/privacy/third-parties.service';
+import { applicationRoleEnv, createTestPlatform, type TestPlatform } from '../../support/test-platform';
+import { newCustomer, officer, sealedEvents } from './privacy-fixtures';
+
+describe('privacy services as the application role', () => {
+  let t: TestPlatform;
+  const em = () => t.platform.db.orm.em.fork();
+
+  beforeAll(async () => {
+    t = await createTestPlatform(applicationRoleEnv);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('runs a whole case: disclosure, request, extension, art. 19 notice, complaint, policy notice', async () => {
+    const audit = t.platform.services.audit;
+    const thirdParties = new ThirdPartyService(audit);
+    const requests = new PrivacyRequestService(audit);
+    const complaints = new ComplaintService(t.platform.keys.cipher, audit);
+    const policies = new PolicyVersionService(audit);
+
+    const [sidn] = await thirdParties.ensureDefaults(em());
+    const customerId = await newCustomer(t);
+    await thirdParties.recordDisclosure(
+      em(),
+      {
+        customerId,
+        thirdPartyId: sidn?.id as string,
+        categories: ['name', 'email'],
+        purpose: 'registration',
+      },
+      officer,
+    );
+    const request = await requests.create(em(), { customerId, kind: 'erasure', channel: 'email' }, officer);
+    await requests.extend(em(), request.id, request.latestExtension, 'Backups need to be checked', officer);
+    expect(await requests.notifyRecipients(em(), request.id, 'Erasure of name and email')).toHaveLength(1);
+    await requests.close(em(), request.id, { status: 'completed', outcome: 'Erased.' }, officer);
+
+    const [event] = await sealedEvents(t, customerId);
+    const complaint = await complaints.create(
+      em(),
+      {
+        customerId,
+        source: 'customer',
+        summary: 'Erasure took too long',
+        requestIds: [request.id],
+        eventIds: [event?.event_id as string],
+      },
+      officer,
+    );
+    await complaints.update(em(), complaint.id, { status: 'resolved', resolution: 'Explained.' }, officer);
+
+    const version = await policies.publish(
+      em(),
+      { version: 'r1', kind: 'major', summary: 'Change' },
+      officer,
+    );
+    expect((await policies.notify(em(), version.id, { channel: 'email' })).notified).toBeGreaterThan(0);
+    expect((await policies.notify(em(), version.id, { channel: 'email' })).notified).toBe(0);
+    expect(await policies.versionAt(em(), customerId, version.effectiveAt)).toMatchObject({ id: version.id });
+  });
+});

@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError, ValidationError } from '../../../src/errors/errors';
+import {
+  DEFAULT_THIRD_PARTIES,
+  ThirdPartyService,
+  type ThirdPartyView,
+} from '../../../src/privacy/third-parties.service';
+import { createTestPlatform, type TestPlatform } from '../../support/test-platform';
+import {
+  countRows,
+  expectRejection,
+  failingAudit,
+  newCustomer,
+  officer,
+  sealedEvents,
+} from './privacy-fixtures';
+
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+describe('ThirdPartyService on PostgreSQL', () => {
+  let t: TestPlatform;
+  let service: ThirdPartyService;
+  let sidn: ThirdPartyView;
+  let registrar: ThirdPartyView;
+  let payments: ThirdPartyView;
+  const em = () => t.platform.db.orm.em.fork();
+
+  beforeAll(async () => {
+    t = await createTestPlatform();
+    service = new ThirdPartyService(t.platform.services.audit);
+    // Two processes starting at once on an empty register: the unique name decides, neither fails.
+    const [first, second] = await Promise.all([service.ensureDefaults(em()), service.ensureDefaults(em())]);
+    expect(second?.map((p) => p.id)).toEqual(first?.map((p) => p.id));
+    [sidn, registrar, payments] = first as [ThirdPartyView, ThirdPartyView, ThirdPartyView];
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('registers the three third parties the policy names, once, even when asked concurrently', async () => {
+    expect(sidn.name).toBe('SIDN');
+    expect(sidn.kind).toBe('domain_registry');
+    expect(sidn.madePublic).toEqual(['name', 'company']);
+    expect(registrar.kind).toBe('registrar');
+    expect(registrar.madePublic).toEqual(registrar.receives);
+    expect(payments.kind).toBe('payment_provider');
+    expect(payments.receives).toEqual(['name', 'bank_details']);
+    expect(payments.madePublic).toEqual([]);
+    for (const party of [sidn, registrar, payments])
+      expect(party.disclosurePolicy.length).toBeGreaterThan(100);
+
+    const again = await Promise.all([service.ensureDefaults(em()), service.ensureDefaults(em())]);
+    for (const run of again) expect(run.map((p) => p.id)).toEqual([sidn.id, registrar.id, payments.id]);
+    expect(await countRows(t, 'third_party')).toBe(DEFAULT_THIRD_PARTIES.length);
+    expect((await service.list(em())).map((p) => p.name)).toEqual([
+      'ICANN-accredited registrar (.com)',
+      'Payment provider',
+      'SIDN',
+    ]);
+  });
+
+  it('refuses a third party that would publish what it does not receive, unknown categories, and a taken name', async () => {
+    const base = {
+      name: 'EURid',
+      kind: 'domain_registry' as const,
+      receives: ['name', 'email'],
+      madePublic: [] as string[],
+      disclosurePolicy: 'The .eu registry; shows nothing publicly.',
+    };
+    await expectRejection(
+      service.register(em(), { ...base, madePublic: ['address'] }),
+      ValidationError,
+      'madePublic',
+    );
+    await expectRejection(
+      service.register(em(), { ...base, receives: ['shoe_size'] }),
+      ValidationError,
+      'receives',
+    );
+    await expectRejection(service.register(em(), { ...base, receives: [] }), ValidationError, 'receives');
+    await expectRejection(
+      service.register(em(), { ...base, kind: 'bank' as never }),
+      ValidationError,
+      'kind',
+    );
+    await expectRejection(service.register(em(), { ...base, name: '  ' }), ValidationError, 'name');
+    await expectRejection(service.register(em(), { ...base, actorId: UNKNOWN }), NotFoundError);
+    await expectRejection(service.register(em(), { ...base, name: 'SIDN' }), ConflictError);
+
+    const eurid = await service.register(em(), { ...base, receives: ['name', 'email', 'name'] });
+    expect(eurid.receives).toEqual(['name', 'email']);
+    await service
+      .register(em(), { ...base, name: ' EURid  (2) ' })
+      .then((p) => expect(p.name).toBe('EURid (2)'));
+  });
+
+  it('records a disclosure with what became public, audited as a disclosure in the same transaction', async () => {
+    const customerId = await newCustomer(t);
+    const nl = await service.recordDisclosure(
+      em(),
+      {
+        customerId,
+        thirdPartyId: sidn.id,
+        categories: ['name', 'address', 'email'],
+        purpose: 'registration of example.nl',
+        reference: 'example.nl',
+        disclosedAt: new Date('2025-05-01T10:00:00Z'),
+      },
+      officer,
+    );
+    expect(nl.madePublic).toEqual(['name']);
+    expect(nl.thirdParty.name).toBe('SIDN');
+    expect(nl.dataSubjectId).toBe(customerId);
+
+    const com = await service.recordDisclosure(
+      em(),
+      {
+        customerId,
+        thirdPartyId: registrar.id,
+        categories: ['name', 'email', 'phone'],
+        purpose: 'registration of example.com',
+      },
+      officer,
+    );
+    expect(com.madePublic).toEqual(['name', 'email', 'phone']);
+    expect(com.reference).toBeNull();
+
+    const bank = await service.recordDisclosure(
+      em(),
+      {
+        customerId,
+        thirdPartyId: payments.id,
+        categories: ['bank_details', 'name'],
+        purpose: 'direct debit',
+      },
+      officer,
+    );
+    expect(bank.madePublic).toEqual([]);
+
+    const listed = await service.disclosures(em(), customerId);
+    expect(listed.map((d) => d.id)).toEqual([bank.id, com.id, nl.id]);
+    expect(listed[2]?.thirdParty.id).toBe(sidn.id);
+    expect(listed[2]?.categories).toEqual(['name', 'address', 'email']);
+
+    const events = (await sealedEvents(t, customerId)).filter((e) => e.action === 'disclose');
+    expect(events).toHaveLength(3);
+    expect(events[0]).toMatchObject({
+      categories: ['address', 'email', 'name'],
+      fields: ['address', 'email', 'name'],
+      purpose: 'privacy-officer',
+    });
+  });
+
+  it('refuses categories the third party does not receive, naming the categories field', async () => {
+    const customerId = await newCustomer(t);
+    const error = await expectRejection(
+      service.recordDisclosure(
+        em(),
+        { customerId, thirdPartyId: payments.id, categories: ['name', 'email'], purpose: 'direct debit' },
+        officer,
+      ),
+      ValidationError,
+      'categories',
+    );
+    expect(error.message).toContain('email');
+    await expectRejection(
+      service.recordDisclosure(
+        em(),
+        { customerId, thirdPartyId: sidn.id, categories: [], purpose: 'x' },
+        officer,
+      ),
+      ValidationError,
+      'categories',
+    );
+    await expectRejection(
+      service.recordDisclosure(
+        em(),
+        { customerId: UNKNOWN, thirdPartyId: sidn.id, categories: ['name'], purpose: 'x' },
+        officer,
+      ),
+      NotFoundError,
+    );
+    await expectRejection(
+      service.recordDisclosure(
+        em(),
+        { customerId, thirdPartyId: UNKNOWN, categories: ['name'], purpose: 'x' },
+        officer,
+      ),
+      NotFoundError,
+    );
+    await expectRejection(
+      service.recordDisclosure(
+        em(),
+        { customerId: 'nope', thirdPartyId: sidn.id, categories: ['name'], purpose: 'x' },
+        officer,
+      ),
+      ValidationError,
+      'customerId',
+    );
+    await expectRejection(
+      service.recordDisclosure(
+        em(),
+        {
+          customerId,
+          thirdPartyId: sidn.id,
+          categories: ['name'],
+          purpose: 'x',
+          disclosedAt: new Date(Date.now() + 3_600_000),
+        },
+        officer,
+      ),
+      ValidationError,
+      'disclosedAt',
+    );
+    expect(await service.disclosures(em(), customerId)).toEqual([]);
+    await expectRejection(service.disclosures(em(), UNKNOWN), NotFoundError);
+  });
+
+  it('stores no disclosure when its audit event cannot be recorded', async () => {
+    const customerId = await newCustomer(t);
+    const before = await countRows(t, 'disclosure');
+    const unaudited = new ThirdPartyService(failingAudit());
+    await expect(
+      unaudited.recordDisclosure(
+        em(),
+        { customerId, thirdPartyId: sidn.id, categories: ['name'], purpose: 'registration of example.nl' },
+        officer,
+      ),
+    ).rejects.toThrow('audit log unavailable');
+    expect(await countRows(t, 'disclosure')).toBe(before);
+  });
+});
