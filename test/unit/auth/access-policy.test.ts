@@ -127,3 +127,62 @@ describe('parsePurpose', () => {
     expect(() => parsePurpose('vat-audit:<script>')).toThrow(/not a known purpose/);
   });
 });
+
+/** Every operation beyond the foundation's, with the roles that may call it; all other roles may not. */
+const LATER_OPERATIONS: Record<string, readonly Role[]> = {
+  scoreOrder: ['order_system', 'admin'],
+  ipIntelligence: ['order_system', 'finance', 'admin'],
+  orders: ['support', 'finance', 'privacy_officer', 'admin'],
+  reviewOrder: ['support', 'admin'],
+  rescoreOrders: ['admin'],
+  vatMismatches: ['finance', 'admin'],
+  vatEvidenceSummary: ['finance', 'admin'],
+  auditEvents: ['privacy_officer'],
+  accessSummary: ['privacy_officer'],
+  unusualAccess: ['privacy_officer'],
+  auditCheckpoint: ['privacy_officer', 'admin'],
+  auditInclusionProof: ['privacy_officer', 'admin'],
+  auditConsistencyProof: ['privacy_officer', 'admin'],
+  verifyAuditLog: ['privacy_officer', 'admin'],
+  subjectAccessReport: ['privacy_officer'],
+  inspectionReport: ['privacy_officer'],
+  privacyRequests: ['privacy_officer'],
+  createPrivacyRequest: ['support', 'privacy_officer'],
+  extendPrivacyRequest: ['privacy_officer'],
+  setPrivacyRequestIdentityCheck: ['privacy_officer'],
+  closePrivacyRequest: ['privacy_officer'],
+  carryOutErasure: ['privacy_officer'],
+  carryOutRectification: ['privacy_officer'],
+  carryOutRestriction: ['privacy_officer'],
+  carryOutMailingOptOut: ['privacy_officer'],
+  liftRestriction: ['privacy_officer'],
+  complaints: ['privacy_officer'],
+  createComplaint: ['support', 'privacy_officer'],
+  updateComplaint: ['privacy_officer'],
+  disclosures: ['privacy_officer', 'admin'],
+  recordDisclosure: ['order_system', 'privacy_officer', 'admin'],
+  thirdParties: ['privacy_officer', 'admin'],
+  registerThirdParty: ['admin'],
+  retentionReport: ['privacy_officer', 'admin'],
+  runRetention: ['admin'],
+  publishPolicyVersion: ['admin'],
+  notifyPolicyVersion: ['admin'],
+  policyVersions: ['privacy_officer', 'admin'],
+  policyVersionAt: ['privacy_officer', 'admin'],
+};
+
+describe('access policy for orders, audit and privacy operations', () => {
+  for (const [operation, allowed] of Object.entries(LATER_OPERATIONS)) {
+    it(`${operation}: only ${allowed.join(', ')}`, () => {
+      for (const role of Object.values(Role)) {
+        expect(mayCall(role, operation), `${role} -> ${operation}`).toBe(allowed.includes(role));
+      }
+    });
+  }
+
+  it('covers every operation the policy knows', () => {
+    const known = new Set([...OPERATIONS, ...Object.keys(LATER_OPERATIONS)]);
+    const inPolicy = new Set(Object.values(ROLE_POLICIES).flatMap((p) => p.operations));
+    expect([...inPolicy].filter((op) => !known.has(op))).toEqual([]);
+  });
+});

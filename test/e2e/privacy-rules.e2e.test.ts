@@ -1,0 +1,251 @@
+/**
+ * Privacy rules over HTTP: restriction (only the privacy officer reads), archive (only for
+ * administrative obligations), policy versions, and the errors a client gets for bad requests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineContext } from '../../audit/audit-context';
+import {
+  CarryOutMailingOptOutDocument,
+  CarryOutRestrictionDocument,
+  ClosePrivacyRequestDocument,
+  CreatePrivacyRequestDocument,
+  CustomerDocument,
+  CustomersDocument,
+  ExtendPrivacyRequestDocument,
+  LiftRestrictionDocument,
+  NotifyPolicyVersionDocument,
+  PolicyVersionAtDocument,
+  PublishPolicyVersionDocument,
+  RetentionReportDocument,
+  SetPrivacyRequestIdentityCheckDocument,
+} from '../../schema/generated/graphql';
+import { startTestServer, type TestServer } from '../support/test-platform';
+
+const DAY = 86_400_000;
+
+describe('privacy rules over HTTP', () => {
+  let t: TestServer;
+  const tokens: Record<string, string> = {};
+  let customerId: string;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const em = t.platform.db.orm.em.fork();
+    for (const role of ['support', 'privacy_officer', 'admin', 'finance'] as const) {
+      tokens[role] = (
+        await t.platform.services.actors.create(em, { kind: 'employee', role, name: role })
+      ).token;
+    }
+    const c = await t.platform.services.customers.create(
+      em,
+      {
+        name: 'Bram Smit',
+        email: 'bram@example.nl',
+        address: { street: 'Vismarkt 1', postalCode: '9712 CA', city: 'Groningen', country: 'NL' },
+      },
+      offlineContext(null, 'account-management'),
+    );
+    customerId = c.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function request(kind: string) {
+    const r = await t.graphql(CreatePrivacyRequestDocument, {
+      variables: { input: { customerId, kind: kind as never, channel: 'LETTER', identityCheck: 'VERIFIED' } },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    return r.body.data!.createPrivacyRequest;
+  }
+
+  it('restriction: support is refused until it is lifted; the privacy officer may read', async () => {
+    const restriction = await request('RESTRICTION');
+    const done = await t.graphql(CarryOutRestrictionDocument, {
+      variables: { requestId: restriction.id },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(done.body.data!.carryOutRestriction.request.status).toBe('COMPLETED');
+
+    const support = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+      purpose: 'support-ticket:1',
+    });
+    expect(support.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'RESTRICTED' });
+    const list = await t.graphql(CustomersDocument, { token: tokens.support, purpose: 'support-ticket:1' });
+    expect(list.body.data!.customers.edges.map((e) => e.node.id)).not.toContain(customerId);
+    const officer = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(officer.body.data!.customer.name).toBe('Bram Smit');
+
+    await t.graphql(LiftRestrictionDocument, {
+      variables: { customerId },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    const again = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+      purpose: 'support-ticket:1',
+    });
+    expect(again.body.data!.customer.name).toBe('Bram Smit');
+  });
+
+  it('archive: readable only with purpose administrative-obligation', async () => {
+    const sql = await t.db.superuser();
+    await sql.query("update customer set status = 'archived', archived_at = now() where id = $1", [
+      customerId,
+    ]);
+    try {
+      const support = await t.graphql(CustomerDocument, {
+        variables: { id: customerId },
+        token: tokens.support,
+        purpose: 'support-ticket:2',
+      });
+      expect(support.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ARCHIVED' });
+      const finance = await t.graphql(CustomerDocument, {
+        variables: { id: customerId },
+        token: tokens.admin,
+        purpose: 'administrative-obligation',
+      });
+      expect(finance.body.errors).toBeUndefined();
+    } finally {
+      await sql.query("update customer set status = 'active', archived_at = null where id = $1", [
+        customerId,
+      ]);
+    }
+  });
+
+  it('refuses bad requests with codes a client can act on', async () => {
+    const unknown = await t.graphql(CreatePrivacyRequestDocument, {
+      variables: {
+        input: { customerId: '5c1f0000-0000-4000-8000-000000000000', kind: 'ACCESS', channel: 'EMAIL' },
+      },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(unknown.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const access = await request('ACCESS');
+    const tooLong = new Date(new Date(access.receivedAt).getTime() + 95 * DAY).toISOString();
+    const beyond = await t.graphql(ExtendPrivacyRequestDocument, {
+      variables: { id: access.id, until: tooLong, reason: 'many systems to search' },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(beyond.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'until' });
+    const ok = new Date(new Date(access.receivedAt).getTime() + 60 * DAY).toISOString();
+    const extended = await t.graphql(ExtendPrivacyRequestDocument, {
+      variables: { id: access.id, until: ok, reason: 'many systems to search' },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(extended.body.data!.extendPrivacyRequest).toMatchObject({
+      extensionReason: 'many systems to search',
+      deadline: ok,
+    });
+
+    await t.graphql(ClosePrivacyRequestDocument, {
+      variables: { id: access.id, status: 'COMPLETED', outcome: 'report sent by letter' },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    const closedTwice = await t.graphql(ClosePrivacyRequestDocument, {
+      variables: { id: access.id, status: 'REJECTED', outcome: 'again' },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(closedTwice.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const identity = await t.graphql(SetPrivacyRequestIdentityCheckDocument, {
+      variables: { id: access.id, identityCheck: 'FAILED' },
+      token: tokens.support,
+      purpose: 'support-ticket:3',
+    });
+    expect(identity.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('mailing opt-out request is recorded with its history', async () => {
+    const optOut = await request('MAILING_OPT_OUT');
+    const r = await t.graphql(CarryOutMailingOptOutDocument, {
+      variables: { requestId: optOut.id },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(r.body.data!.carryOutMailingOptOut.request.status).toBe('COMPLETED');
+    const sql = await t.db.superuser();
+    const history = await sql.query(
+      'select opted_out from mailing_consent_change where customer_id = $1 order by changed_at',
+      [customerId],
+    );
+    expect(history.rows.map((h) => h.opted_out)).toEqual([false, true]);
+  });
+
+  it('a major policy version applies 30 days after announcement, to customers who were notified', async () => {
+    const announced = new Date(Date.now() - 40 * DAY);
+    const v1 = await t.graphql(PublishPolicyVersionDocument, {
+      variables: {
+        input: {
+          version: '2026.1',
+          kind: 'MINOR',
+          announcedAt: new Date(Date.now() - 400 * DAY).toISOString(),
+          summary: 'first',
+        },
+      },
+      token: tokens.admin,
+    });
+    expect(v1.body.errors, JSON.stringify(v1.body.errors)).toBeUndefined();
+    const v2 = await t.graphql(PublishPolicyVersionDocument, {
+      variables: {
+        input: {
+          version: '2026.2',
+          kind: 'MAJOR',
+          announcedAt: announced.toISOString(),
+          summary: 'new recipient',
+        },
+      },
+      token: tokens.admin,
+    });
+    expect(new Date(v2.body.data!.publishPolicyVersion.effectiveAt).getTime() - announced.getTime()).toBe(
+      30 * DAY,
+    );
+
+    const at = new Date().toISOString();
+    const before = await t.graphql(PolicyVersionAtDocument, {
+      variables: { customerId, at },
+      token: tokens.privacy_officer,
+    });
+    expect(before.body.data!.policyVersionAt?.version).toBe('2026.1');
+    await t.graphql(NotifyPolicyVersionDocument, {
+      variables: {
+        versionId: v2.body.data!.publishPolicyVersion.id,
+        channel: 'email',
+        customerIds: [customerId],
+      },
+      token: tokens.admin,
+    });
+    const after = await t.graphql(PolicyVersionAtDocument, {
+      variables: { customerId, at: new Date(Date.now() + 1000).toISOString() },
+      token: tokens.privacy_officer,
+    });
+    expect(after.body.data!.policyVersionAt?.version).toBe('2026.2');
+
+    const report = await t.graphql(RetentionReportDocument, { token: tokens.admin });
+    expect(report.body.data!.retentionReport.actions.map((a) => a.action).sort()).toEqual([
+      'archive',
+      'drop_bank_details',
+      'purge',
+    ]);
+    const refused = await t.graphql(PublishPolicyVersionDocument, {
+      variables: { input: { version: 'x', kind: 'MINOR', summary: 's' } },
+      token: tokens.finance,
+    });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
