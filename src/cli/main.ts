@@ -278,6 +278,79 @@ export function buildCli(): Command {
       });
     });
 
+  const privacy = program.command('privacy').description("the privacy officer's documents and jobs");
+
+  privacy
+    .command('access-report')
+    .description(
+      'write the answer to an access request as access-report.json and access-report.html (an audited export)',
+    )
+    .requiredOption('--customer <id>', 'the data subject')
+    .requiredOption('--out <dir>', 'output directory')
+    .requiredOption('--actor <actorId>', 'the privacy officer producing it (an actor id, see: actor list)')
+    .requiredOption('--purpose <purpose>', 'e.g. privacy-request:123')
+    .option(
+      '--include-employee-names',
+      'name the employees who read the data (not by default, C-579/21)',
+      false,
+    )
+    .action(
+      async (opts: {
+        customer: string;
+        out: string;
+        actor: string;
+        purpose: string;
+        includeEmployeeNames: boolean;
+      }) => {
+        await withPlatform(async (platform) => {
+          const em = platform.db.orm.em.fork();
+          const actor = (await platform.services.actors.list(em)).find((a) => a.id === opts.actor);
+          if (actor === undefined) throw new CliUsageError(`no active actor with id ${opts.actor}`);
+          const purpose = parsePurpose(opts.purpose, '--purpose');
+          const customer = await platform.services.customers.get(em, opts.customer, { actor, purpose });
+          const { report, html } = await platform.services.privacyReports.accessReport(em, customer, {
+            includeEmployeeNames: opts.includeEmployeeNames,
+          });
+          await platform.services.audit.record([
+            auditEvent(offlineContext(actor, purpose.text), {
+              action: 'export',
+              subjectId: customer.id,
+              fields: ['subjectAccessReport'],
+              categories: report.processing.map((p) => p.category),
+            }),
+          ]);
+          await mkdir(opts.out, { recursive: true });
+          await writeFile(path.join(opts.out, 'access-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+          await writeFile(path.join(opts.out, 'access-report.html'), html);
+          console.log(`Wrote access-report.json and access-report.html to ${opts.out}.`);
+        });
+      },
+    );
+
+  privacy
+    .command('retention')
+    .description(
+      'run the retention job now (the service also runs it on a schedule); --report only prints what is due',
+    )
+    .option('--report', 'print what is due, done and overdue without changing anything', false)
+    .action(async (opts: { report: boolean }) => {
+      await withPlatform(async (platform) => {
+        const em = platform.db.orm.em.fork();
+        if (!opts.report) {
+          const run = await platform.services.retention.run(em);
+          console.log(
+            `Dropped bank details of ${run.bankDetailsDropped}, archived ${run.archived}, purged ${run.purged} customer(s).`,
+          );
+        }
+        const report = await platform.services.retention.report(em);
+        for (const a of report.actions) {
+          console.log(
+            `${a.action.padEnd(18)} due ${a.due}, overdue ${a.overdue}, upcoming ${a.upcoming}, done ${a.doneTotal}`,
+          );
+        }
+      });
+    });
+
   program
     .command('db')
     .description('database')

@@ -150,4 +150,49 @@ describe('command line', () => {
     const again = await cli(['keys', 'reencrypt'], { FIELD_ENCRYPTION_KEYS: keys });
     expect(again.out).toMatch(/rewrote 0 values/);
   });
+
+  it('writes the access report files and runs retention', async () => {
+    const em = t.platform.db.orm.em.fork();
+    const officer = await t.platform.services.actors.create(em, {
+      kind: 'employee',
+      role: 'privacy_officer',
+      name: 'O',
+    });
+    const customer = await t.platform.services.customers.create(
+      em,
+      {
+        name: 'Inzage Test',
+        email: 'inzage@example.nl',
+        address: { street: 'Dam 2', postalCode: '1012 JS', city: 'Amsterdam', country: 'NL' },
+      },
+      offlineContext(null, 'account-management'),
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), 'sar-'));
+    const r = await cli([
+      'privacy',
+      'access-report',
+      '--customer',
+      customer.id,
+      '--out',
+      dir,
+      '--actor',
+      officer.actor.id,
+      '--purpose',
+      'privacy-request:77',
+    ]);
+    expect(r.code, r.out).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(dir, 'access-report.json'), 'utf8')) as {
+      personalData: { field: string; value: unknown }[];
+    };
+    expect(json.personalData).toContainEqual(
+      expect.objectContaining({ field: 'email', value: 'inzage@example.nl' }),
+    );
+    expect(readFileSync(path.join(dir, 'access-report.html'), 'utf8')).toContain(
+      'Autoriteit Persoonsgegevens',
+    );
+
+    const retention = await cli(['privacy', 'retention', '--report']);
+    expect(retention.code).toBe(0);
+    expect(retention.out).toMatch(/archive\s+due \d+, overdue \d+/);
+  });
 });
