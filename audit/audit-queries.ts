@@ -173,17 +173,17 @@ export async function unusualAccess(
     const ownBaseline = mean(own.get(d.actor_id) ?? []);
     const roleBaseline = mean(byRole.get(d.role ?? '') ?? []);
     const reference = ownBaseline ?? roleBaseline;
+    const base = {
+      actorId: d.actor_id,
+      role: d.role,
+      day: d.day,
+      distinctSubjects: count,
+      ownBaseline,
+      roleBaseline,
+    };
     if (reference === null) {
-      flagged.push({
-        actorId: d.actor_id,
-        role: d.role,
-        day: d.day,
-        distinctSubjects: count,
-        ownBaseline,
-        roleBaseline,
-        ratio: count,
-        reason: `no earlier reads by this actor or its role to compare with; ${count} people in a day`,
-      });
+      const reason = `no earlier reads by this actor or its role to compare with; ${count} people in a day`;
+      flagged.push({ ...base, ratio: count, reason });
       continue;
     }
     const ratio = count / Math.max(reference, 1);
@@ -192,16 +192,7 @@ export async function unusualAccess(
         ownBaseline !== null
           ? `its own usual ${ownBaseline.toFixed(1)}`
           : `its role's usual ${roleBaseline?.toFixed(1)}`;
-      flagged.push({
-        actorId: d.actor_id,
-        role: d.role,
-        day: d.day,
-        distinctSubjects: count,
-        ownBaseline,
-        roleBaseline,
-        ratio,
-        reason: `${count} people in a day, ${ratio.toFixed(1)}x ${basis}`,
-      });
+      flagged.push({ ...base, ratio, reason: `${count} people in a day, ${ratio.toFixed(1)}x ${basis}` });
     }
   }
   return flagged.sort((a, b) => b.ratio - a.ratio);

@@ -13,6 +13,8 @@ import { auditEvent, offlineContext } from '../../audit/audit-context';
 import { exportSubjectEvents, type ExportFormat } from '../../audit/audit-export';
 import { proofBundle } from '../../audit/proof-bundle';
 import { readWitnessFile, WITNESS_FILE_NAME, type SignedCheckpoint } from '../../audit/checkpoint-witness';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../auth/actor';
 import { parsePurpose } from '../auth/purpose';
 import { allVatMismatches, mismatchesCsv, summaryCsv, vatEvidenceSummary } from '../finance/vat-reports';
 import { ROLES_BY_KIND } from '../auth/roles';
@@ -222,8 +224,7 @@ export function buildCli(): Command {
       }) => {
         await withPlatform(async (platform) => {
           const em = platform.db.orm.em.fork();
-          const actor = (await platform.services.actors.list(em)).find((a) => a.id === opts.actor);
-          if (actor === undefined) throw new CliUsageError(`no active actor with id ${opts.actor}`);
+          const actor = await activeActor(platform, em, opts.actor);
           const purpose = parsePurpose(opts.purpose, '--purpose');
           const { content, count } = await exportSubjectEvents(
             platform.services.audit,
@@ -250,8 +251,7 @@ export function buildCli(): Command {
     .action(async (opts: { from: string; to: string; actor: string; purpose: string; out: string }) => {
       await withPlatform(async (platform) => {
         const em = platform.db.orm.em.fork();
-        const actor = (await platform.services.actors.list(em)).find((a) => a.id === opts.actor);
-        if (actor === undefined) throw new CliUsageError(`no active actor with id ${opts.actor}`);
+        const actor = await activeActor(platform, em, opts.actor);
         const context = offlineContext(actor, parsePurpose(opts.purpose, '--purpose').text);
         const from = new Date(opts.from);
         const to = new Date(opts.to);
@@ -304,8 +304,7 @@ export function buildCli(): Command {
       }) => {
         await withPlatform(async (platform) => {
           const em = platform.db.orm.em.fork();
-          const actor = (await platform.services.actors.list(em)).find((a) => a.id === opts.actor);
-          if (actor === undefined) throw new CliUsageError(`no active actor with id ${opts.actor}`);
+          const actor = await activeActor(platform, em, opts.actor);
           const purpose = parsePurpose(opts.purpose, '--purpose');
           const customer = await platform.services.customers.get(em, opts.customer, { actor, purpose });
           const { report, html } = await platform.services.privacyReports.accessReport(em, customer, {
@@ -366,6 +365,14 @@ export function buildCli(): Command {
 }
 
 class CliUsageError extends Error {}
+
+/** The actor a command acts as (audited commands record who ran them). */
+async function activeActor(platform: Platform, em: EntityManager, id: string): Promise<Actor> {
+  const actor = (await platform.services.actors.list(em)).find((a) => a.id === id);
+  if (actor === undefined)
+    throw new CliUsageError(`no active actor with id ${id} (see: npm run cli -- actor list)`);
+  return actor;
+}
 
 /** A progress bar on a terminal; silent otherwise (CI logs, pipes). */
 function progressBar(unit: string) {

@@ -17,51 +17,36 @@
 import { ValidationError } from '../errors/errors';
 import { analyseVatNumber } from '../vat/vat-number';
 import { disposableEmailDomainOf } from './disposable-email-domains';
+import type { IpClassification } from '../../geo/ip-classify';
+import type { IpAnonymity, IpIntelligence } from '../../geo/ip-intelligence';
 import { haversineKm, isValidGeoPoint, type GeoPoint } from './geo-distance';
 import { ReasonCode } from './reason-codes';
 import type { RiskRules, VelocityKind, VelocityLimit } from './risk-rules';
 
 /** The address classes of `geo/`; anything but 'public' cannot be a customer's own address. */
-export type IpAddressClass =
-  | 'public'
-  | 'private'
-  | 'loopback'
-  | 'link_local'
-  | 'carrier_grade_nat'
-  | 'documentation'
-  | 'multicast'
-  | 'unspecified'
-  | 'broadcast'
-  | 'reserved';
+export type IpAddressClass = IpClassification;
 
 /** False means "not known to be", never "known not to be" (see geo's IpAnonymity). */
-export interface IpAnonymityEvidence {
-  readonly isAnonymous: boolean;
-  readonly isAnonymousVpn: boolean;
-  readonly isHostingProvider: boolean;
-  readonly isPublicProxy: boolean;
-  readonly isTorExitNode: boolean;
-}
+export type IpAnonymityEvidence = IpAnonymity;
 
 /**
- * What scoring needs from a GeoIP lookup. Declared here rather than imported so scoring does not depend
- * on `geo/`; geo's IpIntelligence has these fields and so fits structurally.
+ * What scoring needs from a GeoIP lookup: geo's IpIntelligence without the parts scoring does not use
+ * (the text of the address, the network, the source), so tests and re-scoring of stored snapshots can
+ * supply just these.
  */
-export interface IpEvidence {
-  /** Picks the network size in messages (/24 or /64); optional because only messages use it. */
-  readonly version?: 4 | 6;
-  readonly classification: IpAddressClass;
-  /** ISO 3166-1 alpha-2 of where the address is located. */
-  readonly country: string | null;
-  readonly city: string | null;
-  readonly latitude: number | null;
-  readonly longitude: number | null;
-  /** Kilometres. */
-  readonly accuracyRadius: number | null;
-  readonly asn: number | null;
-  readonly organisation: string | null;
-  readonly anonymity: IpAnonymityEvidence;
-}
+export type IpEvidence = Pick<
+  IpIntelligence,
+  | 'classification'
+  | 'country'
+  | 'city'
+  | 'latitude'
+  | 'longitude'
+  | 'accuracyRadius'
+  | 'asn'
+  | 'organisation'
+  | 'anonymity'
+> &
+  Partial<Pick<IpIntelligence, 'version'>>;
 
 /** Earlier events within each kind's window in the rules, this order excluded. */
 export type OrderVelocity = Readonly<Record<VelocityKind, number>>;
