@@ -3,6 +3,7 @@
  * graceful shutdown on SIGINT/SIGTERM (in-flight requests finish, then the pool and the embedded
  * database stop).
  */
+import { locateCity } from '../geo/city-locations';
 import type { Config } from './config/config';
 import { seedDemoData, type DemoToken } from './demo/seed-demo';
 import { createPlatform, type Platform } from './platform';
@@ -22,6 +23,7 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
   platform.services.audit.sealer.start();
   await platform.services.thirdParties.ensureDefaults(platform.db.orm.em.fork());
   const retention = scheduleRetention(platform);
+  warmUpScoring(platform);
   const server = await startHttpServer(platform);
   log(`GraphQL API at ${server.url}`);
   if (tokens.length > 0) printDemoHelp(server.url, tokens);
@@ -49,6 +51,21 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
   process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Loads the GeoIP databases and the city index in the background, so the first order is not the slow one. */
+function warmUpScoring(platform: Platform): void {
+  const started = Date.now();
+  platform.services
+    .geo()
+    .then((geo) => {
+      locateCity('NL', 'Amsterdam');
+      const files = geo.databases().map((d) => `${d.type} (${d.buildDate.toISOString().slice(0, 10)})`);
+      log(`GeoIP ready in ${Date.now() - started} ms: ${files.join(', ')}`);
+    })
+    .catch((error: unknown) =>
+      log(`GeoIP could not be loaded: ${error instanceof Error ? error.message : String(error)}`),
+    );
 }
 
 /** Runs the retention job now and then (idempotent and safe with several processes), logging what it did. */

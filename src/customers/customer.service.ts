@@ -31,7 +31,7 @@ import {
   normalizeVatNumber,
   validateCustomerInput,
 } from '../validation';
-import { assertCustomerReadable, customerReadRefusal, type ReadAccess } from '../privacy/row-access';
+import { assertCustomerReadable, seesArchived, seesRestricted, type ReadAccess } from '../privacy/row-access';
 import { customerAad, CustomerView } from './customer-view';
 
 export interface CustomerFilter {
@@ -162,15 +162,10 @@ export class CustomerService {
       where.$or = [{ createdAt: { $lt: t } }, { createdAt: t, id: { $lt: cursor.id } }];
     }
     // Lists leave out the customers this reader may not see, rather than failing the whole page.
-    if (access !== undefined) {
-      const probe = (restricted: boolean, status: CustomerStatus) =>
-        customerReadRefusal(Object.assign(new CustomerEntity(), { id: '', restricted, status }), access) ===
-        null;
-      if (!probe(true, CustomerStatus.Active)) where.restricted = false;
-      if (!probe(false, CustomerStatus.Archived)) {
-        if (filter.status === CustomerStatus.Archived) return toPage([], size, () => ({}), cursor !== null);
-        where.status ??= { $ne: CustomerStatus.Archived };
-      }
+    if (access !== undefined && !seesRestricted(access)) where.restricted = false;
+    if (access !== undefined && !seesArchived(access)) {
+      if (filter.status === CustomerStatus.Archived) return toPage([], size, () => ({}), cursor !== null);
+      where.status ??= { $ne: CustomerStatus.Archived };
     }
     const rows = await em.find(CustomerEntity, where, {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

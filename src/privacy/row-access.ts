@@ -18,20 +18,25 @@ export interface ReadAccess {
 
 const OFFICER_PURPOSES: readonly PurposeKind[] = [PurposeKind.PrivacyRequest, PurposeKind.Inspection];
 
+/** May this reader see restricted customers? */
+export function seesRestricted(access: ReadAccess): boolean {
+  return access.actor === null || access.actor.role === Role.PrivacyOfficer;
+}
+
+/** May this reader see archived customers? */
+export function seesArchived(access: ReadAccess): boolean {
+  if (access.actor === null) return true;
+  const kind = access.purpose?.kind;
+  if (kind === PurposeKind.AdministrativeObligation) return true;
+  return access.actor.role === Role.PrivacyOfficer && kind !== undefined && OFFICER_PURPOSES.includes(kind);
+}
+
 export function customerReadRefusal(customer: CustomerEntity, access: ReadAccess): string | null {
-  if (access.actor === null) return null;
-  const officer = access.actor.role === Role.PrivacyOfficer;
-  if (customer.restricted && !officer) {
+  if (customer.restricted && !seesRestricted(access)) {
     return `Customer ${customer.id} is restricted (GDPR art. 18): only the privacy officer may read its data.`;
   }
-  if (customer.status === CustomerStatus.Archived) {
-    const kind = access.purpose?.kind;
-    const allowed =
-      kind === PurposeKind.AdministrativeObligation ||
-      (officer && kind !== undefined && OFFICER_PURPOSES.includes(kind));
-    if (!allowed) {
-      return `Customer ${customer.id} is archived: its data may be read only with purpose administrative-obligation.`;
-    }
+  if (customer.status === CustomerStatus.Archived && !seesArchived(access)) {
+    return `Customer ${customer.id} is archived: its data may be read only with purpose administrative-obligation.`;
   }
   return null;
 }
