@@ -37,7 +37,7 @@ export class AuditRecorder {
     private readonly options: AuditRecorderOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxConcurrentWrites = options.maxConcurrentWrites ?? 3;
+    this.maxConcurrentWrites = options.maxConcurrentWrites ?? 2;
   }
 
   /** Commits the events (batched with other callers'); rejects with AuditWriteError if they were not stored. */

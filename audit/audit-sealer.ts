@@ -49,7 +49,7 @@ export class AuditSealer {
     private readonly witnesses: readonly CheckpointWitness[],
     private readonly options: SealerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 5_000;
+    this.batchSize = options.batchSize ?? 2_000;
     this.intervalMs = options.intervalMs ?? 200;
   }
 

@@ -142,13 +142,25 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
     return null;
   };
 
-  for (let from = 0; ; from += batchSize) {
-    const rows = await db.query<EventRow>(
+  const [{ last } = { last: null }] = await db.query<{ last: string | null }>(
+    'select max(sequence) as last from audit_event',
+  );
+  const end = last === null ? 0 : Number(last) + 1;
+  const fetch = (from: number) =>
+    db.query<EventRow>(
       `select e.*, n.hash as node_hash from audit_event e
        left join audit_tree_node n on n.level = 0 and n.idx = e.sequence
        where e.sequence >= ? and e.sequence < ? order by e.sequence`,
       [from, from + batchSize],
     );
+  // The next batch is read while this one is hashed: the database and the CPU work at the same time.
+  let pending = end > 0 ? fetch(0) : Promise.resolve<EventRow[]>([]);
+  for (let from = 0; from < end; from += batchSize) {
+    const rows = await pending;
+    if (from + batchSize < end) {
+      pending = fetch(from + batchSize);
+      pending.catch(() => undefined); // awaited on the next round; an early return must not leave it unhandled
+    }
     for (const row of rows) {
       const sequence = Number(row.sequence);
       if (sequence !== range.size) {
@@ -169,8 +181,10 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
       const bad = checkRoots();
       if (bad !== null) return bad;
     }
+    if (range.size < Math.min(from + batchSize, end)) {
+      return result(false, range.size, range.size, `event ${range.size} is missing`, nextCheckpoint);
+    }
     options.onProgress?.(range.size, total);
-    if (rows.length < batchSize) break;
   }
 
   const latestSigned = checkpoints.length === 0 ? 0 : Number(checkpoints[checkpoints.length - 1]!.tree_size);

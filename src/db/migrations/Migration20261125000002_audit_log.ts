@@ -60,7 +60,7 @@ export class Migration20261125000002_audit_log extends Migration {
       create index audit_event_subject_index on audit_event (subject_id, occurred_at desc, sequence desc);
       create index audit_event_actor_index on audit_event (actor_id, occurred_at desc, sequence desc);
       create index audit_event_time_index on audit_event (occurred_at desc, sequence desc);
-      create index audit_event_sequence_index on audit_event (sequence);
+      -- The primary key (sequence, occurred_at) already serves look-ups by sequence.
       create index audit_event_event_id_index on audit_event (event_id);
 
       -- Hashes of complete subtrees: (level, index) covers leaves [index * 2^level, (index + 1) * 2^level).
