@@ -8,7 +8,10 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 export interface LoadSpec {
   url: string;
   headers: Record<string, string>;
-  /** The JSON body, sent as is on every request. */
+  /**
+   * The JSON body. `__N__` is replaced by a number unique to each request and `__IP__` by a public IPv4
+   * address derived from it, so that requests that must differ (idempotency keys) can.
+   */
   body: string;
   concurrency: number;
   seconds: number;
@@ -35,12 +38,20 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
   let firstError: string | null = null;
   const start = performance.now();
   const deadline = start + spec.seconds * 1000;
+  const templated = spec.body.includes('__N__') || spec.body.includes('__IP__');
+  let counter = 0;
+  const bodyFor = () => {
+    if (!templated) return spec.body;
+    const n = counter++;
+    const ip = `77.${160 + ((n >> 16) & 15)}.${(n >> 8) & 255}.${n & 255}`;
+    return spec.body.replaceAll('__N__', `${process.pid}-${n}`).replaceAll('__IP__', ip);
+  };
   await Promise.all(
     Array.from({ length: spec.concurrency }, async () => {
       while (performance.now() < deadline) {
         const t0 = performance.now();
         try {
-          const response = await fetch(spec.url, { method: 'POST', headers: spec.headers, body: spec.body });
+          const response = await fetch(spec.url, { method: 'POST', headers: spec.headers, body: bodyFor() });
           const text = await response.text();
           if (response.status !== 200 || text.includes('"errors"')) {
             errors++;

@@ -16,6 +16,7 @@ import { heading, num, sleep, type BenchReport, type SummaryRow } from './bench-
 import { measuringCpu } from './cpu-usage';
 import { runGeo } from './geo';
 import { runPersonalRead } from './personal-read';
+import { runScoreOrder } from './score-order';
 import { runVerify } from './verify';
 
 interface Benchmark {
@@ -51,6 +52,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     run: runVerify,
   },
   {
+    name: 'score-order',
+    about: 'scoreOrder over HTTP with 50 clients vs a trivial mutation; p99 latency; resident memory',
+    usesDatabase: true,
+    run: runScoreOrder,
+  },
+  {
     name: 'geo',
     about: 'bench/geo-lookups.ts runGeoLookupBench(), if present',
     usesDatabase: false,
@@ -62,6 +69,7 @@ const ENVIRONMENT = `Environment (defaults in brackets):
   BENCH_SECONDS [10]              duration per contender (audit-append, personal-read)
   BENCH_WRITERS [8]               concurrent writers (audit-append)
   BENCH_CLIENTS [16]              concurrent HTTP clients (personal-read)
+  BENCH_ORDER_CLIENTS [50]        concurrent HTTP clients (score-order)
   BENCH_AUDIT_EVENTS [10000000]   events in audit_event (audit-query; filling 10M takes a few minutes)
   BENCH_AUDIT_SUBJECTS [50000]    subjects they are spread over (audit-query)
   BENCH_QUERY_REQUESTS [200]      sequential requests per path (audit-query)

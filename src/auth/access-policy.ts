@@ -11,7 +11,7 @@ import { assertPurposeFits, PURPOSE_HEADER, type Purpose } from './purpose';
 import { Role } from './roles';
 
 /** Operations anyone may call, even without a token. */
-export const PUBLIC_OPERATIONS: readonly string[] = ['__typename', '__schema', '__type'];
+export const PUBLIC_OPERATIONS: readonly string[] = ['__typename', '__schema', '__type', 'ping'];
 
 /**
  * Operations that read personal data by their nature rather than through tagged fields: calling one
@@ -214,7 +214,7 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
 };
 
 export function allOperations(): Set<string> {
-  return new Set(Object.values(ROLE_POLICIES).flatMap((p) => p.operations));
+  return new Set([...PUBLIC_OPERATIONS, ...Object.values(ROLE_POLICIES).flatMap((p) => p.operations)]);
 }
 
 export function mayCall(role: Role, operation: string): boolean {

@@ -11,9 +11,14 @@ import type { SqlRunner } from '../../audit/sql-runner';
 export function sqlRunner(em: EntityManager): SqlRunner {
   return {
     query: async <T>(sql: string, params: readonly unknown[] = []) => {
-      const query = em.getConnection().getKnex().raw(sql, [...params] as Knex.RawBinding[]);
+      const query = em
+        .getConnection()
+        .getKnex()
+        .raw(sql, [...params] as Knex.RawBinding[]);
       const transaction = em.getTransactionContext<Knex.Transaction>();
-      const result = (await (transaction === undefined ? query : query.transacting(transaction))) as { rows: T[] };
+      const result = (await (transaction === undefined ? query : query.transacting(transaction))) as {
+        rows: T[];
+      };
       return result.rows;
     },
     transaction: (work) => em.transactional((tx) => work(sqlRunner(tx))),
