@@ -156,17 +156,19 @@ export class PolicyVersionService {
       let targets: string;
       let params: unknown[];
       if (customerIds === null) {
-        targets = 'select id from customer where status in (?)';
+        targets = 'select id from customer where status = any(?::text[])';
         params = [[...NOTIFIED_BY_DEFAULT]];
       } else {
         const found = new Set(
-          (await run.query<{ id: string }>('select id from customer where id in (?)', [customerIds])).map(
-            (r) => r.id,
-          ),
+          (
+            await run.query<{ id: string }>('select id from customer where id = any(?::uuid[])', [
+              customerIds,
+            ])
+          ).map((r) => r.id),
         );
         const missing = customerIds.find((id) => !found.has(id));
         if (missing !== undefined) throw new NotFoundError('customer', missing);
-        targets = 'select id from customer where id in (?)';
+        targets = 'select id from customer where id = any(?::uuid[])';
         params = [customerIds];
       }
       // One statement, so the count and the insert see the same customers.
