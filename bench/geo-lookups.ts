@@ -7,6 +7,7 @@
  *
  * Run: `npm run build && node dist/bench/geo-lookups.js`, or through the bench runner.
  */
+import { mulberry32 } from './bench-util';
 import { readFile } from 'node:fs/promises';
 import { open, type Response } from 'maxmind';
 import { Ipv4AsnRanges, Ipv6AsnRanges } from '../geo/asn-ranges';
@@ -16,18 +17,6 @@ import { classifyIpv4, classifyIpv6, formatIpv6, ipv4ToString, parseHexIpv6 } fr
 
 const ADDRESSES = 100_000;
 const ROUNDS = 10;
-
-/** Deterministic, so two runs compare the same addresses. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 function randomPublicIpv4(count: number, random: () => number): string[] {
   const out: string[] = [];
