@@ -27,6 +27,8 @@ export interface AuditLogOptions {
   witnesses: readonly CheckpointWitness[];
   sealIntervalMs?: number;
   log?: (line: string) => void;
+  /** Where `record` writes; defaults to the main runner. A lean runner of its own takes load off requests. */
+  recorderDb?: SqlRunner;
 }
 
 export class AuditLog {
@@ -47,7 +49,7 @@ export class AuditLog {
       options.witnesses,
       { intervalMs: options.sealIntervalMs, log: options.log },
     );
-    this.recorder = new AuditRecorder(db, { onCommitted: () => this.sealer.wake() });
+    this.recorder = new AuditRecorder(options.recorderDb ?? db, { onCommitted: () => this.sealer.wake() });
   }
 
   record(events: readonly AuditEventInput[]): Promise<void> {

@@ -10,6 +10,7 @@ import { ActorService } from './actors/actor.service';
 import { resolvePlatformKeys, type PlatformKeys } from './crypto/platform-keys';
 import { CustomerService } from './customers/customer.service';
 import { openDatabase, type Database } from './db/database';
+import { poolRunner } from './db/pg-pool-runner';
 import { sqlRunner } from './db/sql-runner';
 import { readFileSync, statSync } from 'node:fs';
 import { GeoIpService } from '../geo/geoip-service';
@@ -57,7 +58,9 @@ export async function createPlatform(config: Config, log: (line: string) => void
   const db = await openDatabase(config, log);
   const witnesses: CheckpointWitness[] = [new FileWitness(config.audit.witnessDir)];
   if (config.audit.witnessUrl !== undefined) witnesses.push(new HttpWitness(config.audit.witnessUrl));
+  const recorderDb = poolRunner(db.url, 2);
   const audit = new AuditLog(sqlRunner(db.orm.em.fork()), {
+    recorderDb,
     signingKey: keys.auditSigningKey,
     publicKey: keys.auditPublicKey,
     retiredPublicKeys: config.audit.retiredPublicKeys,
@@ -109,6 +112,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
     close: async () => {
       await audit.sealer.stop();
       if (geoService !== undefined) (await geoService.catch(() => undefined))?.close();
+      await recorderDb.end();
       await db.close();
     },
   };
