@@ -10,22 +10,24 @@ export interface PoolRunner extends SqlRunner {
   end(): Promise<void>;
 }
 
+/** The runner's `?` placeholders as PostgreSQL's `$1, $2, ...` (no query here has a literal `?`). */
+export function positionalSql(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 export function poolRunner(url: string, max: number): PoolRunner {
   const pool = new Pool({ connectionString: url, max });
-  const toPositional = (sql: string) => {
-    let n = 0;
-    return sql.replace(/\?/g, () => `$${++n}`);
-  };
   const runner: PoolRunner = {
     query: async <T>(sql: string, params: readonly unknown[] = []) =>
-      (await pool.query(toPositional(sql), [...params])).rows as T[],
+      (await pool.query(positionalSql(sql), [...params])).rows as T[],
     transaction: async (work) => {
       const client = await pool.connect();
       try {
         await client.query('begin');
         const tx: SqlRunner = {
           query: async <T>(sql: string, params: readonly unknown[] = []) =>
-            (await client.query(toPositional(sql), [...params])).rows as T[],
+            (await client.query(positionalSql(sql), [...params])).rows as T[],
           transaction: (inner) => inner(tx),
         };
         const result = await work(tx);

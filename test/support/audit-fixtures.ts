@@ -4,6 +4,7 @@ import type { Client } from 'pg';
 import { auditEvent, offlineContext } from '../../audit/audit-context';
 import type { AuditEventInput } from '../../audit/audit-event';
 import type { SqlRunner } from '../../audit/sql-runner';
+import { positionalSql } from '../../src/db/pg-pool-runner';
 
 export function readEvents(
   count: number,
@@ -34,11 +35,8 @@ export async function tamper(client: Client, sql: string, params: unknown[] = []
 /** A SqlRunner over one pg client (so a test controls exactly when its transaction commits). */
 export function clientRunner(client: Client): SqlRunner {
   const runner: SqlRunner = {
-    query: async <T>(sql: string, params: readonly unknown[] = []) => {
-      let n = 0;
-      const text = sql.replace(/\?/g, () => `$${++n}`);
-      return (await client.query(text, [...params])).rows as T[];
-    },
+    query: async <T>(sql: string, params: readonly unknown[] = []) =>
+      (await client.query(positionalSql(sql), [...params])).rows as T[],
     transaction: async (work) => {
       await client.query('begin');
       try {
