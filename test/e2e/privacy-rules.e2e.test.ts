@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineContext } from '../../audit/audit-context';
 import {
   CarryOutMailingOptOutDocument,
+  CarryOutRectificationDocument,
   CarryOutRestrictionDocument,
   ClosePrivacyRequestDocument,
   CreatePrivacyRequestDocument,
@@ -169,6 +170,51 @@ describe('privacy rules over HTTP', () => {
       purpose: 'support-ticket:3',
     });
     expect(identity.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('rectification corrects the fields, records who changed what (not the old values), and tells the recipients', async () => {
+    const em = t.platform.db.orm.em.fork();
+    const [sidn] = (await t.platform.services.thirdParties.ensureDefaults(em)).filter(
+      (p) => p.name === 'SIDN',
+    );
+    await t.platform.services.thirdParties.recordDisclosure(
+      em,
+      {
+        customerId,
+        thirdPartyId: sidn!.id,
+        categories: ['name', 'address'],
+        purpose: 'domain registration',
+        reference: 'bram.nl',
+      },
+      offlineContext(null, 'domain-registration'),
+    );
+    const rectification = await request('RECTIFICATION');
+    const r = await t.graphql(CarryOutRectificationDocument, {
+      variables: { requestId: rectification.id, input: { name: 'Bram de Smit' } },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    expect(r.body.data!.carryOutRectification.request.status).toBe('COMPLETED');
+    expect(r.body.data!.carryOutRectification.recipientsNotified).toEqual([
+      expect.objectContaining({ thirdParty: 'SIDN', what: 'correction of: name' }),
+    ]);
+    const read = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:9',
+    });
+    expect(read.body.data!.customer.name).toBe('Bram de Smit');
+    await t.platform.services.audit.sealer.sealPending();
+    const sql = await t.db.superuser();
+    const updates = await sql.query(
+      "select fields, role, purpose from audit_event where subject_id = $1 and action = 'update' and 'name' = any(fields)",
+      [customerId],
+    );
+    expect(updates.rows).toEqual([
+      { fields: ['name'], role: 'privacy_officer', purpose: 'privacy-request:9' },
+    ]);
+    expect(JSON.stringify(updates.rows)).not.toContain('Bram Smit');
   });
 
   it('mailing opt-out request is recorded with its history', async () => {
