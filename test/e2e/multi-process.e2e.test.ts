@@ -2,73 +2,26 @@
  * Two server processes (the built service, as deployed) on one database under parallel load: one
  * gap-free sequence and one verified tree. Runs the build in dist/ (made by the global test setup).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineContext } from '../../audit/audit-context';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
-
-const root = path.resolve(__dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not become ready:\n${output()}`);
-}
 
 describe('two server processes on one database', () => {
   let t: TestPlatform;
-  const servers: { child: ChildProcess; url: string }[] = [];
+  const servers: ServiceProcess[] = [];
 
   beforeAll(async () => {
     t = await createTestPlatform();
     for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      let output = '';
-      const child = spawn(process.execPath, ['dist/src/main.js'], {
-        cwd: root,
-        env: {
-          ...process.env,
-          ...t.env,
-          PORT: String(port),
-          NODE_ENV: 'test',
-          SEED_DEMO_DATA: 'false',
-          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pfp-proc-')),
-          AUDIT_SEAL_INTERVAL_MS: '50',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-      await waitUntilReady(`http://127.0.0.1:${port}/readyz`, child, () => output);
-      servers.push({ child, url: `http://127.0.0.1:${port}/graphql` });
+      servers.push(await startServiceProcess({ ...t.env, NODE_ENV: 'test', AUDIT_SEAL_INTERVAL_MS: '50' }));
     }
   }, 180_000);
 
   afterAll(async () => {
     for (const s of servers) {
       s.child.kill('SIGTERM');
-      await new Promise((r) => s.child.once('exit', r));
+      await s.exited;
     }
     await t?.close();
   });
@@ -94,7 +47,7 @@ describe('two server processes on one database', () => {
       ids.push(c.id);
     }
     const requests = Array.from({ length: 300 }, (_, i) =>
-      fetch(servers[i % 2]!.url, {
+      fetch(servers[i % 2]!.graphqlUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

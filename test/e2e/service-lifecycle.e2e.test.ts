@@ -2,26 +2,14 @@
  * The service as started by `npm start` (the build): SIGTERM lets in-flight requests finish before the
  * process exits; a port taken by something else gives the embedded PostgreSQL a clear error.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { startServiceProcess } from '../support/service-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
-
-const root = path.resolve(__dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('service lifecycle', () => {
   let t: TestPlatform;
@@ -34,27 +22,9 @@ describe('service lifecycle', () => {
   });
 
   it('finishes in-flight requests on SIGTERM, then exits 0', async () => {
-    const port = await freePort();
-    let output = '';
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...t.env,
-        PORT: String(port),
-        NODE_ENV: 'test',
-        SEED_DEMO_DATA: 'false',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pfp-life-')),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 150 && !output.includes('GraphQL API at'); i++)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(output).toContain('GraphQL API at');
+    const service = await startServiceProcess({ ...t.env, NODE_ENV: 'test' });
+    const { child, exited, output } = service;
+    const url = service.baseUrl;
 
     const { token } = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
       kind: 'employee',
@@ -82,8 +52,8 @@ describe('service lifecycle', () => {
     await lock.query('commit');
     expect(await Promise.all(inFlight)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(await exited).toBe(0);
-    expect(output).toMatch(/SIGTERM received: finishing in-flight requests/);
-    expect(output).toContain('Stopped.');
+    expect(output()).toMatch(/SIGTERM received: finishing in-flight requests/);
+    expect(output()).toContain('Stopped.');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
