@@ -131,25 +131,10 @@ export async function runAuditAppend(): Promise<BenchReport> {
   const { platform, database } = bench;
   const pool = database.pool(writers);
   try {
-    await pool.query(`
-      create table bench_scratch_event (
-        id bigserial primary key,
-        event_id uuid not null unique,
-        occurred_at timestamptz not null,
-        actor_id uuid null,
-        actor_kind text not null,
-        role text null,
-        on_behalf_of text null,
-        subject_id uuid null,
-        categories text[] not null,
-        fields text[] not null,
-        action text not null,
-        purpose text null,
-        request_id text null,
-        trace_id text null,
-        client_ip text null,
-        user_agent text null
-      )`);
+    // The baselines write rows shaped and indexed like the audit inbox's.
+    await pool.query(
+      'create table bench_scratch_event (like audit_inbox including defaults including indexes)',
+    );
     const next = eventFactory();
 
     // Warm up every path (connections, prepared statements, JIT), then measure.
