@@ -28,18 +28,23 @@ const HIT_LOCATION = 1;
 const HIT_ASN = 2;
 const USED_HOSTING_LIST = 4;
 
+/** What is known about an address no database placed: nothing. */
+const NO_LOCATION = {
+  country: null,
+  city: null,
+  latitude: null,
+  longitude: null,
+  accuracyRadius: null,
+  asn: null,
+  organisation: null,
+  network: null,
+} as const;
+
 export class GeoIpService {
   /** Source labels by (family, which sources answered); rebuilt lazily after a reload. */
   private labels: (string | undefined)[] = [];
   private readonly draft: IpIntelligenceDraft = {
-    country: null,
-    city: null,
-    latitude: null,
-    longitude: null,
-    accuracyRadius: null,
-    asn: null,
-    organisation: null,
-    network: null,
+    ...NO_LOCATION,
     anonymity: {
       isAnonymous: false,
       isAnonymousVpn: false,
@@ -127,14 +132,7 @@ export class GeoIpService {
         ip: ip.address,
         version: ip.version,
         classification,
-        country: null,
-        city: null,
-        latitude: null,
-        longitude: null,
-        accuracyRadius: null,
-        asn: null,
-        organisation: null,
-        network: null,
+        ...NO_LOCATION,
         anonymity: NOT_ANONYMOUS,
         source: 'none',
       };
