@@ -46,7 +46,17 @@ describe('service lifecycle', () => {
         body: JSON.stringify({ query: '{ customers(first: 100) { edges { node { id name email } } } }' }),
       }).then((r) => r.status),
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Signal only once the requests are inside the service, waiting on the lock: as many as its pool
+    // (DATABASE_POOL_MAX) lets into the database at once; the rest wait for a connection.
+    const watcher = await t.db.superuser();
+    const poolMax = Number(t.env.DATABASE_POOL_MAX);
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await watcher.query(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+      );
+      if (rows[0].n >= Math.min(poolMax, 6)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
     await lock.query('commit');
