@@ -4,6 +4,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { eventFromRow, type AuditEvent, type AuditEventInput, type AuditEventRow } from './audit-event';
+import { AuditAppender } from './audit-appender';
 import { AuditRecorder } from './audit-recorder';
 import { AuditSealer } from './audit-sealer';
 import {
@@ -26,12 +27,15 @@ export interface AuditLogOptions {
   retiredPublicKeys?: readonly string[];
   witnesses: readonly CheckpointWitness[];
   sealIntervalMs?: number;
+  /** Least time between two checkpoints signed by the recorder's appends. */
+  checkpointIntervalMs?: number;
   log?: (line: string) => void;
   /** Where `record` writes; defaults to the main runner. A lean runner of its own takes load off requests. */
   recorderDb?: SqlRunner;
 }
 
 export class AuditLog {
+  readonly appender: AuditAppender;
   readonly recorder: AuditRecorder;
   readonly sealer: AuditSealer;
   readonly publicKeyHex: string;
@@ -43,13 +47,17 @@ export class AuditLog {
   ) {
     this.publicKeyHex = publicKeyHex(options.publicKey);
     this.trustedKeys = [options.publicKey, ...(options.retiredPublicKeys ?? [])];
-    this.sealer = new AuditSealer(
-      db,
+    this.appender = new AuditAppender(
+      options.recorderDb ?? db,
       { privateKey: options.signingKey, publicKeyHex: this.publicKeyHex },
       options.witnesses,
-      { intervalMs: options.sealIntervalMs, log: options.log },
+      { checkpointIntervalMs: options.checkpointIntervalMs, log: options.log },
     );
-    this.recorder = new AuditRecorder(options.recorderDb ?? db, { onCommitted: () => this.sealer.wake() });
+    this.sealer = new AuditSealer(db, this.appender, {
+      intervalMs: options.sealIntervalMs,
+      log: options.log,
+    });
+    this.recorder = new AuditRecorder(this.appender, { onInboxWritten: () => this.sealer.wake() });
   }
 
   record(events: readonly AuditEventInput[]): Promise<void> {
@@ -80,7 +88,9 @@ export class AuditLog {
     return unusualAccess(this.db, from, to);
   }
 
+  /** The newest checkpoint, signed now if the tree has grown since (so it covers every sealed event). */
   async latestCheckpoint(): Promise<SignedCheckpoint | null> {
+    await this.appender.checkpointIfBehind();
     const [row] = await this.db.query<{
       tree_size: string;
       root_hash: Buffer;
@@ -99,7 +109,7 @@ export class AuditLog {
   }
 
   inclusionProof(eventId: string, treeSize?: number) {
-    return inclusionProofFor(this.db, eventId, treeSize);
+    return inclusionProofFor(this.db, eventId, treeSize, () => this.appender.checkpointIfBehind());
   }
 
   consistencyProof(fromSize: number, toSize: number) {

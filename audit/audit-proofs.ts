@@ -41,10 +41,16 @@ export async function rootAt(db: SqlRunner, treeSize: number): Promise<Buffer> {
   return root!;
 }
 
+/**
+ * Proof that an event is in the tree of `treeSize` (default: the newest checkpoint). An event sealed
+ * after the newest checkpoint gets one signed first through `signNow`, when given: events are sealed
+ * the moment they are recorded, checkpoints follow within a second.
+ */
 export async function inclusionProofFor(
   db: SqlRunner,
   eventId: string,
   treeSize?: number,
+  signNow?: () => Promise<unknown>,
 ): Promise<InclusionProofResult> {
   const [event] = await db.query<{ sequence: string; leaf_hash: Buffer }>(
     'select sequence, leaf_hash from audit_event where event_id = ? limit 1',
@@ -53,7 +59,11 @@ export async function inclusionProofFor(
   if (event === undefined)
     throw new ProofRequestError('eventId', `event ${eventId} is not (yet) sealed into the log`);
   const leafIndex = Number(event.sequence);
-  const size = await checkedSize(db, treeSize, 'treeSize');
+  let size = await checkedSize(db, treeSize, 'treeSize');
+  if (treeSize === undefined && leafIndex >= size && signNow !== undefined) {
+    await signNow();
+    size = await checkedSize(db, undefined, 'treeSize');
+  }
   if (leafIndex >= size) {
     throw new ProofRequestError(
       'treeSize',

@@ -1,10 +1,12 @@
 /**
  * The one way events enter the audit log, for GraphQL reads, command-line exports, reports and jobs
- * alike. `record` resolves only once the events are committed, so a caller can hold back personal data
- * until then (fail closed). Concurrent callers share commits (group commit): events that arrive while
- * a batch is being written go into the next batch, so throughput grows with load instead of every
- * request paying for its own transaction.
+ * alike. `record` resolves only once the events are committed, sealed into the tree, so a caller can
+ * hold back personal data until then (fail closed). Concurrent callers share commits (group commit):
+ * events that arrive while a batch is being written go into the next batch, so throughput grows with
+ * load instead of every request paying for its own transaction. Events of a change are written in the
+ * change's own transaction instead (`recordInTransaction`), to the inbox the sealer empties.
  */
+import type { AuditAppender } from './audit-appender';
 import { insertIntoInbox } from './audit-inbox';
 import type { AuditEventInput } from './audit-event';
 import type { SqlRunner } from './sql-runner';
@@ -18,10 +20,10 @@ interface Waiting {
 export interface AuditRecorderOptions {
   /** Events per INSERT at most. */
   maxBatch?: number;
-  /** Batches written at the same time (each on its own pooled connection). */
+  /** Batches in flight at once: the next one is numbered and sent while the database commits the last. */
   maxConcurrentWrites?: number;
-  /** Called after each committed batch, e.g. to wake the sealer. */
-  onCommitted?: (count: number) => void;
+  /** Called after events were committed to the inbox in a caller's transaction, e.g. to wake the sealer. */
+  onInboxWritten?: (count: number) => void;
 }
 
 export class AuditWriteError extends Error {}
@@ -33,7 +35,7 @@ export class AuditRecorder {
   private readonly maxConcurrentWrites: number;
 
   constructor(
-    private readonly db: SqlRunner,
+    private readonly appender: AuditAppender,
     private readonly options: AuditRecorderOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
@@ -52,10 +54,12 @@ export class AuditRecorder {
   /** Writes the events inside the caller's transaction: they commit or roll back with the change. */
   async recordInTransaction(tx: SqlRunner, events: readonly AuditEventInput[]): Promise<void> {
     await insertIntoInbox(tx, events);
-    this.options.onCommitted?.(events.length);
+    this.options.onInboxWritten?.(events.length);
   }
 
   private pump(): void {
+    // Two batches in flight overlap one's numbering and hashing with the other's commit; more would
+    // only wait on the same row lock, and what arrives meanwhile makes the next batch bigger.
     while (this.writing < this.maxConcurrentWrites && this.waiting.length > 0) {
       const batch: Waiting[] = [];
       let size = 0;
@@ -68,24 +72,24 @@ export class AuditRecorder {
         size += next.events.length;
       }
       this.writing++;
-      void this.write(batch, size);
+      void this.write(batch);
     }
   }
 
-  private async write(batch: Waiting[], size: number): Promise<void> {
+  private async write(batch: Waiting[]): Promise<void> {
     try {
-      await insertIntoInbox(
-        this.db,
-        batch.flatMap((w) => w.events),
-      );
+      await this.appender.append(batch.flatMap((w) => w.events));
       for (const w of batch) w.resolve();
-      this.options.onCommitted?.(size);
     } catch (cause) {
       const error = new AuditWriteError('The audit log could not store the events', { cause });
       for (const w of batch) w.reject(error);
     } finally {
-      this.writing--;
-      this.pump();
+      // The next batch starts after the callers just released have had their turn: many of them
+      // record again at once, and they should share that batch rather than trickle in after it.
+      setImmediate(() => {
+        this.writing--;
+        this.pump();
+      });
     }
   }
 }

@@ -1,7 +1,10 @@
 /**
- * The sealer: the only writer of sequence numbers. In one transaction, under an advisory lock so that
- * one process seals at a time however many run, it takes what waits in the inbox, numbers it after the
- * last sealed event, appends the leaves to the tree, signs a checkpoint and empties those inbox rows.
+ * The inbox sealer. Events written inside a caller's transaction (a change and its audit event commit
+ * together) wait in `audit_inbox`; the sealer numbers them after the last sealed event, appends their
+ * leaves to the tree, signs a checkpoint and empties those inbox rows, all in one transaction that
+ * holds the tree state's row lock, so however many processes run, one seals at a time and the
+ * recorder's direct appends (audit-appender.ts) wait their turn. Its tick also signs a checkpoint
+ * whenever the direct appends have grown the tree past the newest one.
  *
  * Why an inbox rather than "events with an id above the last one sealed": ids are handed out when a
  * transaction inserts, not when it commits, so a slow transaction can commit a lower id after a higher
@@ -9,26 +12,23 @@
  * still in the inbox, whatever its id; a row that commits late is simply sealed in the next round. A
  * crash before commit changes nothing (the rows stay in the inbox); after commit the work is done.
  */
-import type { KeyObject } from 'node:crypto';
-import { auditLeafHash, eventFromRow, type AuditEventRow } from './audit-event';
-import { signCheckpoint } from './checkpoint';
-import type { CheckpointWitness, SignedCheckpoint } from './checkpoint-witness';
-import { CompactRange, hashToHex } from './merkle';
+import { eventFromRow, type AuditEventRow } from './audit-event';
+import {
+  checkpointParams,
+  INSERT_CHECKPOINT_SQL,
+  insertPlacedEventsSql,
+  insertTreeNodesSql,
+  placeEvents,
+  treeNodesJson,
+  type AuditAppender,
+} from './audit-appender';
+import type { SignedCheckpoint } from './checkpoint-witness';
 import type { SqlRunner } from './sql-runner';
-import { appendLeaf, insertTreeNodes, type TreeNode } from './tree-store';
-
-/** Advisory lock key shared by every sealer on the database ("audit" in ASCII). */
-export const SEALER_LOCK_KEY = 0x61756474;
 
 export interface SealerOptions {
   batchSize?: number;
   intervalMs?: number;
   log?: (line: string) => void;
-}
-
-export interface AuditSigner {
-  privateKey: KeyObject;
-  publicKeyHex: string;
 }
 
 interface InboxRow extends AuditEventRow {
@@ -41,99 +41,63 @@ export class AuditSealer {
   private stopped = true;
   private readonly batchSize: number;
   private readonly intervalMs: number;
-  private partitionsCheckedOn = '';
 
   constructor(
     private readonly db: SqlRunner,
-    private readonly signer: AuditSigner,
-    private readonly witnesses: readonly CheckpointWitness[],
+    private readonly appender: AuditAppender,
     private readonly options: SealerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2_000;
     this.intervalMs = options.intervalMs ?? 200;
   }
 
-  /** Seals until the inbox is empty (or another process holds the lock); returns the checkpoints made. */
+  /**
+   * Seals until the inbox is empty, then signs a checkpoint if the tree has outgrown the newest one;
+   * returns the checkpoints made. Resolves once they have reached the witnesses.
+   */
   async sealPending(): Promise<SignedCheckpoint[]> {
     const made: SignedCheckpoint[] = [];
     for (;;) {
       const checkpoint = await this.sealOnce();
-      if (checkpoint === null) return made;
+      if (checkpoint === null) break;
       made.push(checkpoint);
     }
+    const covering = await this.appender.checkpointIfBehind();
+    if (covering !== null) made.push(covering);
+    await this.appender.published();
+    return made;
   }
 
-  /** One batch. Null when there was nothing to seal or another sealer holds the lock. */
+  /** One batch from the inbox, with its checkpoint. Null when the inbox was empty. */
   async sealOnce(): Promise<SignedCheckpoint | null> {
-    await this.ensurePartitions();
-    const checkpoint = await this.db.transaction(async (tx) => {
-      const [lock] = await tx.query<{ locked: boolean }>('select pg_try_advisory_xact_lock(?) as locked', [
-        SEALER_LOCK_KEY,
-      ]);
-      if (lock?.locked !== true) return null;
-      const [state] = await tx.query<{ tree_size: string; compact_range: unknown }>(
-        'select tree_size, compact_range from audit_sealer_state where id = 1',
-      );
-      if (state === undefined) throw new Error('audit_sealer_state is missing its row');
+    await this.appender.ensurePartitions();
+    const sealed = await this.db.transaction(async (tx) => {
+      // The row lock first, then the inbox: rows another sealer took before we got the lock are gone.
+      const range = await this.appender.readRange(tx, true);
       const rows = await tx.query<InboxRow>('select * from audit_inbox order by inbox_id limit ?', [
         this.batchSize,
       ]);
       if (rows.length === 0) return null;
-
-      const range = CompactRange.fromJSON(state.compact_range);
-      if (range.size !== Number(state.tree_size)) throw new Error('audit_sealer_state is inconsistent');
       const sealedAt = new Date();
-      const nodes: TreeNode[] = [];
-      const eventRows = rows.map((row) => {
-        const event = eventFromRow(row, range.size);
-        const leaf = auditLeafHash(event);
-        nodes.push(...appendLeaf(range, leaf));
-        return {
-          ...row,
-          sequence: event.sequence,
-          sealed_at: sealedAt.toISOString(),
-          leaf_hash: leaf.toString('hex'),
-        };
-      });
-      await tx.query(
-        `insert into audit_event (sequence, event_id, occurred_at, sealed_at, actor_id, actor_kind, role, on_behalf_of,
-           subject_id, categories, fields, action, purpose, request_id, trace_id, client_ip, user_agent, leaf_hash)
-         select sequence, event_id, occurred_at, sealed_at, actor_id, actor_kind, role, on_behalf_of, subject_id,
-           categories, fields, action, purpose, request_id, trace_id, client_ip, user_agent, decode(leaf_hash, 'hex')
-         from jsonb_to_recordset(?::jsonb) as x(sequence bigint, event_id uuid, occurred_at timestamptz,
-           sealed_at timestamptz, actor_id uuid, actor_kind text, role text, on_behalf_of text, subject_id uuid,
-           categories text[], fields text[], action text, purpose text, request_id text, trace_id text,
-           client_ip text, user_agent text, leaf_hash text)`,
-        [JSON.stringify(eventRows)],
+      const placed = placeEvents(
+        range,
+        rows.map((row) => eventFromRow(row, 0)),
+        sealedAt,
       );
-      await insertTreeNodes(tx, nodes);
-      await tx.query(
-        'delete from audit_inbox where inbox_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)',
-        [JSON.stringify(rows.map((r) => r.inbox_id))],
-      );
-      const unsigned = {
-        treeSize: range.size,
-        rootHash: hashToHex(range.root()),
-        createdAt: sealedAt.toISOString(),
-      };
-      const signed: SignedCheckpoint = {
-        ...unsigned,
-        signature: signCheckpoint(unsigned, this.signer.privateKey),
-        publicKey: this.signer.publicKeyHex,
-      };
-      await tx.query(
-        `insert into audit_checkpoint (tree_size, root_hash, created_at, signature, public_key)
-         values (?, decode(?, 'hex'), ?, decode(?, 'hex'), ?)`,
-        [signed.treeSize, signed.rootHash, signed.createdAt, signed.signature, signed.publicKey],
-      );
-      await tx.query('update audit_sealer_state set tree_size = ?, compact_range = ?::jsonb where id = 1', [
-        range.size,
-        JSON.stringify(range.toJSON()),
+      await tx.query(insertPlacedEventsSql(), [JSON.stringify(placed.rows)]);
+      await tx.query(insertTreeNodesSql(), [treeNodesJson(placed.nodes)]);
+      await tx.query('delete from audit_inbox where inbox_id = any(?::bigint[])', [
+        rows.map((r) => r.inbox_id),
       ]);
-      return signed;
+      const checkpoint = this.appender.sign(range, sealedAt);
+      await tx.query(INSERT_CHECKPOINT_SQL, checkpointParams(checkpoint));
+      await this.appender.saveRange(tx, range);
+      return { checkpoint, range };
     });
-    if (checkpoint !== null) await this.publish(checkpoint);
-    return checkpoint;
+    if (sealed === null) return null;
+    this.appender.adopt(sealed.range);
+    this.appender.publish(sealed.checkpoint);
+    return sealed.checkpoint;
   }
 
   start(): void {
@@ -142,7 +106,7 @@ export class AuditSealer {
     this.schedule(0);
   }
 
-  /** Seals soon (events were just committed), without waiting for the next tick. */
+  /** Seals soon (events were just committed to the inbox), without waiting for the next tick. */
   wake(): void {
     if (this.stopped || this.running !== undefined) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -153,6 +117,7 @@ export class AuditSealer {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.running;
+    await this.appender.published();
   }
 
   private schedule(delayMs: number): void {
@@ -167,26 +132,5 @@ export class AuditSealer {
           if (!this.stopped) this.schedule(this.intervalMs);
         });
     }, delayMs);
-  }
-
-  private async publish(checkpoint: SignedCheckpoint): Promise<void> {
-    for (const witness of this.witnesses) {
-      try {
-        await witness.publish(checkpoint);
-      } catch (error) {
-        // The checkpoint is in the database; the next one published covers this one's events too.
-        this.options.log?.(
-          `audit witness ${witness.name} missed checkpoint ${checkpoint.treeSize}: ${String(error)}`,
-        );
-      }
-    }
-  }
-
-  /** Monthly partitions for this and the next two months, checked once a day. */
-  private async ensurePartitions(): Promise<void> {
-    const today = new Date().toISOString().slice(0, 10);
-    if (this.partitionsCheckedOn === today) return;
-    await this.db.query('select audit_ensure_partitions(now(), 3)');
-    this.partitionsCheckedOn = today;
   }
 }

@@ -12,6 +12,7 @@
  */
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
+import { AuditAppender } from '../audit/audit-appender';
 import { AuditSealer } from '../audit/audit-sealer';
 import { FileWitness } from '../audit/checkpoint-witness';
 import type { SqlRunner } from '../audit/sql-runner';
@@ -137,7 +138,7 @@ async function whatIfBoundParameters(platform: Platform, pool: Pool, events: num
       await fillInbox(pool, events);
       await pool.query('checkpoint');
       const t0 = now();
-      await new AuditSealer(runner, signer, witnesses).sealPending();
+      await new AuditSealer(runner, new AuditAppender(runner, signer, witnesses)).sealPending();
       const seconds = (now() - t0) / 1000;
       console.log(`  ${label}: ${num(events / seconds)} events/s`);
     }

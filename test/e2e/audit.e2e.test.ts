@@ -225,7 +225,8 @@ describe('audit log over HTTP (service running as the application role)', () => 
 
   it('fails closed: when the audit insert fails, no personal data is returned and no change is stored', async () => {
     const sql = await t.db.superuser();
-    await sql.query('revoke insert on audit_inbox from platform_app');
+    // Reads are sealed straight into audit_event; changes write their events to the inbox.
+    await sql.query('revoke insert on audit_event, audit_inbox from platform_app');
     try {
       const read = await t.graphql(CustomerDocument, {
         variables: { id: customerId },
@@ -245,7 +246,7 @@ describe('audit log over HTTP (service running as the application role)', () => 
       expect(write.body.errors?.length).toBeGreaterThan(0);
       expect(JSON.stringify(write.body)).not.toContain('Changed Name');
     } finally {
-      await sql.query('grant insert on audit_inbox to platform_app');
+      await sql.query('grant insert on audit_event, audit_inbox to platform_app');
     }
     const after = await t.graphql(CustomerDocument, {
       variables: { id: customerId },

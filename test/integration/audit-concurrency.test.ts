@@ -44,9 +44,77 @@ describe('audit log under concurrency', () => {
     expect(await audit.verify()).toMatchObject({ ok: true, treeSize: 6 });
   });
 
+  it('seals recorded events as they commit, and renumbers a batch another process overtook', async () => {
+    const a = t.platform.services.audit;
+    const b = other.services.audit;
+    const sql = await t.db.superuser();
+    const sizeBefore = Number(
+      (await sql.query('select tree_size from audit_sealer_state')).rows[0].tree_size,
+    );
+
+    // No sealer runs here: record() itself has put the events into the tree by the time it resolves.
+    const first = readEvents(3);
+    await a.record(first);
+    const sealed = await sql.query('select sequence from audit_event where event_id = any($1) order by 1', [
+      first.map((e) => e.eventId),
+    ]);
+    expect(sealed.rows.map((r) => Number(r.sequence))).toEqual([sizeBefore, sizeBefore + 1, sizeBefore + 2]);
+
+    // b appends after a last saw the tree; a's next batch is computed from a stale size, refused by the
+    // tree-size check in its statement, and numbered again from what b left.
+    await b.record(readEvents(2));
+    const late = readEvents(4);
+    await a.record(late);
+    const renumbered = await sql.query(
+      'select sequence from audit_event where event_id = any($1) order by 1',
+      [late.map((e) => e.eventId)],
+    );
+    expect(renumbered.rows.map((r) => Number(r.sequence))).toEqual([5, 6, 7, 8].map((n) => sizeBefore + n));
+    const { rows } = await sql.query('select sequence from audit_event order by sequence');
+    expect(rows.map((r) => Number(r.sequence))).toEqual(Array.from({ length: sizeBefore + 9 }, (_, i) => i));
+    expect((await sql.query('select count(*)::int as n from audit_inbox')).rows[0].n).toBe(0);
+
+    // A checkpoint then covers them all (signed on demand when the newest one is behind), and they verify.
+    expect((await a.latestCheckpoint())?.treeSize).toBe(sizeBefore + 9);
+    expect(await b.verify()).toMatchObject({ ok: true, treeSize: sizeBefore + 9 });
+  });
+
+  it('refuses a batch numbered after one that failed in flight, and seals it under the lock instead', async () => {
+    const appender = t.platform.services.audit.appender;
+    const sql = await t.db.superuser();
+    await sql.query(`create function fail_marked_event() returns trigger language plpgsql as $$
+      begin raise exception 'refused for the test'; end $$`);
+    await sql.query(`create trigger fail_marked_event before insert on audit_event for each row
+      when (new.purpose = 'fail-me') execute function fail_marked_event()`);
+    try {
+      await appender.append(readEvents(1)); // the appender now knows the current state
+      const sizeBefore = Number(
+        (await sql.query('select tree_size from audit_sealer_state')).rows[0].tree_size,
+      );
+      const failing = appender.append(readEvents(2, undefined, 'fail-me'));
+      const after = readEvents(3); // numbered after the failing batch, sent before it fails
+      const following = appender.append(after);
+      await expect(failing).rejects.toThrow();
+      await following;
+      const { rows } = await sql.query(
+        'select sequence from audit_event where event_id = any($1) order by 1',
+        [after.map((e) => e.eventId)],
+      );
+      expect(rows.map((r) => Number(r.sequence))).toEqual([0, 1, 2].map((n) => sizeBefore + n));
+    } finally {
+      await sql.query('drop trigger fail_marked_event on audit_event');
+      await sql.query('drop function fail_marked_event()');
+    }
+    expect(await t.platform.services.audit.verify()).toMatchObject({ ok: true, firstBadSequence: null });
+  });
+
   it('keeps one gap-free sequence with two platforms recording and sealing at once, and slow transactions in between', async () => {
     const a = t.platform.services.audit;
     const b = other.services.audit;
+    const sql = await t.db.superuser();
+    const sizeBefore = Number(
+      (await sql.query('select tree_size from audit_sealer_state')).rows[0].tree_size,
+    );
     const stop = { now: false };
     const sealLoop = async (audit: typeof a) => {
       while (!stop.now) {
@@ -70,11 +138,11 @@ describe('audit log under concurrency', () => {
     await Promise.all(sealers);
     await a.sealer.sealPending();
 
-    const sql = await t.db.superuser();
     const { rows } = await sql.query('select sequence from audit_event order by sequence');
     const sequences = rows.map((r) => Number(r.sequence));
     expect(sequences).toEqual(Array.from({ length: sequences.length }, (_, i) => i));
-    const expected = 6 + 12 + Array.from({ length: 40 }, (_, i) => 1 + (i % 7)).reduce((x, y) => x + y, 0);
+    const expected =
+      sizeBefore + 12 + Array.from({ length: 40 }, (_, i) => 1 + (i % 7)).reduce((x, y) => x + y, 0);
     expect(sequences.length).toBe(expected);
     expect((await sql.query('select count(*)::int as n from audit_inbox')).rows[0].n).toBe(0);
     expect(await b.verify()).toMatchObject({ ok: true, treeSize: expected });
