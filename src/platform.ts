@@ -66,6 +66,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
     retiredPublicKeys: config.audit.retiredPublicKeys,
     witnesses,
     sealIntervalMs: config.audit.sealIntervalMs,
+    checkpointIntervalMs: config.audit.checkpointIntervalMs,
     log,
   });
   const customers = new CustomerService(keys.cipher, keys.blindIndex, audit);

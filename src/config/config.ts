@@ -51,6 +51,7 @@ const EnvSchema = z.object({
     )
     .optional(),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   /** Licensed MaxMind databases (GeoIP2 schema); each one given replaces the free default for its role. */
   GEOIP_CITY_DB: optionalString,
   GEOIP_ASN_DB: optionalString,
@@ -116,7 +117,13 @@ export interface Config {
   http: { port: number; host: string };
   dataDir: string;
   database: { url?: string; migrationUrl?: string; embeddedPort: number; poolMax: number };
-  audit: { witnessDir: string; witnessUrl?: string; retiredPublicKeys: string[]; sealIntervalMs: number };
+  audit: {
+    witnessDir: string;
+    witnessUrl?: string;
+    retiredPublicKeys: string[];
+    sealIntervalMs: number;
+    checkpointIntervalMs: number;
+  };
   geo: {
     cityDb?: string;
     asnDb?: string;
@@ -202,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((k) => k.trim())
         .filter((k) => k !== ''),
       sealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS,
+      checkpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS,
     },
     geo: {
       cityDb: e.GEOIP_CITY_DB,

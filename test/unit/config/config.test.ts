@@ -30,6 +30,14 @@ describe('loadConfig', () => {
     expect(message).toMatch(/OTEL_TRACES_EXPORTER: expected a comma-separated list/);
   });
 
+  it('reads the audit checkpoint interval, 500 ms unless set, and refuses a negative one', () => {
+    expect(loadConfig({}).audit.checkpointIntervalMs).toBe(500);
+    expect(loadConfig({ AUDIT_CHECKPOINT_INTERVAL_MS: '0' }).audit.checkpointIntervalMs).toBe(0);
+    expect(() => loadConfig({ AUDIT_CHECKPOINT_INTERVAL_MS: '-5' })).toThrow(
+      /AUDIT_CHECKPOINT_INTERVAL_MS: expected/,
+    );
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: expected a value of at most 65535/);
   });
