@@ -20,8 +20,12 @@ interface Waiting {
 export interface AuditRecorderOptions {
   /** Events per INSERT at most. */
   maxBatch?: number;
-  /** Batches in flight at once: the next one is numbered and sent while the database commits the last. */
-  maxConcurrentWrites?: number;
+  /**
+   * A second batch goes in flight while one commits only once this many events wait. Batches commit one
+   * after the other (each holds the tree state's row lock until its commit is flushed), so a second
+   * batch in flight pays off only when preparing a big one takes as long as committing the last.
+   */
+  pipelineAt?: number;
   /** Called after events were committed to the inbox in a caller's transaction, e.g. to wake the sealer. */
   onInboxWritten?: (count: number) => void;
 }
@@ -32,14 +36,15 @@ export class AuditRecorder {
   private readonly waiting: Waiting[] = [];
   private writing = 0;
   private readonly maxBatch: number;
-  private readonly maxConcurrentWrites: number;
+  private readonly pipelineAt: number;
+  private waitingEvents = 0;
 
   constructor(
     private readonly appender: AuditAppender,
     private readonly options: AuditRecorderOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxConcurrentWrites = options.maxConcurrentWrites ?? 2;
+    this.pipelineAt = options.pipelineAt ?? 32;
   }
 
   /** Commits the events (batched with other callers'); rejects with AuditWriteError if they were not stored. */
@@ -47,6 +52,7 @@ export class AuditRecorder {
     if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ events, resolve, reject });
+      this.waitingEvents += events.length;
       this.pump();
     });
   }
@@ -58,9 +64,12 @@ export class AuditRecorder {
   }
 
   private pump(): void {
-    // Two batches in flight overlap one's numbering and hashing with the other's commit; more would
-    // only wait on the same row lock, and what arrives meanwhile makes the next batch bigger.
-    while (this.writing < this.maxConcurrentWrites && this.waiting.length > 0) {
+    // At most two batches in flight: a third would only wait on the same row lock, and what arrives
+    // meanwhile makes the next batch bigger.
+    while (
+      this.waiting.length > 0 &&
+      (this.writing === 0 || (this.writing === 1 && this.waitingEvents >= this.pipelineAt))
+    ) {
       const batch: Waiting[] = [];
       let size = 0;
       while (
@@ -71,6 +80,7 @@ export class AuditRecorder {
         batch.push(next);
         size += next.events.length;
       }
+      this.waitingEvents -= size;
       this.writing++;
       void this.write(batch);
     }
