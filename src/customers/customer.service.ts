@@ -7,7 +7,7 @@ import { isUuid } from '../validation/uuid';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
-import type { AuditAction } from '../../audit/audit-event';
+import type { AuditAction, AuditEventInput } from '../../audit/audit-event';
 import type { AuditLog } from '../../audit/audit-log';
 import type { BlindIndex } from '../crypto/blind-index';
 import { sqlRunner } from '../db/sql-runner';
@@ -46,6 +46,13 @@ export interface CustomerFilter {
 
 export type CustomerPatch = CustomerInputPatch;
 
+/** A customer about to be created: see CustomerService.prepareNew. */
+export interface NewCustomer {
+  entity: CustomerEntity;
+  /** The audit event of the creation, to record in the transaction that stores the customer. */
+  event: AuditEventInput;
+}
+
 export class CustomerService {
   constructor(
     private readonly cipher: FieldCipher,
@@ -65,19 +72,34 @@ export class CustomerService {
   }
 
   async create(em: EntityManager, input: CustomerInput, context: AuditContext): Promise<CustomerView> {
+    const prepared = await this.prepareNew(input, context);
+    await em.transactional(async (tx) => {
+      await this.persistNew(tx, prepared, context);
+      await tx.flush();
+      await this.audit.recordInTransaction(sqlRunner(tx), [prepared.event]);
+    });
+    return this.view(prepared.entity);
+  }
+
+  /**
+   * A new customer, validated, encrypted and indexed, with the audit event of its creation; nothing is
+   * written. For a caller that stores the customer with rows of its own (a first order) in one flush:
+   * persistNew, flush, then record `event` in the same transaction.
+   */
+  async prepareNew(input: CustomerInput, context: AuditContext): Promise<NewCustomer> {
     const valid = validateCustomerInput(input, { partial: false });
     const entity = new CustomerEntity();
     entity.id = randomUUID();
     entity.subscriptionStart = valid.subscriptionStart ?? new Date();
     await this.apply(entity, valid);
-    await em.transactional(async (tx) => {
-      await this.assertUsernameFree(tx, entity);
-      tx.persist(entity);
-      this.recordConsent(tx, entity, context);
-      await tx.flush();
-      await this.recordChange(tx, context, 'create', entity.id, Object.keys(valid));
-    });
-    return this.view(entity);
+    return { entity, event: this.changeEvent(context, 'create', entity.id, Object.keys(valid)) };
+  }
+
+  /** Persists a prepared customer and the first line of its consent history (flushed by the caller). */
+  async persistNew(em: EntityManager, prepared: NewCustomer, context: AuditContext): Promise<void> {
+    await this.assertUsernameFree(em, prepared.entity);
+    em.persist(prepared.entity);
+    this.recordConsent(em, prepared.entity, context);
   }
 
   async update(
@@ -257,15 +279,24 @@ export class CustomerService {
     subjectId: string,
     changed: string[],
   ): Promise<void> {
+    await this.audit.recordInTransaction(sqlRunner(tx), [
+      this.changeEvent(context, action, subjectId, changed),
+    ]);
+  }
+
+  private changeEvent(
+    context: AuditContext,
+    action: AuditAction,
+    subjectId: string,
+    changed: string[],
+  ): AuditEventInput {
     const fields = changed.filter(isCustomerPersonalField);
     const categories = fields.map((f) => CUSTOMER_PERSONAL_FIELDS[f].category);
     if (changed.includes('password')) {
       fields.push('username');
       categories.push('login');
     }
-    await this.audit.recordInTransaction(sqlRunner(tx), [
-      auditEvent(context, { action, subjectId, categories, fields }),
-    ]);
+    return auditEvent(context, { action, subjectId, categories, fields });
   }
 
   private async assertUsernameFree(em: EntityManager, entity: CustomerEntity): Promise<void> {

@@ -23,7 +23,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/errors'
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
-import { countIdentityReuse, countVelocity } from './order-velocity';
+import { countSignals } from './order-velocity';
 import { OrderView } from './order-view';
 
 export interface OrderFilter {
@@ -159,8 +159,7 @@ export class OrderReviewService {
         idCardBidx: entity.customer.idCardNumberBidx,
         customerId: entity.customer.id,
       };
-      const velocity = await countVelocity(db, keys, rules, entity.createdAt);
-      const reuse = await countIdentityReuse(db, keys);
+      const { velocity, identityReuse: reuse } = await countSignals(db, keys, rules, entity.createdAt);
       const assessment = scoreOrderSignals(
         {
           ip: geo,

@@ -4,6 +4,11 @@
  * determine VAT, score the signals under the current rules, and store the order with what GeoIP said
  * at that moment, all in one transaction with its audit events. A retry with the same idempotency key
  * returns the first answer.
+ *
+ * Every order system call comes through here, so the database is asked as few times as the work allows:
+ * one statement for the idempotency look-up and all the counts, then one transaction that inserts the
+ * customer (on a first order), its consent line and the order in one flush, and records every audit
+ * event in one insert.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -16,8 +21,8 @@ import { cidrOf } from '../../geo/ip-classify';
 import type { IpIntelligence } from '../../geo/ip-intelligence';
 import type { BlindIndex } from '../crypto/blind-index';
 import type { FieldCipher } from '../crypto/field-cipher';
-import { CustomerView, customerAad } from '../customers/customer-view';
-import type { CustomerService } from '../customers/customer.service';
+import { customerAad } from '../customers/customer-view';
+import type { CustomerService, NewCustomer } from '../customers/customer.service';
 import { ActorEntity } from '../db/entities/actor.entity';
 import { CustomerEntity } from '../db/entities/customer.entity';
 import { OrderEntity, type StoredReason } from '../db/entities/order.entity';
@@ -30,7 +35,12 @@ import { ibanCountry } from '../validation';
 import { determineVat, type VatDetermination } from '../vat/vat-determination';
 import { analyseVatNumber } from '../vat/vat-number';
 import type { VatRegistryCheck, ViesResult } from '../vat/vies-client';
-import { countIdentityReuse, countVelocity, type VelocityKeys } from './order-velocity';
+import {
+  readSignalCounts,
+  signalCountsSelection,
+  type SignalCounts,
+  type VelocityKeys,
+} from './order-velocity';
 import { orderAad, OrderView } from './order-view';
 import { normaliseOrder, type NormalisedOrder, type ScoreOrderRequest } from './score-order-input';
 
@@ -58,6 +68,21 @@ export interface OrderScoringDeps {
 
 const MAX_IPS_REMEMBERED = 50;
 
+/** The customer an order is scored for: loaded (customerId given) or about to be created (first order). */
+type OrderCustomer =
+  | { kind: 'existing'; entity: CustomerEntity }
+  | { kind: 'new'; entity: CustomerEntity; prepared: NewCustomer };
+
+/** What is known before anything is written: the outside facts and the counts. */
+interface OrderFacts {
+  ip: IpIntelligence;
+  vatAnalysis: ReturnType<typeof analyseVatNumber> | null;
+  vies: ViesResult | null;
+  declaredBusiness: boolean;
+  firstOrder: boolean;
+  signals: SignalCounts;
+}
+
 export class OrderScoringService {
   constructor(private readonly deps: OrderScoringDeps) {}
 
@@ -73,16 +98,56 @@ export class OrderScoringService {
     if (context.actorId === null) throw new ForbiddenError('Scoring needs an authenticated actor.');
     const order = normaliseOrder(request);
     const requestHash = hashRequest(request);
-    const earlier = await this.findByKey(em, context.actorId, order.idempotencyKey);
-    if (earlier !== null) return this.replay(earlier, requestHash);
+    const now = this.deps.now?.() ?? new Date();
+    const rules = this.deps.rules();
+    // A first order's customer is validated and encrypted before the database is asked anything, and
+    // inserted in the order's own flush; an existing one is loaded for its ID card, email and IP addresses.
+    const customer: OrderCustomer =
+      order.customerId !== null
+        ? { kind: 'existing', entity: (await this.deps.customers.get(em, order.customerId)).entity }
+        : await this.deps.customers
+            .prepareNew(order.customer!, context)
+            .then((prepared) => ({ kind: 'new' as const, entity: prepared.entity, prepared }));
+    const email = order.email ?? this.deps.customers.view(customer.entity).email;
+    const keys = this.velocityKeys(order, customer.entity, email, rules);
+
+    // One statement for all scoring must know from the database: an earlier answer under this idempotency
+    // key, whether the customer ordered before, and the velocity and identity-reuse counts. Outside the
+    // transaction, as under READ COMMITTED each statement sees what was committed when it began anyway.
+    const counts = signalCountsSelection(keys, rules, now);
+    const [row] = await sqlRunner(em).query<Record<string, unknown>>(
+      `select (select id from customer_order where actor_id = ? and idempotency_key = ?) as earlier_order_id,
+         ${customer.kind === 'existing' ? 'exists (select 1 from customer_order where customer_id = ?)' : 'false'}
+           as ordered_before,
+         ${counts.columns.join(',\n         ')}`,
+      [
+        context.actorId,
+        order.idempotencyKey,
+        ...(customer.kind === 'existing' ? [customer.entity.id] : []),
+        ...counts.params,
+      ],
+    );
+    if (row === undefined) throw new Error('the order look-up returned no row');
+    if (row.earlier_order_id !== null) {
+      const earlier = await this.findByKey(em, context.actorId, order.idempotencyKey);
+      if (earlier !== null) return this.replay(earlier, requestHash);
+    }
 
     const ip = (await this.deps.geo()).lookup(order.ipText, 'ipAddress');
     const declaredBusiness = order.vatNumber !== null || (order.customer?.companyName ?? null) !== null;
     const vatAnalysis = order.vatNumber === null ? null : analyseVatNumber(order.vatNumber);
     const vies = await this.checkVies(declaredBusiness, vatAnalysis);
+    const facts: OrderFacts = {
+      ip,
+      vatAnalysis,
+      vies,
+      declaredBusiness,
+      firstOrder: row.ordered_before !== true,
+      signals: readSignalCounts(row, rules),
+    };
     try {
       return await em.transactional((tx) =>
-        this.scoreAndStore(tx, order, requestHash, ip, vatAnalysis, vies, declaredBusiness, context),
+        this.scoreAndStore(tx, order, requestHash, now, rules, customer, email, keys, facts, context),
       );
     } catch (error) {
       // Two retries racing: the loser returns the winner's stored answer.
@@ -94,45 +159,41 @@ export class OrderScoringService {
     }
   }
 
-  private async scoreAndStore(
-    tx: EntityManager,
+  private velocityKeys(
     order: NormalisedOrder,
-    requestHash: string,
-    ip: IpIntelligence,
-    vatAnalysis: ReturnType<typeof analyseVatNumber> | null,
-    vies: ViesResult | null,
-    declaredBusiness: boolean,
-    context: AuditContext,
-  ): Promise<OrderAssessment> {
-    const now = this.deps.now?.() ?? new Date();
-    const rules = this.deps.rules();
-    const customer =
-      order.customerId !== null
-        ? await this.deps.customers.get(tx, order.customerId)
-        : await this.deps.customers.create(tx, order.customer!, context);
-    const firstOrder =
-      order.customerId === null || (await tx.count(OrderEntity, { customer: customer.id })) === 0;
-
+    customer: CustomerEntity,
+    email: string | null,
+    rules: RiskRules,
+  ): VelocityKeys {
     const { blindIndex } = this.deps;
     const prefix =
       order.ip.version === 4
         ? rules.velocity.networkPrefixLength.ipv4
         : rules.velocity.networkPrefixLength.ipv6;
-    const email = order.email ?? customer.email;
-    const iban = order.iban;
-    const keys: VelocityKeys = {
+    return {
       ipBidx: blindIndex.compute('order_ip', order.ipText),
       networkBidx: blindIndex.compute('order_network', cidrOf(order.ip, prefix)),
       emailBidx: email === null ? null : blindIndex.compute('email', email.toLowerCase()),
-      ibanBidx: iban === null ? null : blindIndex.compute('iban', iban),
-      idCardBidx: customer.entity.idCardNumberBidx,
+      ibanBidx: order.iban === null ? null : blindIndex.compute('iban', order.iban),
+      idCardBidx: customer.idCardNumberBidx,
       customerId: customer.id,
     };
-    const db = sqlRunner(tx);
-    const [velocity, identityReuse] = await Promise.all([
-      countVelocity(db, keys, rules, now),
-      countIdentityReuse(db, keys),
-    ]);
+  }
+
+  private async scoreAndStore(
+    tx: EntityManager,
+    order: NormalisedOrder,
+    requestHash: string,
+    now: Date,
+    rules: RiskRules,
+    customer: OrderCustomer,
+    email: string | null,
+    keys: VelocityKeys,
+    facts: OrderFacts,
+    context: AuditContext,
+  ): Promise<OrderAssessment> {
+    const { ip, vatAnalysis, vies, declaredBusiness, firstOrder, signals } = facts;
+    const iban = order.iban;
     const bankCountry = iban === null ? null : ibanCountry(iban);
     const phoneCountry = order.phone?.country ?? null;
     const vat = determineVat({
@@ -160,8 +221,8 @@ export class OrderScoringService {
         amountCents: order.amountCents,
         currency: order.currency,
         isFirstOrder: firstOrder,
-        velocity,
-        identityReuse,
+        velocity: signals.velocity,
+        identityReuse: signals.identityReuse,
         vatEvidenceConflict: vat.evidence.conflict,
       },
       rules,
@@ -171,12 +232,15 @@ export class OrderScoringService {
     entity.id = randomUUID();
     const enc = (field: OrderPersonalField, value: string | null) =>
       value === null ? null : this.deps.cipher.encrypt(value, orderAad(entity.id, field));
+    // A loaded customer is managed in the transaction's fork too (forks keep the identity map), so the
+    // change to its IP addresses below is flushed as an update; merge only makes sure of it.
+    const customerEntity = customer.kind === 'existing' ? tx.merge(customer.entity) : customer.entity;
     Object.assign(entity, {
       createdAt: now,
       actor: tx.getReference(ActorEntity, context.actorId!),
       idempotencyKey: order.idempotencyKey,
       requestHash,
-      customer: customer.entity,
+      customer: customerEntity,
       firstOrder,
       ipAddressEnc: enc('orderIpAddress', order.ipText),
       ipBidx: keys.ipBidx,
@@ -211,8 +275,10 @@ export class OrderScoringService {
       reverseCharge: vat.reverseCharge,
       vatVerified: vat.vatNumber.verified,
     });
+    if (customer.kind === 'new') await this.deps.customers.persistNew(tx, customer.prepared, context);
+    this.rememberIp(customerEntity, order.ipText);
     tx.persist(entity);
-    this.rememberIp(customer, order.ipText);
+    // One flush: the new customer and its consent line (first order) or the customer's IP list, and the order.
     await tx.flush();
 
     const created = (Object.keys(ORDER_PERSONAL_FIELDS) as OrderPersonalField[]).filter(
@@ -223,23 +289,25 @@ export class OrderScoringService {
         (f === 'orderPhone' && entity.phoneEnc !== null) ||
         (f === 'orderIban' && entity.ibanEnc !== null),
     );
-    await this.deps.audit.recordInTransaction(db, [
+    const customerId = customerEntity.id;
+    await this.deps.audit.recordInTransaction(sqlRunner(tx), [
+      ...(customer.kind === 'new' ? [customer.prepared.event] : []),
       auditEvent(context, {
         action: 'create',
-        subjectId: customer.id,
+        subjectId: customerId,
         fields: created,
         categories: created.map((f) => ORDER_PERSONAL_FIELDS[f].category),
       }),
       // Reading the IP addresses on file to add this one is a read of the customer's data for fraud prevention.
       auditEvent(context, {
         action: 'read',
-        subjectId: customer.id,
+        subjectId: customerId,
         fields: ['ipAddresses'],
         categories: ['ip_address'],
       }),
       auditEvent(context, {
         action: 'update',
-        subjectId: customer.id,
+        subjectId: customerId,
         fields: ['ipAddresses'],
         categories: ['ip_address'],
       }),
@@ -255,10 +323,9 @@ export class OrderScoringService {
     };
   }
 
-  private rememberIp(customer: CustomerView, ip: string): void {
-    const seen = customer.ipAddresses.filter((a) => a !== ip);
-    const updated = [ip, ...seen].slice(0, MAX_IPS_REMEMBERED);
-    const entity: CustomerEntity = customer.entity;
+  private rememberIp(entity: CustomerEntity, ip: string): void {
+    const onFile = this.deps.customers.view(entity).ipAddresses;
+    const updated = [ip, ...onFile.filter((a) => a !== ip)].slice(0, MAX_IPS_REMEMBERED);
     entity.ipAddressesEnc = this.deps.cipher.encrypt(
       JSON.stringify(updated),
       customerAad(entity.id, 'ipAddresses'),

@@ -1,10 +1,13 @@
 /**
  * The counts that velocity and identity-reuse signals need, from the stored orders and customers,
- * compared through blind indexes (no personal value is decrypted for this).
+ * compared through blind indexes (no personal value is decrypted for this). Each count stops at its
+ * ceiling (countCeiling in the risk rules), so its cost is bounded by the rules rather than by how many
+ * orders share an IBAN or a network. All counts are one SELECT list, so that scoring can ask them in the
+ * same round trip as whatever else it needs to know before it writes.
  */
 import type { SqlRunner } from '../../audit/sql-runner';
 import type { IdentityReuse, OrderVelocity } from '../scoring/score-order';
-import type { RiskRules } from '../scoring/risk-rules';
+import { countCeiling, type RiskRules } from '../scoring/risk-rules';
 
 export interface VelocityKeys {
   ipBidx: string;
@@ -15,61 +18,121 @@ export interface VelocityKeys {
   customerId: string;
 }
 
-export async function countVelocity(
-  db: SqlRunner,
-  keys: VelocityKeys,
-  rules: RiskRules,
-  now: Date,
-): Promise<OrderVelocity> {
-  const since = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+/** SELECT-list expressions and their parameters, in order; the columns are named as readSignalCounts expects. */
+export interface SqlSelection {
+  columns: string[];
+  params: unknown[];
+}
+
+export interface SignalCounts {
+  velocity: OrderVelocity;
+  identityReuse: IdentityReuse;
+}
+
+/**
+ * The counts of earlier orders (created in each window before `before`, the order itself excluded) and
+ * of other customers sharing the IBAN or the ID-card number, each up to its ceiling.
+ */
+export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, before: Date): SqlSelection {
   const v = rules.velocity;
-  const [row] = await db.query<Record<string, string>>(
-    `select
-       count(*) filter (where ip_bidx = ? and created_at >= ?) as orders_per_ip,
-       count(*) filter (where ip_network_bidx = ? and created_at >= ?) as orders_per_network,
-       count(*) filter (where email_bidx = ? and created_at >= ?) as orders_per_email,
-       count(*) filter (where iban_bidx = ? and created_at >= ?) as orders_per_iban,
-       count(*) filter (where first_order and ip_bidx = ? and created_at >= ?) as new_customers_per_ip
-     from customer_order
-     where created_at >= ? and created_at < ? and (ip_bidx = ? or ip_network_bidx = ? or email_bidx = ? or iban_bidx = ?)`,
-    [
-      keys.ipBidx,
-      since(v.ordersPerIp.windowMinutes),
-      keys.networkBidx,
-      since(v.ordersPerNetwork.windowMinutes),
-      keys.emailBidx,
-      since(v.ordersPerEmail.windowMinutes),
-      keys.ibanBidx,
-      since(v.ordersPerIban.windowMinutes),
-      keys.ipBidx,
-      since(v.newCustomersPerIp.windowMinutes),
-      since(Math.max(...Object.values(v).flatMap((l) => ('windowMinutes' in l ? [l.windowMinutes] : [])))),
-      // Only orders before this one: re-scoring an old order must not count what came after it.
-      now.toISOString(),
-      keys.ipBidx,
-      keys.networkBidx,
-      keys.emailBidx,
-      keys.ibanBidx,
-    ],
+  const since = (minutes: number) => new Date(before.getTime() - minutes * 60_000).toISOString();
+  // Only orders before this one: re-scoring an old order must not count what came after it.
+  const until = before.toISOString();
+  const columns: string[] = [];
+  const params: unknown[] = [];
+  // A LIMITed subquery walks the (key, created_at) index only as far as the ceiling.
+  const ordersWithin = (name: string, column: string, key: string | null, max: number, window: number) => {
+    columns.push(
+      `(select count(*) from (select 1 from customer_order where ${column} = ? ` +
+        `and created_at >= ? and created_at < ?${name === 'new_customers_per_ip' ? ' and first_order' : ''} ` +
+        `limit ?) c) as ${name}`,
+    );
+    params.push(key, since(window), until, countCeiling(max));
+  };
+  ordersWithin('orders_per_ip', 'ip_bidx', keys.ipBidx, v.ordersPerIp.max, v.ordersPerIp.windowMinutes);
+  ordersWithin(
+    'orders_per_network',
+    'ip_network_bidx',
+    keys.networkBidx,
+    v.ordersPerNetwork.max,
+    v.ordersPerNetwork.windowMinutes,
   );
+  ordersWithin(
+    'orders_per_email',
+    'email_bidx',
+    keys.emailBidx,
+    v.ordersPerEmail.max,
+    v.ordersPerEmail.windowMinutes,
+  );
+  ordersWithin(
+    'orders_per_iban',
+    'iban_bidx',
+    keys.ibanBidx,
+    v.ordersPerIban.max,
+    v.ordersPerIban.windowMinutes,
+  );
+  ordersWithin(
+    'new_customers_per_ip',
+    'ip_bidx',
+    keys.ipBidx,
+    v.newCustomersPerIp.max,
+    v.newCustomersPerIp.windowMinutes,
+  );
+
+  const reuse = rules.identityReuse;
+  const ibanCeiling = countCeiling(reuse.ibanMaxOtherNames);
+  // Customers with the IBAN on file, and customers who paid with it. Each side is cut at the ceiling
+  // before the union, which keeps the result exact below the ceiling and at or above it otherwise.
+  // The distinct customers of the orders come off the (iban_bidx, customer_id) index in order.
+  columns.push(
+    `(select count(*) from (
+        select c from (select id as c from customer where iban_bidx = ? and id <> ? limit ?) a
+        union
+        select c from (select distinct customer_id as c from customer_order
+                       where iban_bidx = ? and customer_id <> ? limit ?) b) x) as iban_other_names`,
+  );
+  params.push(keys.ibanBidx, keys.customerId, ibanCeiling, keys.ibanBidx, keys.customerId, ibanCeiling);
+  columns.push(
+    `(select count(*) from (select 1 from customer where id_card_number_bidx = ? and id <> ? limit ?) c)
+       as id_card_other_names`,
+  );
+  params.push(keys.idCardBidx, keys.customerId, countCeiling(reuse.idCardMaxOtherNames));
+  return { columns, params };
+}
+
+/** The counts from a row that selected signalCountsSelection's columns. */
+export function readSignalCounts(row: Record<string, unknown>, rules: RiskRules): SignalCounts {
+  const count = (name: string) => Number(row[name] ?? 0);
   return {
-    ordersPerIp: Number(row?.orders_per_ip ?? 0),
-    ordersPerNetwork: Number(row?.orders_per_network ?? 0),
-    ordersPerEmail: Number(row?.orders_per_email ?? 0),
-    ordersPerIban: Number(row?.orders_per_iban ?? 0),
-    newCustomersPerIp: Number(row?.new_customers_per_ip ?? 0),
+    velocity: {
+      ordersPerIp: count('orders_per_ip'),
+      ordersPerNetwork: count('orders_per_network'),
+      ordersPerEmail: count('orders_per_email'),
+      ordersPerIban: count('orders_per_iban'),
+      newCustomersPerIp: count('new_customers_per_ip'),
+    },
+    identityReuse: {
+      // The union of two cut sides can pass the ceiling; past it, the number means "at least".
+      ibanOtherNames: Math.min(
+        count('iban_other_names'),
+        countCeiling(rules.identityReuse.ibanMaxOtherNames),
+      ),
+      idCardOtherNames: count('id_card_other_names'),
+    },
   };
 }
 
-/** Other customers that have the same IBAN or ID-card number on file (each counted as another name). */
-export async function countIdentityReuse(db: SqlRunner, keys: VelocityKeys): Promise<IdentityReuse> {
-  const [row] = await db.query<{ iban: string; id_card: string }>(
-    `select
-       (select count(distinct c) from (
-          select id as c from customer where iban_bidx = ? and id <> ?
-          union select customer_id from customer_order where iban_bidx = ? and customer_id <> ?) x) as iban,
-       (select count(*) from customer where id_card_number_bidx = ? and id <> ?) as id_card`,
-    [keys.ibanBidx, keys.customerId, keys.ibanBidx, keys.customerId, keys.idCardBidx, keys.customerId],
+/** The counts on their own, in one query (re-scoring asks them order by order). */
+export async function countSignals(
+  db: SqlRunner,
+  keys: VelocityKeys,
+  rules: RiskRules,
+  before: Date,
+): Promise<SignalCounts> {
+  const selection = signalCountsSelection(keys, rules, before);
+  const [row] = await db.query<Record<string, unknown>>(
+    `select ${selection.columns.join(',\n')}`,
+    selection.params,
   );
-  return { ibanOtherNames: Number(row?.iban ?? 0), idCardOtherNames: Number(row?.id_card ?? 0) };
+  return readSignalCounts(row ?? {}, rules);
 }

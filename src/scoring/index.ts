@@ -9,6 +9,8 @@ export {
   type ReasonCodeDescription,
 } from './reason-codes';
 export {
+  COUNTED_UP_TO,
+  countCeiling,
   DEFAULT_RISK_RULES,
   loadRiskRules,
   parseRiskRules,

@@ -58,6 +58,20 @@ export interface RiskRules {
   };
 }
 
+/**
+ * Earlier events matter to a signal only up to where it fires; past that the number only informs the
+ * person reviewing the order. Callers therefore count stored events up to this ceiling (COUNTED_UP_TO,
+ * or one past the limit when a rule allows more), so that counting an IBAN or a network with thousands
+ * of orders behind it costs no more than counting one with a hundred. A count at the ceiling means
+ * "this many or more".
+ */
+export const COUNTED_UP_TO = 100;
+
+/** How far to count events whose limit is `allowed`: always past the limit, and at least COUNTED_UP_TO. */
+export function countCeiling(allowed: number): number {
+  return Math.max(COUNTED_UP_TO, allowed + 1);
+}
+
 const DAY = 24 * 60;
 
 export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({

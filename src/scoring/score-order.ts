@@ -21,7 +21,7 @@ import type { IpClassification } from '../../geo/ip-classify';
 import type { IpAnonymity, IpIntelligence } from '../../geo/ip-intelligence';
 import { haversineKm, isValidGeoPoint, type GeoPoint } from './geo-distance';
 import { ReasonCode } from './reason-codes';
-import type { RiskRules, VelocityKind, VelocityLimit } from './risk-rules';
+import { countCeiling, type RiskRules, type VelocityKind, type VelocityLimit } from './risk-rules';
 
 /** The address classes of `geo/`; anything but 'public' cannot be a customer's own address. */
 export type IpAddressClass = IpClassification;
@@ -169,6 +169,16 @@ function describeWindow(minutes: number): string {
 
 function times(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "3 earlier orders", or "100 or more earlier orders" for a count that reached its ceiling (countCeiling). */
+function counted(count: number, allowed: number, one: string, many: string): string {
+  return count >= countCeiling(allowed) ? `${count} or more ${many}` : times(count, one, many);
+}
+
+/** Marks evidence whose count stopped at its ceiling, so a reviewer reads it as a lower bound. */
+function lowerBound(count: number, allowed: number): { countIsLowerBound?: true } {
+  return count >= countCeiling(allowed) ? { countIsLowerBound: true } : {};
 }
 
 const fractionDigits = new Map<string, number>();
@@ -408,12 +418,13 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
     count,
     max: limit.max,
     windowMinutes: limit.windowMinutes,
+    ...lowerBound(count, limit.max),
   });
   const v = rules.velocity;
   if (overLimit(velocity.ordersPerIp, v.ordersPerIp)) {
     fire(
       ReasonCode.VELOCITY_IP,
-      `${times(velocity.ordersPerIp, 'earlier order', 'earlier orders')} from this IP address in the last ` +
+      `${counted(velocity.ordersPerIp, v.ordersPerIp.max, 'earlier order', 'earlier orders')} from this IP address in the last ` +
         `${describeWindow(v.ordersPerIp.windowMinutes)} (limit ${v.ordersPerIp.max})`,
       velocityEvidence(velocity.ordersPerIp, v.ordersPerIp),
     );
@@ -423,7 +434,7 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
     const network = prefixLength === null ? 'network' : `/${prefixLength} network`;
     fire(
       ReasonCode.VELOCITY_NETWORK,
-      `${times(velocity.ordersPerNetwork, 'earlier order', 'earlier orders')} from this IP address's ${network} ` +
+      `${counted(velocity.ordersPerNetwork, v.ordersPerNetwork.max, 'earlier order', 'earlier orders')} from this IP address's ${network} ` +
         `in the last ${describeWindow(v.ordersPerNetwork.windowMinutes)} (limit ${v.ordersPerNetwork.max})`,
       { ...velocityEvidence(velocity.ordersPerNetwork, v.ordersPerNetwork), prefixLength },
     );
@@ -431,7 +442,7 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
   if (overLimit(velocity.ordersPerEmail, v.ordersPerEmail)) {
     fire(
       ReasonCode.VELOCITY_EMAIL,
-      `${times(velocity.ordersPerEmail, 'earlier order', 'earlier orders')} with this email address in the last ` +
+      `${counted(velocity.ordersPerEmail, v.ordersPerEmail.max, 'earlier order', 'earlier orders')} with this email address in the last ` +
         `${describeWindow(v.ordersPerEmail.windowMinutes)} (limit ${v.ordersPerEmail.max})`,
       velocityEvidence(velocity.ordersPerEmail, v.ordersPerEmail),
     );
@@ -439,7 +450,7 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
   if (overLimit(velocity.ordersPerIban, v.ordersPerIban)) {
     fire(
       ReasonCode.VELOCITY_IBAN,
-      `${times(velocity.ordersPerIban, 'earlier order', 'earlier orders')} with this IBAN in the last ` +
+      `${counted(velocity.ordersPerIban, v.ordersPerIban.max, 'earlier order', 'earlier orders')} with this IBAN in the last ` +
         `${describeWindow(v.ordersPerIban.windowMinutes)} (limit ${v.ordersPerIban.max})`,
       velocityEvidence(velocity.ordersPerIban, v.ordersPerIban),
     );
@@ -447,7 +458,7 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
   if (overLimit(velocity.newCustomersPerIp, v.newCustomersPerIp)) {
     fire(
       ReasonCode.VELOCITY_NEW_CUSTOMERS_IP,
-      `${times(velocity.newCustomersPerIp, 'other new customer', 'other new customers')} from this IP address ` +
+      `${counted(velocity.newCustomersPerIp, v.newCustomersPerIp.max, 'other new customer', 'other new customers')} from this IP address ` +
         `in the last ${describeWindow(v.newCustomersPerIp.windowMinutes)} (limit ${v.newCustomersPerIp.max})`,
       velocityEvidence(velocity.newCustomersPerIp, v.newCustomersPerIp),
     );
@@ -458,17 +469,25 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
   if (identityReuse.ibanOtherNames > reuse.ibanMaxOtherNames) {
     fire(
       ReasonCode.IBAN_REUSED_OTHER_NAME,
-      `This IBAN is also on file under ${times(identityReuse.ibanOtherNames, 'other name', 'other names')} ` +
+      `This IBAN is also on file under ${counted(identityReuse.ibanOtherNames, reuse.ibanMaxOtherNames, 'other name', 'other names')} ` +
         `(allowed ${reuse.ibanMaxOtherNames})`,
-      { otherNames: identityReuse.ibanOtherNames, maxOtherNames: reuse.ibanMaxOtherNames },
+      {
+        otherNames: identityReuse.ibanOtherNames,
+        maxOtherNames: reuse.ibanMaxOtherNames,
+        ...lowerBound(identityReuse.ibanOtherNames, reuse.ibanMaxOtherNames),
+      },
     );
   }
   if (identityReuse.idCardOtherNames > reuse.idCardMaxOtherNames) {
     fire(
       ReasonCode.ID_CARD_REUSED_OTHER_NAME,
-      `This ID-card number is also on file under ${times(identityReuse.idCardOtherNames, 'other name', 'other names')} ` +
+      `This ID-card number is also on file under ${counted(identityReuse.idCardOtherNames, reuse.idCardMaxOtherNames, 'other name', 'other names')} ` +
         `(allowed ${reuse.idCardMaxOtherNames})`,
-      { otherNames: identityReuse.idCardOtherNames, maxOtherNames: reuse.idCardMaxOtherNames },
+      {
+        otherNames: identityReuse.idCardOtherNames,
+        maxOtherNames: reuse.idCardMaxOtherNames,
+        ...lowerBound(identityReuse.idCardOtherNames, reuse.idCardMaxOtherNames),
+      },
     );
   }
 

@@ -8,10 +8,15 @@ import { Migration20261125000001_foundation } from './Migration20261125000001_fo
 import { Migration20261125000002_audit_log } from './Migration20261125000002_audit_log';
 import { Migration20261125000003_orders } from './Migration20261125000003_orders';
 import { Migration20261125000004_privacy } from './Migration20261125000004_privacy';
+import { Migration20261201000005_order_iban_customer_index } from './Migration20261201000005_order_iban_customer_index';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
   { name: 'Migration20261125000002_audit_log', class: Migration20261125000002_audit_log },
   { name: 'Migration20261125000003_orders', class: Migration20261125000003_orders },
   { name: 'Migration20261125000004_privacy', class: Migration20261125000004_privacy },
+  {
+    name: 'Migration20261201000005_order_iban_customer_index',
+    class: Migration20261201000005_order_iban_customer_index,
+  },
 ];

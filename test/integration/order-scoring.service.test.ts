@@ -1,0 +1,168 @@
+// Scoring on PostgreSQL: what is stored and audited for a first and a later order, and the velocity and
+// identity-reuse counts (including where they stop) as the database answers them.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditContext } from '../../audit/audit-context';
+import type { OrderScoringService } from '../../src/orders/order-scoring.service';
+import type { ScoreOrderRequest } from '../../src/orders/score-order-input';
+import { COUNTED_UP_TO } from '../../src/scoring';
+import { createTestPlatform, type TestPlatform } from '../support/test-platform';
+
+const ADDRESS = { street: 'Prinsengracht 263', postalCode: '1016 GV', city: 'Amsterdam', country: 'NL' };
+
+function firstOrder(n: string, overrides: Partial<ScoreOrderRequest> = {}): ScoreOrderRequest {
+  return {
+    idempotencyKey: `key-${n}`,
+    customer: { name: `Klant ${n}`, email: `klant-${n}@example.nl`, address: ADDRESS },
+    ipAddress: '77.160.1.1',
+    billingAddress: ADDRESS,
+    email: `klant-${n}@example.nl`,
+    phone: '+31 20 555 0101',
+    iban: null,
+    items: [{ product: 'hosting', amountCents: 995 }],
+    currency: 'EUR',
+    ...overrides,
+  };
+}
+
+describe('OrderScoringService on PostgreSQL', () => {
+  let t: TestPlatform;
+  let orders: OrderScoringService;
+  let actorId: string;
+  const context = (requestId: string): AuditContext => ({
+    actorId,
+    actorKind: 'service',
+    role: 'order_system',
+    onBehalfOf: null,
+    purpose: 'fraud-prevention',
+    requestId,
+    traceId: null,
+    clientIp: null,
+    userAgent: null,
+  });
+  const score = (request: ScoreOrderRequest, requestId: string = randomUUID()) =>
+    orders.score(t.platform.db.orm.em.fork(), request, context(requestId));
+  const eventsOf = async (requestId: string) => {
+    const sql = await t.db.superuser();
+    const { rows } = await sql.query<{ action: string; subject_id: string; fields: string[] }>(
+      `select action, subject_id, fields from (
+         select inbox_id as n, action, subject_id, fields, request_id from audit_inbox
+         union all select sequence, action, subject_id, fields, request_id from audit_event) e
+       where request_id = $1 order by n`,
+      [requestId],
+    );
+    return rows;
+  };
+
+  beforeAll(async () => {
+    t = await createTestPlatform();
+    orders = t.platform.services.orders;
+    const created = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
+      kind: 'service',
+      role: 'order_system',
+      name: 'orders',
+    });
+    actorId = created.actor.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('stores a first order with its new customer, consent line and IP list, and audits all four events', async () => {
+    const a = await score(firstOrder('first', { ipAddress: '77.160.2.1' }), 'req-first');
+    expect(a.replayed).toBe(false);
+    expect(a.order.entity.firstOrder).toBe(true);
+    const customerId = a.order.customerId;
+    const customer = await t.platform.services.customers.get(t.platform.db.orm.em.fork(), customerId);
+    expect(customer.name).toBe('Klant first');
+    expect(customer.ipAddresses).toEqual(['77.160.2.1']);
+    const sql = await t.db.superuser();
+    const consent = await sql.query(
+      'select count(*)::int as n from mailing_consent_change where customer_id = $1',
+      [customerId],
+    );
+    expect(consent.rows[0].n).toBe(1);
+    const events = await eventsOf('req-first');
+    expect(events.map((e) => e.action)).toEqual(['create', 'create', 'read', 'update']);
+    expect(new Set(events.map((e) => e.subject_id))).toEqual(new Set([customerId]));
+    expect(events[0]!.fields).toEqual(expect.arrayContaining(['name', 'email', 'address']));
+    expect(events[1]!.fields).toEqual(expect.arrayContaining(['orderIpAddress', 'orderEmail']));
+  });
+
+  it('scores a later order of an existing customer: not a first order, its IP added to the list, three events', async () => {
+    const first = await score(firstOrder('later-1', { ipAddress: '77.160.3.1' }));
+    const customerId = first.order.customerId;
+    const later = await score(
+      { ...firstOrder('later-2', { ipAddress: '77.160.3.2' }), customer: null, customerId },
+      'req-later',
+    );
+    expect(later.order.entity.firstOrder).toBe(false);
+    const customer = await t.platform.services.customers.get(t.platform.db.orm.em.fork(), customerId);
+    expect(customer.ipAddresses).toEqual(['77.160.3.2', '77.160.3.1']);
+    expect((await eventsOf('req-later')).map((e) => e.action)).toEqual(['create', 'read', 'update']);
+  });
+
+  it('returns the stored answer for a retried key without storing or auditing anything again', async () => {
+    const request = firstOrder('retry', { ipAddress: '77.160.4.1' });
+    const first = await score(request);
+    const again = await score(request, 'req-retry');
+    expect(again.replayed).toBe(true);
+    expect(again.order.id).toBe(first.order.id);
+    expect(await eventsOf('req-retry')).toEqual([]);
+  });
+
+  it('counts earlier orders and new customers per IP address up to the limits, this order excluded', async () => {
+    const ip = '77.160.5.1';
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await score(firstOrder(`ip-${i}`, { ipAddress: ip })));
+    const codes = results.map((r) => r.reasons.map((x) => x.code));
+    // Default rules: more than 2 other new customers, more than 3 earlier orders from one IP.
+    expect(codes.map((c) => c.includes('VELOCITY_NEW_CUSTOMERS_IP'))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(codes.map((c) => c.includes('VELOCITY_IP'))).toEqual([false, false, false, false, true]);
+    const velocity = results[4]!.reasons.find((r) => r.code === 'VELOCITY_IP')!;
+    expect(velocity.evidence).toEqual({ count: 4, max: 3, windowMinutes: 1440 });
+  });
+
+  it('counts other names on an IBAN from customers on file and from orders, each customer once', async () => {
+    const iban = 'NL02ABNA0123456789';
+    const em = t.platform.db.orm.em.fork();
+    await t.platform.services.customers.create(
+      em,
+      { name: 'Op File', email: 'on-file@example.nl', address: ADDRESS, iban },
+      context('on-file'),
+    );
+    const one = await score(firstOrder('iban-1', { ipAddress: '77.160.6.1', iban }));
+    expect(one.reasons.map((r) => r.code)).not.toContain('IBAN_REUSED_OTHER_NAME');
+    // The same customer paying again is not another name.
+    const customerId = one.order.customerId;
+    const again = await score({
+      ...firstOrder('iban-1b', { ipAddress: '77.160.6.2', iban }),
+      customer: null,
+      customerId,
+    });
+    expect(again.reasons.map((r) => r.code)).not.toContain('IBAN_REUSED_OTHER_NAME');
+    const two = await score(firstOrder('iban-2', { ipAddress: '77.160.6.3', iban }));
+    const reuse = two.reasons.find((r) => r.code === 'IBAN_REUSED_OTHER_NAME');
+    expect(reuse?.evidence).toEqual({ otherNames: 2, maxOtherNames: 1 });
+  });
+
+  it(`stops counting at ${COUNTED_UP_TO} and says the count is a lower bound`, async () => {
+    const iban = 'NL20INGB0001234567';
+    for (let i = 0; i <= COUNTED_UP_TO; i++) {
+      await score(firstOrder(`many-${i}`, { ipAddress: `77.161.${i}.1`, iban }));
+    }
+    const last = await score(firstOrder('many-last', { ipAddress: '77.162.0.1', iban }));
+    const reuse = last.reasons.find((r) => r.code === 'IBAN_REUSED_OTHER_NAME')!;
+    expect(reuse.evidence).toEqual({ otherNames: COUNTED_UP_TO, maxOtherNames: 1, countIsLowerBound: true });
+    expect(reuse.message).toContain(`${COUNTED_UP_TO} or more other names`);
+    const velocity = last.reasons.find((r) => r.code === 'VELOCITY_IBAN')!;
+    expect(velocity.evidence).toMatchObject({ count: COUNTED_UP_TO, countIsLowerBound: true });
+    expect(velocity.message).toContain(`${COUNTED_UP_TO} or more earlier orders`);
+  });
+});
