@@ -44,7 +44,7 @@ export interface VerifyOptions {
 }
 
 /** One event as the fast query returns it: its canonical text and the hashes to compare it with. */
-interface CanonicalEventRow {
+export interface CanonicalEventRow {
   sequence: string;
   event_id: string;
   /** Where the row is, to re-read exactly this one if its text misses. */
@@ -65,20 +65,30 @@ interface EventRow extends AuditEventRow {
   node_hash: Buffer | null;
 }
 
-/** Events per query: large enough that round trips do not count, small enough to sort in work_mem. */
+/** Events per query: large enough that round trips do not count. */
 export const VERIFY_BATCH_SIZE = 10_000;
 /** Batches requested ahead of the one being hashed. */
 const READ_AHEAD = 2;
 
 /**
  * The fast query for the events with sequence in [from, to) (bound twice: also on the tree nodes, or
- * PostgreSQL joins them by scanning every level-0 node for each batch). Exported for the benchmark.
+ * PostgreSQL joins them by scanning every level-0 node for each batch).
  */
 export const CANONICAL_EVENTS_SQL = `select e.sequence, e.event_id, e.tableoid, e.ctid, ${CANONICAL_AUDIT_JSON_SQL} as canonical,
     e.leaf_hash, n.hash is not null and n.hash <> e.leaf_hash as node_differs
   from audit_event e
   left join audit_tree_node n on n.level = 0 and n.idx = e.sequence and n.idx >= ? and n.idx < ?
   where e.sequence >= ? and e.sequence < ? order by e.sequence`;
+
+/** The fast query's rows for the sequences [from, to). Exported for the benchmark. */
+export function readCanonicalEvents(db: SqlRunner, from: number, to: number): Promise<CanonicalEventRow[]> {
+  return db.transaction(async (tx) => {
+    // A parallel plan sorts the built texts (on disk, past work_mem) after gathering them; the serial
+    // plan reads the events in index order without a sort, and the read-ahead keeps both cores busy.
+    await tx.query('set local max_parallel_workers_per_gather = 0');
+    return tx.query<CanonicalEventRow>(CANONICAL_EVENTS_SQL, [from, to, from, to]);
+  });
+}
 
 /**
  * The leaf hash of each row, in order, or null where the event does not match what was sealed (its
@@ -220,8 +230,7 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
   };
 
   const end = last === null ? 0 : Number(last) + 1;
-  const fetch = (from: number) =>
-    db.query<CanonicalEventRow>(CANONICAL_EVENTS_SQL, [from, from + batchSize, from, from + batchSize]);
+  const fetch = (from: number) => readCanonicalEvents(db, from, from + batchSize);
   // Batches are read ahead while this one is hashed: the database and the CPU work at the same time.
   const pending: Promise<CanonicalEventRow[]>[] = [];
   let nextFrom = 0;

@@ -14,7 +14,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { AuditSealer } from '../audit/audit-sealer';
-import { CANONICAL_EVENTS_SQL, VERIFY_BATCH_SIZE } from '../audit/audit-verifier';
+import { readCanonicalEvents, VERIFY_BATCH_SIZE } from '../audit/audit-verifier';
 import { FileWitness } from '../audit/checkpoint-witness';
 import type { SqlRunner } from '../audit/sql-runner';
 import type { Platform } from '../src/platform';
@@ -212,8 +212,7 @@ async function keysetScan(runner: SqlRunner): Promise<number> {
 async function verifyQueryScan(runner: SqlRunner): Promise<number> {
   let total = 0;
   for (let from = 0; ; from += VERIFY_BATCH_SIZE) {
-    const to = from + VERIFY_BATCH_SIZE;
-    const rows = await runner.query(CANONICAL_EVENTS_SQL, [from, to, from, to]);
+    const rows = await readCanonicalEvents(runner, from, from + VERIFY_BATCH_SIZE);
     total += rows.length;
     if (rows.length < VERIFY_BATCH_SIZE) return total;
   }

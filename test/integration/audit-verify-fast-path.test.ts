@@ -112,11 +112,10 @@ describe('verification when the fast path misses', () => {
     await t?.close();
   });
 
-  /** The platform's runner, recording every query, optionally blanking the fast path's texts. */
+  /** The platform's runner, recording every query, optionally spoiling the fast path's texts. */
   function runner(options: { forceMiss: boolean }): { db: SqlRunner; queries: string[] } {
-    const inner = sqlRunner(t.platform.db.orm.em.fork());
     const queries: string[] = [];
-    const db: SqlRunner = {
+    const wrap = (inner: SqlRunner): SqlRunner => ({
       query: async <T>(text: string, params?: readonly unknown[]) => {
         queries.push(text);
         const rows = await inner.query<T>(text, params);
@@ -126,9 +125,9 @@ describe('verification when the fast path misses', () => {
           canonical: `${String((row as { canonical: string }).canonical)} `,
         }));
       },
-      transaction: (work) => inner.transaction(work),
-    };
-    return { db, queries };
+      transaction: (work) => inner.transaction((tx) => work(wrap(tx))),
+    });
+    return { db: wrap(sqlRunner(t.platform.db.orm.em.fork())), queries };
   }
   const verify = (db: SqlRunner) =>
     verifyAuditLog(db, { trustedKeys: [t.platform.keys.auditPublicKey], batchSize: 7 });
