@@ -6,14 +6,16 @@
  *
  * Baseline in the same run: a plain keyset scan reading the same rows through the same kind of
  * SqlRunner (MikroORM connection) in batches of 20,000, without hashing. Also shown: verify's own query
- * (sequence range joined to the level-0 tree nodes) without hashing, which separates the cost of reading
- * from the cost of checking. BENCH_WHATIF=1 adds a what-if: sealing with a SqlRunner that sends bind
- * parameters instead of inlining them (see boundParameterRunner).
+ * (each event's canonical JSON built by PostgreSQL, its stored leaf hash and whether its level-0 tree
+ * node differs; audit/audit-verifier.ts) in verify's batches, one at a time and without hashing, which
+ * separates the cost of reading from the cost of checking. BENCH_WHATIF=1 adds a what-if: sealing with
+ * a SqlRunner that sends bind parameters instead of inlining them (see boundParameterRunner).
  */
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { AuditAppender } from '../audit/audit-appender';
 import { AuditSealer } from '../audit/audit-sealer';
+import { readCanonicalEvents, VERIFY_BATCH_SIZE } from '../audit/audit-verifier';
 import { FileWitness } from '../audit/checkpoint-witness';
 import type { SqlRunner } from '../audit/sql-runner';
 import type { Platform } from '../src/platform';
@@ -66,7 +68,7 @@ export async function runVerify(): Promise<BenchReport> {
     );
     const joined = await timedScan(runner, verifyQueryScan);
     console.log(
-      `verify's own query (range + level-0 tree node join), no hashing:          ` +
+      `verify's own query (canonical JSON built in SQL), no hashing:              ` +
         `${num(joined.rate)} events/s (${joined.seconds.toFixed(1)} s)`,
     );
 
@@ -210,14 +212,9 @@ async function keysetScan(runner: SqlRunner): Promise<number> {
 
 async function verifyQueryScan(runner: SqlRunner): Promise<number> {
   let total = 0;
-  for (let from = 0; ; from += BATCH) {
-    const rows = await runner.query(
-      `select e.*, n.hash as node_hash from audit_event e
-       left join audit_tree_node n on n.level = 0 and n.idx = e.sequence
-       where e.sequence >= ? and e.sequence < ? order by e.sequence`,
-      [from, from + BATCH],
-    );
+  for (let from = 0; ; from += VERIFY_BATCH_SIZE) {
+    const rows = await readCanonicalEvents(runner, from, from + VERIFY_BATCH_SIZE);
     total += rows.length;
-    if (rows.length < BATCH) return total;
+    if (rows.length < VERIFY_BATCH_SIZE) return total;
   }
 }
