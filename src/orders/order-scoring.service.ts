@@ -7,9 +7,9 @@
  *
  * Every order system call comes through here, so the database is asked as few times as the work allows,
  * on a small `pg` pool of its own with prepared statements (planned once per connection) rather than
- * through the ORM: one statement for the idempotency look-up and all the counts, then one transaction
- * with one statement that inserts the customer (on a first order), its consent line and the order
- * (src/orders/order-store.ts) and one that records every audit event.
+ * through the ORM: one statement for the idempotency look-up and all the counts, then one statement,
+ * atomic and so the order's transaction, that inserts the customer (on a first order), its consent line,
+ * the order and every audit event (src/orders/order-store.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -25,6 +25,7 @@ import type { FieldCipher } from '../crypto/field-cipher';
 import { customerAad } from '../customers/customer-view';
 import { usernameTaken, type CustomerService, type NewCustomer } from '../customers/customer.service';
 import { ActorEntity } from '../db/entities/actor.entity';
+import { StatementCollector } from '../db/one-statement-transaction';
 import { CustomerEntity } from '../db/entities/customer.entity';
 import { OrderEntity, type StoredReason } from '../db/entities/order.entity';
 import { ConflictError, ForbiddenError } from '../errors/errors';
@@ -157,8 +158,17 @@ export class OrderScoringService {
       signals: readSignalCounts(row, rules),
     };
     try {
-      return await this.deps.db.transaction((tx) =>
-        this.scoreAndStore(em, tx, order, requestHash, now, rules, customer, email, keys, facts, context),
+      return await this.scoreAndStore(
+        em,
+        order,
+        requestHash,
+        now,
+        rules,
+        customer,
+        email,
+        keys,
+        facts,
+        context,
       );
     } catch (error) {
       // Two retries racing: the loser returns the winner's stored answer.
@@ -193,7 +203,6 @@ export class OrderScoringService {
 
   private async scoreAndStore(
     em: EntityManager,
-    tx: SqlRunner,
     order: NormalisedOrder,
     requestHash: string,
     now: Date,
@@ -286,7 +295,6 @@ export class OrderScoringService {
       vatVerified: vat.vatNumber.verified,
     });
     this.rememberIp(customerEntity, order.ipText);
-    // One statement: the new customer and its consent line (first order) or the customer's IP list, and the order.
     const rows: OrderRows =
       customer.kind === 'new'
         ? {
@@ -296,7 +304,6 @@ export class OrderScoringService {
             order: entity,
           }
         : { kind: 'later', customer: customerEntity, order: entity };
-    await this.store.write(em, tx, rows);
 
     const created = (Object.keys(ORDER_PERSONAL_FIELDS) as OrderPersonalField[]).filter(
       (f) =>
@@ -307,7 +314,9 @@ export class OrderScoringService {
         (f === 'orderIban' && entity.ibanEnc !== null),
     );
     const customerId = customerEntity.id;
-    await this.deps.audit.recordInTransaction(tx, [
+    // The audit events join the order's statement: recorded into a collector, sent with the rows.
+    const transaction = new StatementCollector();
+    await this.deps.audit.recordInTransaction(transaction, [
       ...(customer.kind === 'new' ? [customer.prepared.event] : []),
       auditEvent(context, {
         action: 'create',
@@ -329,6 +338,11 @@ export class OrderScoringService {
         categories: ['ip_address'],
       }),
     ]);
+    // One statement: the new customer and its consent line (first order) or the customer's IP list, the
+    // order and its audit events.
+    await this.store.write(em, this.deps.db, rows, transaction.held);
+    // The events are committed now; the sealer was woken when they were collected, and is again.
+    this.deps.audit.sealer.wake();
     return {
       order: this.view(entity),
       riskScore: entity.riskScore,

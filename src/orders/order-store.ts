@@ -6,14 +6,17 @@
  * one JSON parameter that PostgreSQL turns into the table's row type (`jsonb_populate_record`). So the
  * rows are the ones the ORM would write, and a column added to an entity is written here too.
  *
- * One statement writes everything of an order but its audit events: the new customer, its consent line
- * and the order (a first order), or the customer's IP list and the order (a later one). The statements
- * are prepared (see src/db/pg-pool-runner.ts), so PostgreSQL plans them once per connection.
+ * One statement writes everything of an order: the new customer, its consent line and the order (a
+ * first order), or the customer's IP list and the order (a later one), and the audit log's inbox insert
+ * of its events, collected from `audit.recordInTransaction` (see src/db/one-statement-transaction.ts).
+ * A statement is atomic, so this is the order's transaction, in one round trip. The statements are
+ * prepared (see src/db/pg-pool-runner.ts), so PostgreSQL plans them once per connection.
  */
 import { ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlRunner } from '../../audit/sql-runner';
 import { CustomerEntity } from '../db/entities/customer.entity';
+import { oneStatement, type HeldStatement } from '../db/one-statement-transaction';
 import { MailingConsentChangeEntity } from '../db/entities/mailing-consent-change.entity';
 import { OrderEntity } from '../db/entities/order.entity';
 
@@ -53,30 +56,40 @@ export type OrderRows =
   | { kind: 'first'; customer: CustomerEntity; consent: MailingConsentChangeEntity; order: OrderEntity }
   | { kind: 'later'; customer: CustomerEntity; order: OrderEntity };
 
-const INSERT_FIRST_ORDER = `with new_customer as (
-    insert into customer select * from jsonb_populate_record(null::customer, ?::jsonb)),
-  consent_line as (
-    insert into mailing_consent_change
-    select * from jsonb_populate_record(null::mailing_consent_change, ?::jsonb))
-  insert into customer_order select * from jsonb_populate_record(null::customer_order, ?::jsonb)`;
-
-const INSERT_LATER_ORDER = `with customer_ips as (
-    update customer set ip_addresses_enc = ?, updated_at = ? where id = ?)
-  insert into customer_order select * from jsonb_populate_record(null::customer_order, ?::jsonb)`;
+const INSERT_CUSTOMER = `insert into customer select * from jsonb_populate_record(null::customer, ?::jsonb)`;
+const INSERT_CONSENT_LINE = `insert into mailing_consent_change
+  select * from jsonb_populate_record(null::mailing_consent_change, ?::jsonb)`;
+const UPDATE_CUSTOMER_IPS = `update customer set ip_addresses_enc = ?, updated_at = ? where id = ?`;
+const INSERT_ORDER = `insert into customer_order select * from jsonb_populate_record(null::customer_order, ?::jsonb)`;
 
 export class OrderStore {
   private columns: { customer: ColumnReader[]; consent: ColumnReader[]; order: ColumnReader[] } | undefined;
 
-  /** Writes the rows in one statement, in the caller's transaction `tx`. */
-  async write(em: EntityManager, tx: SqlRunner, rows: OrderRows): Promise<void> {
+  /** Writes the rows and the `held` statements (the audit events) in one statement. */
+  async write(
+    em: EntityManager,
+    db: SqlRunner,
+    rows: OrderRows,
+    held: readonly HeldStatement[],
+  ): Promise<void> {
     this.columns ??= {
       customer: rowColumns(em.getMetadata(CustomerEntity)),
       consent: rowColumns(em.getMetadata(MailingConsentChangeEntity)),
       order: rowColumns(em.getMetadata(OrderEntity)),
     };
     const order = JSON.stringify(entityRow(this.columns.order, rows.order));
+    const heldParams = held.flatMap((statement) => statement.params);
     if (rows.kind === 'first') {
-      await tx.query(INSERT_FIRST_ORDER, [
+      const sql = oneStatement(
+        held,
+        [
+          ['new_customer', INSERT_CUSTOMER],
+          ['consent_line', INSERT_CONSENT_LINE],
+        ],
+        INSERT_ORDER,
+      );
+      await db.query(sql, [
+        ...heldParams,
         JSON.stringify(entityRow(this.columns.customer, rows.customer)),
         JSON.stringify(entityRow(this.columns.consent, rows.consent)),
         order,
@@ -84,7 +97,9 @@ export class OrderStore {
     } else {
       // What the ORM's change set for the customer was: the IP list, and updatedAt (its onUpdate).
       rows.customer.updatedAt = new Date();
-      await tx.query(INSERT_LATER_ORDER, [
+      const sql = oneStatement(held, [['customer_ips', UPDATE_CUSTOMER_IPS]], INSERT_ORDER);
+      await db.query(sql, [
+        ...heldParams,
         rows.customer.ipAddressesEnc,
         rows.customer.updatedAt,
         rows.customer.id,

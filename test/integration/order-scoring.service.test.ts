@@ -260,9 +260,13 @@ describe('OrderScoringService on PostgreSQL', () => {
 
   it('answers racing retries of one key with one stored order', async () => {
     const request = firstOrder('race', { ipAddress: '77.160.9.1' });
-    const answers = await Promise.all([score(request), score(request), score(request)]);
+    const requestIds = ['race-a', 'race-b', 'race-c'];
+    const answers = await Promise.all(requestIds.map((id) => score(request, id)));
     expect(new Set(answers.map((a) => a.order.id)).size).toBe(1);
     expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+    // Only the winner's audit events were stored: a loser's went down with its order statement.
+    const events = await Promise.all(requestIds.map((id) => eventsOf(id)));
+    expect(events.map((e) => e.length).sort()).toEqual([0, 0, 4]);
     const sql = await t.db.superuser();
     const { rows } = await sql.query<{ n: number }>(
       `select count(*)::int as n from customer_order where idempotency_key = 'key-race'`,
