@@ -172,12 +172,19 @@ export async function runScoreOrder(): Promise<BenchReport> {
       });
     }
 
-    const rss = process.memoryUsage().rss / 2 ** 20;
+    const memory = process.memoryUsage();
+    const rss = memory.rss / 2 ** 20;
     const peakRss = process.resourceUsage().maxRSS / 1024;
     const loadPeak = Math.max(pingA.maxRssMb, score.maxRssMb, pingB.maxRssMb);
+    const mb = (bytes: number) => `${num(bytes / 2 ** 20)} MB`;
     console.log(
       `resident memory of the server process: ${num(rss)} MB now, ${num(peakRss)} MB at its peak; ` +
         `the load process peaked at ${num(loadPeak)} MB (not included)`,
+    );
+    // Where it is: the JavaScript heap (used of reserved), and buffers outside it (GeoIP's databases).
+    console.log(
+      `  of which JavaScript heap ${mb(memory.heapUsed)} used of ${mb(memory.heapTotal)}, ` +
+        `outside the heap ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)})`,
     );
     return {
       sizes,

@@ -59,6 +59,9 @@ export async function createPlatform(config: Config, log: (line: string) => void
   const witnesses: CheckpointWitness[] = [new FileWitness(config.audit.witnessDir)];
   if (config.audit.witnessUrl !== undefined) witnesses.push(new HttpWitness(config.audit.witnessUrl));
   const recorderDb = poolRunner(db.url, 2);
+  // Order scoring's own connections: its statements are prepared, and it runs as many transactions at
+  // once as the ORM's pool allows other requests.
+  const scoringDb = poolRunner(db.url, config.database.poolMax);
   const audit = new AuditLog(sqlRunner(db.orm.em.fork()), {
     recorderDb,
     signingKey: keys.auditSigningKey,
@@ -85,6 +88,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
       blindIndex: keys.blindIndex,
       audit,
       customers,
+      db: scoringDb,
       geo,
       vies: createVatRegistryCheck({ baseUrl: config.vies.url, timeoutMs: config.vies.timeoutMs }),
       rules,
@@ -114,6 +118,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
       await audit.sealer.stop();
       if (geoService !== undefined) (await geoService.catch(() => undefined))?.close();
       await recorderDb.end();
+      await scoringDb.end();
       await db.close();
     },
   };

@@ -261,14 +261,20 @@ export class CustomerService {
 
   /** Appends a line to the mailing-consent history. */
   private recordConsent(em: EntityManager, entity: CustomerEntity, context: AuditContext): void {
-    em.persist(
-      em.create(MailingConsentChangeEntity, {
-        customer: entity,
-        optedOut: entity.mailingOptOut,
-        actorId: context.actorId,
-        source: context.purpose ?? 'unspecified',
-      }),
-    );
+    em.persist(this.consentLine(entity, context));
+  }
+
+  /**
+   * The mailing-consent line for the customer's current choice, not yet stored: persistNew stores a new
+   * customer's through the ORM, order scoring writes it with the customer's row (src/orders/order-store.ts).
+   */
+  consentLine(entity: CustomerEntity, context: AuditContext): MailingConsentChangeEntity {
+    return Object.assign(new MailingConsentChangeEntity(), {
+      customer: entity,
+      optedOut: entity.mailingOptOut,
+      actorId: context.actorId,
+      source: context.purpose ?? 'unspecified',
+    });
   }
 
   /** The change's audit event, in the change's own transaction: both commit or neither does. */
@@ -305,7 +311,7 @@ export class CustomerService {
       usernameBidx: entity.usernameBidx,
       id: { $ne: entity.id },
     });
-    if (other !== null) throw new ValidationError('username', 'is already taken by another customer');
+    if (other !== null) usernameTaken();
   }
 
   private index(field: CustomerPersonalField, canonical: string): string {
@@ -315,4 +321,9 @@ export class CustomerService {
     const value = field === 'email' || field === 'username' ? canonical.toLowerCase() : canonical;
     return this.blindIndex.compute(kind, value);
   }
+}
+
+/** The refusal of a login name another customer has (order scoring checks it in its own look-up). */
+export function usernameTaken(): never {
+  throw new ValidationError('username', 'is already taken by another customer');
 }

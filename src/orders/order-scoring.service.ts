@@ -5,13 +5,13 @@
  * at that moment, all in one transaction with its audit events. A retry with the same idempotency key
  * returns the first answer.
  *
- * Every order system call comes through here, so the database is asked as few times as the work allows:
- * one statement for the idempotency look-up and all the counts, then one transaction that inserts the
- * customer (on a first order), its consent line and the order in one flush, and records every audit
- * event in one insert.
+ * Every order system call comes through here, so the database is asked as few times as the work allows,
+ * on a small `pg` pool of its own with prepared statements (planned once per connection) rather than
+ * through the ORM: one statement for the idempotency look-up and all the counts, then one statement,
+ * atomic and so the order's transaction, that inserts the customer (on a first order), its consent line,
+ * the order and every audit event (src/orders/order-store.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
@@ -19,14 +19,15 @@ import { canonicalEventJson } from '../../audit/canonical-event';
 import { locateCity } from '../../geo/city-locations';
 import { cidrOf } from '../../geo/ip-classify';
 import type { IpIntelligence } from '../../geo/ip-intelligence';
+import type { SqlRunner } from '../../audit/sql-runner';
 import type { BlindIndex } from '../crypto/blind-index';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { customerAad } from '../customers/customer-view';
-import type { CustomerService, NewCustomer } from '../customers/customer.service';
+import { usernameTaken, type CustomerService, type NewCustomer } from '../customers/customer.service';
 import { ActorEntity } from '../db/entities/actor.entity';
+import { StatementCollector } from '../db/one-statement-transaction';
 import { CustomerEntity } from '../db/entities/customer.entity';
 import { OrderEntity, type StoredReason } from '../db/entities/order.entity';
-import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, ForbiddenError } from '../errors/errors';
 import { ORDER_PERSONAL_FIELDS, type OrderPersonalField } from '../personal-data/data-categories';
 import type { RiskRules } from '../scoring/risk-rules';
@@ -41,6 +42,7 @@ import {
   type SignalCounts,
   type VelocityKeys,
 } from './order-velocity';
+import { OrderStore, type OrderRows } from './order-store';
 import { orderAad, OrderView } from './order-view';
 import { normaliseOrder, type NormalisedOrder, type ScoreOrderRequest } from './score-order-input';
 
@@ -60,6 +62,8 @@ export interface OrderScoringDeps {
   blindIndex: BlindIndex;
   audit: AuditLog;
   customers: CustomerService;
+  /** The scoring path's own connections (src/db/pg-pool-runner.ts): look-up, order rows and audit events. */
+  db: SqlRunner;
   geo: () => Promise<{ lookup(ip: string, field?: string): IpIntelligence }>;
   vies: VatRegistryCheck;
   rules: () => RiskRules;
@@ -84,6 +88,8 @@ interface OrderFacts {
 }
 
 export class OrderScoringService {
+  private readonly store = new OrderStore();
+
   constructor(private readonly deps: OrderScoringDeps) {}
 
   view(entity: OrderEntity): OrderView {
@@ -101,7 +107,7 @@ export class OrderScoringService {
     const now = this.deps.now?.() ?? new Date();
     const rules = this.deps.rules();
     // A first order's customer is validated and encrypted before the database is asked anything, and
-    // inserted in the order's own flush; an existing one is loaded for its ID card, email and IP addresses.
+    // inserted with the order; an existing one is loaded for its ID card, email and IP addresses.
     const customer: OrderCustomer =
       order.customerId !== null
         ? { kind: 'existing', entity: (await this.deps.customers.get(em, order.customerId)).entity }
@@ -112,18 +118,23 @@ export class OrderScoringService {
     const keys = this.velocityKeys(order, customer.entity, email, rules);
 
     // One statement for all scoring must know from the database: an earlier answer under this idempotency
-    // key, whether the customer ordered before, and the velocity and identity-reuse counts. Outside the
-    // transaction, as under READ COMMITTED each statement sees what was committed when it began anyway.
+    // key, whether the customer ordered before (or, for a new one, whether its login name is taken), and
+    // the velocity and identity-reuse counts. Outside the transaction, as under READ COMMITTED each
+    // statement sees what was committed when it began anyway.
     const counts = signalCountsSelection(keys, rules, now);
-    const [row] = await sqlRunner(em).query<Record<string, unknown>>(
+    const username = customer.kind === 'new' ? customer.entity.usernameBidx : null;
+    const [row] = await this.deps.db.query<Record<string, unknown>>(
       `select (select id from customer_order where actor_id = ? and idempotency_key = ?) as earlier_order_id,
          ${customer.kind === 'existing' ? 'exists (select 1 from customer_order where customer_id = ?)' : 'false'}
            as ordered_before,
+         ${username === null ? 'false' : 'exists (select 1 from customer where username_bidx = ?)'}
+           as username_taken,
          ${counts.columns.join(',\n         ')}`,
       [
         context.actorId,
         order.idempotencyKey,
         ...(customer.kind === 'existing' ? [customer.entity.id] : []),
+        ...(username === null ? [] : [username]),
         ...counts.params,
       ],
     );
@@ -132,6 +143,7 @@ export class OrderScoringService {
       const earlier = await this.findByKey(em, context.actorId, order.idempotencyKey);
       if (earlier !== null) return this.replay(earlier, requestHash);
     }
+    if (row.username_taken === true) usernameTaken();
 
     const ip = (await this.deps.geo()).lookup(order.ipText, 'ipAddress');
     const declaredBusiness = order.vatNumber !== null || (order.customer?.companyName ?? null) !== null;
@@ -146,12 +158,21 @@ export class OrderScoringService {
       signals: readSignalCounts(row, rules),
     };
     try {
-      return await em.transactional((tx) =>
-        this.scoreAndStore(tx, order, requestHash, now, rules, customer, email, keys, facts, context),
+      return await this.scoreAndStore(
+        em,
+        order,
+        requestHash,
+        now,
+        rules,
+        customer,
+        email,
+        keys,
+        facts,
+        context,
       );
     } catch (error) {
       // Two retries racing: the loser returns the winner's stored answer.
-      if (error instanceof UniqueConstraintViolationException) {
+      if (isUniqueViolation(error)) {
         const winner = await this.findByKey(em.fork(), context.actorId, order.idempotencyKey);
         if (winner !== null) return this.replay(winner, requestHash);
       }
@@ -181,7 +202,7 @@ export class OrderScoringService {
   }
 
   private async scoreAndStore(
-    tx: EntityManager,
+    em: EntityManager,
     order: NormalisedOrder,
     requestHash: string,
     now: Date,
@@ -232,12 +253,10 @@ export class OrderScoringService {
     entity.id = randomUUID();
     const enc = (field: OrderPersonalField, value: string | null) =>
       value === null ? null : this.deps.cipher.encrypt(value, orderAad(entity.id, field));
-    // A loaded customer is managed in the transaction's fork too (forks keep the identity map), so the
-    // change to its IP addresses below is flushed as an update; merge only makes sure of it.
-    const customerEntity = customer.kind === 'existing' ? tx.merge(customer.entity) : customer.entity;
+    const customerEntity = customer.entity;
     Object.assign(entity, {
       createdAt: now,
-      actor: tx.getReference(ActorEntity, context.actorId!),
+      actor: actorReference(context.actorId!),
       idempotencyKey: order.idempotencyKey,
       requestHash,
       customer: customerEntity,
@@ -275,11 +294,16 @@ export class OrderScoringService {
       reverseCharge: vat.reverseCharge,
       vatVerified: vat.vatNumber.verified,
     });
-    if (customer.kind === 'new') await this.deps.customers.persistNew(tx, customer.prepared, context);
     this.rememberIp(customerEntity, order.ipText);
-    tx.persist(entity);
-    // One flush: the new customer and its consent line (first order) or the customer's IP list, and the order.
-    await tx.flush();
+    const rows: OrderRows =
+      customer.kind === 'new'
+        ? {
+            kind: 'first',
+            customer: customerEntity,
+            consent: this.deps.customers.consentLine(customerEntity, context),
+            order: entity,
+          }
+        : { kind: 'later', customer: customerEntity, order: entity };
 
     const created = (Object.keys(ORDER_PERSONAL_FIELDS) as OrderPersonalField[]).filter(
       (f) =>
@@ -290,7 +314,9 @@ export class OrderScoringService {
         (f === 'orderIban' && entity.ibanEnc !== null),
     );
     const customerId = customerEntity.id;
-    await this.deps.audit.recordInTransaction(sqlRunner(tx), [
+    // The audit events join the order's statement: recorded into a collector, sent with the rows.
+    const transaction = new StatementCollector();
+    await this.deps.audit.recordInTransaction(transaction, [
       ...(customer.kind === 'new' ? [customer.prepared.event] : []),
       auditEvent(context, {
         action: 'create',
@@ -312,6 +338,11 @@ export class OrderScoringService {
         categories: ['ip_address'],
       }),
     ]);
+    // One statement: the new customer and its consent line (first order) or the customer's IP list, the
+    // order and its audit events.
+    await this.store.write(em, this.deps.db, rows, transaction.held);
+    // The events are committed now; the sealer was woken when they were collected, and is again.
+    this.deps.audit.sealer.wake();
     return {
       order: this.view(entity),
       riskScore: entity.riskScore,
@@ -377,6 +408,20 @@ export class OrderScoringService {
       replayed: true,
     };
   }
+}
+
+/**
+ * The ordering actor as the order row refers to it (only its id is written). A plain instance: the ORM's
+ * getReference would register it in the request's identity map, which costs more than the rest of
+ * building the row.
+ */
+function actorReference(id: string): ActorEntity {
+  return Object.assign(new ActorEntity(), { id });
+}
+
+/** PostgreSQL's unique_violation, as `pg` reports it. */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
 function hashRequest(request: ScoreOrderRequest): string {

@@ -2,9 +2,21 @@
  * Apollo plugin that decides each operation before it executes: the operation's cost is bounded, then
  * the access policy is asked about every operation and personal-data category it touches. A refusal
  * stops the whole request, so nothing is half-done.
+ *
+ * Both look at the parsed document only, which Apollo keeps and hands over again for every request with
+ * the same query text, so what they find is remembered per document: the order system sends the same
+ * mutation for every order. The cost is remembered only when no variable can change it (see
+ * `costDependsOnVariables`); the access decision itself is taken for every request.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import {
+  BREAK,
+  GraphQLError,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import {
   fieldExtensionsEstimator,
   getComplexity,
@@ -15,7 +27,7 @@ import { authorizeOperation, DEFAULT_PURPOSES } from '../auth/access-policy';
 import { parsePurpose } from '../auth/purpose';
 import { DomainError, ValidationError } from '../errors/errors';
 import { toRequestError } from '../errors/format-error';
-import { analyseOperation } from './operation-analysis';
+import { analyseOperation, type OperationAnalysis } from './operation-analysis';
 import type { RequestContext } from './request-context';
 
 /** A list field's cost is its children times the page size asked for (default 20). */
@@ -33,23 +45,106 @@ function applyDefaultPurpose(context: RequestContext, operations: readonly strin
   context.audit.purpose = context.purpose.text;
 }
 
+/** What is remembered of a document's operation: its cost (when variables cannot change it) and analysis. */
+interface KnownOperation {
+  complexity: number | null;
+  analysis: OperationAnalysis | null;
+}
+
+const knownOperations = new WeakMap<DocumentNode, Map<string, KnownOperation>>();
+const schemasWithComplexityExtensions = new WeakMap<GraphQLSchema, boolean>();
+
+/** Whether any field sets its own cost (type-graphql's `complexity` option), which may read any argument. */
+function hasComplexityExtensions(schema: GraphQLSchema): boolean {
+  let found = schemasWithComplexityExtensions.get(schema);
+  if (found === undefined) {
+    found = Object.values(schema.getTypeMap()).some(
+      (type) =>
+        'getFields' in type &&
+        Object.values(type.getFields()).some((field) => field.extensions?.complexity !== undefined),
+    );
+    schemasWithComplexityExtensions.set(schema, found);
+  }
+  return found;
+}
+
+/**
+ * Whether the estimators could count this document differently for other variable values: through a
+ * page size (`first`) or a `@skip`/`@include` condition given as a variable, or through any argument
+ * when some field computes its own cost.
+ */
+function costDependsOnVariables(schema: GraphQLSchema, document: DocumentNode): boolean {
+  if (hasComplexityExtensions(schema)) return true;
+  let depends = false;
+  const usesVariable = (node: Parameters<typeof visit>[0]) => {
+    let found = false;
+    visit(node, {
+      Variable() {
+        found = true;
+        return BREAK;
+      },
+    });
+    return found;
+  };
+  visit(document, {
+    Directive(node) {
+      if (usesVariable(node)) {
+        depends = true;
+        return BREAK;
+      }
+      return false;
+    },
+    Argument(node) {
+      if (node.name.value === 'first' && usesVariable(node)) {
+        depends = true;
+        return BREAK;
+      }
+      return false;
+    },
+  });
+  return depends;
+}
+
+function knownOperation(document: DocumentNode, operationName: string | null | undefined): KnownOperation {
+  let byName = knownOperations.get(document);
+  if (byName === undefined) knownOperations.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  let known = byName.get(key);
+  if (known === undefined) byName.set(key, (known = { complexity: null, analysis: null }));
+  return known;
+}
+
+function analysisOf(
+  known: KnownOperation,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): OperationAnalysis {
+  return (known.analysis ??= analyseOperation(schema, document, operation));
+}
+
 export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, operation, schema, request }) {
           try {
-            const complexity = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [
-                pageSizeEstimator,
-                fieldExtensionsEstimator(),
-                simpleEstimator({ defaultComplexity: 1 }),
-              ],
-            });
+            const known = knownOperation(document, request.operationName);
+            let complexity = known.complexity;
+            if (complexity === null) {
+              complexity = getComplexity({
+                schema,
+                query: document,
+                operationName: request.operationName ?? undefined,
+                variables: request.variables ?? {},
+                estimators: [
+                  pageSizeEstimator,
+                  fieldExtensionsEstimator(),
+                  simpleEstimator({ defaultComplexity: 1 }),
+                ],
+              });
+              if (!costDependsOnVariables(schema, document)) known.complexity = complexity;
+            }
             if (complexity > options.maxComplexity) {
               throw new ValidationError(
                 'query',
@@ -57,7 +152,7 @@ export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlu
               );
             }
             if (operation === undefined) return; // Apollo reports the missing operation itself.
-            const analysis = analyseOperation(schema, document, operation);
+            const analysis = analysisOf(known, schema, document, operation);
             applyDefaultPurpose(contextValue, analysis.operations);
             authorizeOperation(contextValue.actor, contextValue.purpose, analysis);
           } catch (error) {

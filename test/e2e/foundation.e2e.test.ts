@@ -242,6 +242,20 @@ describe('foundation over HTTP', () => {
       'BAD_USER_INPUT',
     );
     expect(costly.body.errors?.[0]?.message).toMatch(/too expensive/);
+    // The cost of one document with the page size as a variable is counted for each request's value.
+    const sized = `query Sized($n: Int) { ${aliases.join(' ').replace(/first: 100/g, 'first: $n')} }`;
+    const cheap = await t.graphql(sized, {
+      token: tokens.admin,
+      purpose: 'account-management',
+      variables: { n: 1 },
+    });
+    expect(cheap.body.errors).toBeUndefined();
+    const dear = await t.graphql(sized, {
+      token: tokens.admin,
+      purpose: 'account-management',
+      variables: { n: 100 },
+    });
+    expect(dear.body.errors?.[0]?.message).toMatch(/too expensive/);
   });
 
   it('serves /healthz and /readyz', async () => {

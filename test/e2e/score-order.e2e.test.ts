@@ -161,6 +161,20 @@ describe('scoreOrder over HTTP', () => {
     expect(count.rows[0].n).toBe(0);
   });
 
+  it('refuses variables of the wrong type with BAD_USER_INPUT, the first time and again', async () => {
+    // The second request reuses what the guard found for the same document (its cost, its analysis).
+    for (const key of ['typed-1', 'typed-2']) {
+      const response = await t.graphql(ScoreOrderDocument, {
+        variables: {
+          input: { ...dutchConsumerOrder(key), items: [{ product: 'hosting', amountCents: 'x' }] },
+        } as never,
+        token: orderSystem,
+      });
+      expect(response.body.data ?? null).toBeNull();
+      expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+  });
+
   it('audits scoring as the order system with purpose fraud-prevention', async () => {
     await t.platform.services.audit.sealer.sealPending();
     const sql = await t.db.superuser();

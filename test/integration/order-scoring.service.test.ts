@@ -6,6 +6,11 @@ import type { AuditContext } from '../../audit/audit-context';
 import type { OrderScoringService } from '../../src/orders/order-scoring.service';
 import type { ScoreOrderRequest } from '../../src/orders/score-order-input';
 import { COUNTED_UP_TO } from '../../src/scoring';
+import { CustomerEntity } from '../../src/db/entities/customer.entity';
+import { MailingConsentChangeEntity } from '../../src/db/entities/mailing-consent-change.entity';
+import { OrderEntity } from '../../src/db/entities/order.entity';
+import { ErrorCode, ValidationError } from '../../src/errors/errors';
+import { rowColumns } from '../../src/orders/order-store';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 const ADDRESS = { street: 'Prinsengracht 263', postalCode: '1016 GV', city: 'Amsterdam', country: 'NL' };
@@ -164,5 +169,108 @@ describe('OrderScoringService on PostgreSQL', () => {
     const velocity = last.reasons.find((r) => r.code === 'VELOCITY_IBAN')!;
     expect(velocity.evidence).toMatchObject({ count: COUNTED_UP_TO, countIsLowerBound: true });
     expect(velocity.message).toContain(`${COUNTED_UP_TO} or more earlier orders`);
+  });
+
+  it('stores the order and the customer as the entities say, read back through the ORM and decrypted', async () => {
+    const request = firstOrder('read-back', {
+      ipAddress: '77.160.7.1',
+      iban: 'NL91ABNA0417164300',
+      vatNumber: 'NL000099998B57',
+      customer: {
+        name: 'Read Back BV',
+        email: 'read-back@example.nl',
+        address: ADDRESS,
+        companyName: 'Read Back BV',
+        username: 'read-back',
+      },
+    });
+    const a = await score(request);
+    const written = a.order.entity;
+    const em = t.platform.db.orm.em.fork();
+    const stored = await em.findOneOrFail(OrderEntity, { id: written.id });
+    // Own string-keyed properties: class field declarations also leave MikroORM's symbol keys behind.
+    const fields = (entity: object) => Object.fromEntries(Object.entries(entity));
+    const { actor, customer, ...scalars } = written;
+    expect({ ...fields(stored), actor: stored.actor.id, customer: stored.customer.id }).toEqual({
+      ...fields(scalars),
+      actor: actor.id,
+      customer: customer.id,
+    });
+    const view = t.platform.services.orders.view(stored);
+    expect(view.ipAddress).toBe('77.160.7.1');
+    expect(view.geoIp).toEqual(a.ip);
+    expect(view.billingAddress).toEqual(ADDRESS);
+    expect(view.email).toBe('klant-read-back@example.nl');
+    expect(view.phone).toBe('+31205550101');
+    expect(view.iban).toBe('NL91ABNA0417164300');
+    expect(view.vatNumber).toBe('NL000099998B57');
+    expect(stored.vat).toEqual(JSON.parse(JSON.stringify(a.vat)));
+
+    const storedCustomer = await em.findOneOrFail(CustomerEntity, { id: customer.id });
+    expect(fields(storedCustomer)).toEqual(fields(customer));
+    const customerView = t.platform.services.customers.view(storedCustomer);
+    expect(customerView.name).toBe('Read Back BV');
+    expect(customerView.companyName).toBe('Read Back BV');
+    expect(customerView.username).toBe('read-back');
+    expect(customerView.ipAddresses).toEqual(['77.160.7.1']);
+    const [consent] = await em.find(MailingConsentChangeEntity, { customer: customer.id });
+    expect(consent).toMatchObject({ optedOut: false, actorId, source: 'fraud-prevention' });
+
+    // A later order of the same customer updates its IP list (and updatedAt) with the order.
+    const later = await score({
+      ...firstOrder('read-back-2', { ipAddress: '77.160.7.2' }),
+      customer: null,
+      customerId: customer.id,
+    });
+    const reloaded = await t.platform.db.orm.em.fork().findOneOrFail(CustomerEntity, { id: customer.id });
+    expect(t.platform.services.customers.view(reloaded).ipAddresses).toEqual(['77.160.7.2', '77.160.7.1']);
+    expect(reloaded.updatedAt.getTime()).toBeGreaterThan(storedCustomer.updatedAt.getTime());
+    expect(later.order.entity.firstOrder).toBe(false);
+  });
+
+  it('writes every column of the tables it inserts into', async () => {
+    const sql = await t.db.superuser();
+    const em = t.platform.db.orm.em.fork();
+    for (const [table, entity] of [
+      ['customer', CustomerEntity],
+      ['mailing_consent_change', MailingConsentChangeEntity],
+      ['customer_order', OrderEntity],
+    ] as const) {
+      const { rows } = await sql.query<{ column_name: string }>(
+        `select column_name from information_schema.columns where table_name = $1 and table_schema = 'public'`,
+        [table],
+      );
+      const written = rowColumns(em.getMetadata(entity)).map(([column]) => column);
+      expect(new Set(written)).toEqual(new Set(rows.map((r) => r.column_name)));
+    }
+  });
+
+  it('refuses a new customer with a login name another customer has, storing nothing', async () => {
+    const customer = { name: 'Login', email: 'login@example.nl', address: ADDRESS, username: 'taken-name' };
+    await score(firstOrder('login-1', { ipAddress: '77.160.8.1', customer }));
+    const refused = score(
+      firstOrder('login-2', { ipAddress: '77.160.8.2', customer: { ...customer, name: 'Other' } }),
+    );
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toMatchObject({ code: ErrorCode.BadUserInput, field: 'username' });
+    const sql = await t.db.superuser();
+    const { rows } = await sql.query(`select 1 from customer_order where idempotency_key = 'key-login-2'`);
+    expect(rows).toEqual([]);
+  });
+
+  it('answers racing retries of one key with one stored order', async () => {
+    const request = firstOrder('race', { ipAddress: '77.160.9.1' });
+    const requestIds = ['race-a', 'race-b', 'race-c'];
+    const answers = await Promise.all(requestIds.map((id) => score(request, id)));
+    expect(new Set(answers.map((a) => a.order.id)).size).toBe(1);
+    expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+    // Only the winner's audit events were stored: a loser's went down with its order statement.
+    const events = await Promise.all(requestIds.map((id) => eventsOf(id)));
+    expect(events.map((e) => e.length).sort()).toEqual([0, 0, 4]);
+    const sql = await t.db.superuser();
+    const { rows } = await sql.query<{ n: number }>(
+      `select count(*)::int as n from customer_order where idempotency_key = 'key-race'`,
+    );
+    expect(rows[0]!.n).toBe(1);
   });
 });
