@@ -20,12 +20,6 @@ interface Waiting {
 export interface AuditRecorderOptions {
   /** Events per INSERT at most. */
   maxBatch?: number;
-  /**
-   * A second batch goes in flight while one commits only once this many events wait. Batches commit one
-   * after the other (each holds the tree state's row lock until its commit is flushed), so a second
-   * batch in flight pays off only when preparing a big one takes as long as committing the last.
-   */
-  pipelineAt?: number;
   /** Called after events were committed to the inbox in a caller's transaction, e.g. to wake the sealer. */
   onInboxWritten?: (count: number) => void;
 }
@@ -34,17 +28,14 @@ export class AuditWriteError extends Error {}
 
 export class AuditRecorder {
   private readonly waiting: Waiting[] = [];
-  private writing = 0;
+  private writing = false;
   private readonly maxBatch: number;
-  private readonly pipelineAt: number;
-  private waitingEvents = 0;
 
   constructor(
     private readonly appender: AuditAppender,
     private readonly options: AuditRecorderOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.pipelineAt = options.pipelineAt ?? 32;
   }
 
   /** Commits the events (batched with other callers'); rejects with AuditWriteError if they were not stored. */
@@ -52,7 +43,6 @@ export class AuditRecorder {
     if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ events, resolve, reject });
-      this.waitingEvents += events.length;
       this.pump();
     });
   }
@@ -64,12 +54,10 @@ export class AuditRecorder {
   }
 
   private pump(): void {
-    // At most two batches in flight: a third would only wait on the same row lock, and what arrives
-    // meanwhile makes the next batch bigger.
-    while (
-      this.waiting.length > 0 &&
-      (this.writing === 0 || (this.writing === 1 && this.waitingEvents >= this.pipelineAt))
-    ) {
+    // One batch at a time. Batches commit one after the other anyway (each holds the tree state's row
+    // lock until its commit is flushed); measured, a second one in flight only split the callers into
+    // two smaller batches and cost throughput. What arrives meanwhile makes the next batch bigger.
+    if (!this.writing && this.waiting.length > 0) {
       const batch: Waiting[] = [];
       let size = 0;
       while (
@@ -80,8 +68,7 @@ export class AuditRecorder {
         batch.push(next);
         size += next.events.length;
       }
-      this.waitingEvents -= size;
-      this.writing++;
+      this.writing = true;
       void this.write(batch);
     }
   }
@@ -97,7 +84,7 @@ export class AuditRecorder {
       // The next batch starts after the callers just released have had their turn: many of them
       // record again at once, and they should share that batch rather than trickle in after it.
       setImmediate(() => {
-        this.writing--;
+        this.writing = false;
         this.pump();
       });
     }
