@@ -68,7 +68,7 @@ interface EventRow extends AuditEventRow {
 /** Events per query: large enough that round trips do not count. */
 export const VERIFY_BATCH_SIZE = 10_000;
 /** Batches requested ahead of the one being hashed. */
-const READ_AHEAD = 2;
+const READ_AHEAD = 3;
 
 /**
  * The fast query for the events with sequence in [from, to) (bound twice: also on the tree nodes, or
