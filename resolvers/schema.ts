@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { MeResolver } from './actor/me.resolver';
 import { AuditResolver } from './audit/audit.resolver';
+import { notePersonalReleases } from './common/personal-field.decorator';
 import { DateTimeScalar } from './common/scalars';
 import { CustomerResolver } from './customer/customer.resolver';
 import { OrderReviewResolver } from './orders/order-review.resolver';
@@ -23,9 +24,10 @@ export const resolverClasses = [
 ] as const;
 
 export async function buildPlatformSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...resolverClasses],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
   });
+  return notePersonalReleases(schema);
 }
