@@ -17,7 +17,7 @@
  * the newest checkpoint, so every event is under a signed checkpoint within about a second.
  */
 import type { KeyObject } from 'node:crypto';
-import { auditLeafHash, type AuditEventInput } from './audit-event';
+import { auditLeafHash, eventColumns, type AuditEventColumns, type AuditEventInput } from './audit-event';
 import { signCheckpoint } from './checkpoint';
 import type { CheckpointWitness, SignedCheckpoint } from './checkpoint-witness';
 import { CompactRange, hashToHex } from './merkle';
@@ -35,27 +35,8 @@ export interface AuditAppenderOptions {
   log?: (line: string) => void;
 }
 
-/** An event row as `audit_event` takes it from `jsonb_to_recordset` (see EVENT_RECORDSET). */
-export interface PlacedEventRow {
-  sequence: number;
-  event_id: string;
-  occurred_at: string;
-  sealed_at: string;
-  actor_id: string | null;
-  actor_kind: string;
-  role: string | null;
-  on_behalf_of: string | null;
-  subject_id: string | null;
-  categories: string[];
-  fields: string[];
-  action: string;
-  purpose: string | null;
-  request_id: string | null;
-  trace_id: string | null;
-  client_ip: string | null;
-  user_agent: string | null;
-  leaf_hash: string;
-}
+/** An event row as `audit_event` takes it from `jsonb_to_recordset` (see insertPlacedEventsSql). */
+export type PlacedEventRow = AuditEventColumns & { sequence: number; sealed_at: string; leaf_hash: string };
 
 export interface PlacedEvents {
   rows: PlacedEventRow[];
@@ -82,26 +63,7 @@ export function placeEvents(
     const sequence = range.size;
     const leaf = auditLeafHash({ ...e, sequence });
     nodes.push(...appendLeaf(range, leaf));
-    return {
-      sequence,
-      event_id: e.eventId,
-      occurred_at: e.occurredAt.toISOString(),
-      sealed_at: sealed,
-      actor_id: e.actorId,
-      actor_kind: e.actorKind,
-      role: e.role,
-      on_behalf_of: e.onBehalfOf,
-      subject_id: e.subjectId,
-      categories: e.categories,
-      fields: e.fields,
-      action: e.action,
-      purpose: e.purpose,
-      request_id: e.requestId,
-      trace_id: e.traceId,
-      client_ip: e.clientIp,
-      user_agent: e.userAgent,
-      leaf_hash: leaf.toString('hex'),
-    };
+    return { ...eventColumns(e), sequence, sealed_at: sealed, leaf_hash: leaf.toString('hex') };
   });
   return { rows, nodes };
 }

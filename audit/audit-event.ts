@@ -122,6 +122,29 @@ export interface AuditEventRow {
   user_agent: string | null;
 }
 
+/** The event's columns as they are written (the time as ISO-8601 text, for a JSON parameter). */
+export type AuditEventColumns = Omit<AuditEventRow, 'occurred_at'> & { occurred_at: string };
+
+export function eventColumns(e: AuditEventInput): AuditEventColumns {
+  return {
+    event_id: e.eventId,
+    occurred_at: e.occurredAt.toISOString(),
+    actor_id: e.actorId,
+    actor_kind: e.actorKind,
+    role: e.role,
+    on_behalf_of: e.onBehalfOf,
+    subject_id: e.subjectId,
+    categories: e.categories,
+    fields: e.fields,
+    action: e.action,
+    purpose: e.purpose,
+    request_id: e.requestId,
+    trace_id: e.traceId,
+    client_ip: e.clientIp,
+    user_agent: e.userAgent,
+  };
+}
+
 export function eventFromRow(row: AuditEventRow, sequence: number): AuditEvent {
   return {
     sequence,

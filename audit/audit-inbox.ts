@@ -2,28 +2,12 @@
  * Writing events into `audit_inbox`, where they wait for the sealer. One statement per batch, whatever
  * its size: the rows travel as one JSON parameter and PostgreSQL unpacks them (jsonb_to_recordset).
  */
-import type { AuditEventInput } from './audit-event';
+import { eventColumns, type AuditEventInput } from './audit-event';
 import type { SqlRunner } from './sql-runner';
 
 export async function insertIntoInbox(db: SqlRunner, events: readonly AuditEventInput[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((e) => ({
-    event_id: e.eventId,
-    occurred_at: e.occurredAt.toISOString(),
-    actor_id: e.actorId,
-    actor_kind: e.actorKind,
-    role: e.role,
-    on_behalf_of: e.onBehalfOf,
-    subject_id: e.subjectId,
-    categories: e.categories,
-    fields: e.fields,
-    action: e.action,
-    purpose: e.purpose,
-    request_id: e.requestId,
-    trace_id: e.traceId,
-    client_ip: e.clientIp,
-    user_agent: e.userAgent,
-  }));
+  const rows = events.map(eventColumns);
   await db.query(
     `insert into audit_inbox (event_id, occurred_at, actor_id, actor_kind, role, on_behalf_of, subject_id,
        categories, fields, action, purpose, request_id, trace_id, client_ip, user_agent)
