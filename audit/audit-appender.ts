@@ -44,7 +44,7 @@ export interface PlacedEvents {
 }
 
 interface PreparedAppend {
-  /** The tree the batch was numbered after; the whole state is compared, not just the size (see send). */
+  /** The tree the batch was numbered after. */
   from: CompactRange;
   range: CompactRange;
   placed: PlacedEvents;
@@ -101,10 +101,12 @@ export function checkpointParams(c: SignedCheckpoint): unknown[] {
 
 export class AuditAppender {
   /**
-   * The tree as it will be once this process's appends in flight commit; null until read, and again
-   * after one was refused. Possibly stale (see `append`).
+   * The tree as this process last committed or read it; null until read, and again after an append
+   * failed or was refused. Possibly stale: another process may have appended since (see `append`).
    */
   private range: CompactRange | null = null;
+  /** Appends of this process run one at a time, so `range` never runs ahead of what is committed. */
+  private queue: Promise<unknown> = Promise.resolve();
   private lastCheckpointAt = 0;
   private publishing: Promise<unknown> = Promise.resolve();
   private partitionsCheckedOn = '';
@@ -119,27 +121,28 @@ export class AuditAppender {
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 500;
   }
 
-  /**
-   * Numbers, hashes and stores the events, sealed, in one statement; resolves once committed. Calls
-   * may overlap: each batch is numbered after the ones still in flight (the tree as it will be once
-   * they commit), its statement waits for theirs on the state row, and if one of them failed, the
-   * batches numbered after it are refused by the size check and go the locked way.
-   */
-  async append(events: readonly AuditEventInput[]): Promise<void> {
+  /** Numbers, hashes and stores the events, sealed, in one statement; resolves once committed. */
+  append(events: readonly AuditEventInput[]): Promise<void> {
+    const run = this.queue.then(() => this.appendNow(events));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(events: readonly AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
     await this.ensurePartitions();
     if (this.range !== null) {
       const attempt = this.prepare(this.range, events);
       this.range = attempt.range;
       const sent = await this.send(this.db, attempt).catch((error: unknown) => {
-        this.range = null; // the prediction did not come true
+        this.range = null; // whether it committed is not known
         throw error;
       });
       if (sent) return this.committed(attempt);
       this.range = null;
     }
-    // Overtaken (another process appended, or a batch before this one failed): number the batch
-    // under the row lock, so writers in many processes wait their turn instead of starving each other.
+    // Overtaken (another process appended) or the state is not known: number the batch under the
+    // row lock, so writers in many processes wait their turn instead of starving each other.
     const locked = await this.db.transaction(async (tx) => {
       const attempt = this.prepare(await this.readRange(tx, true), events);
       if (!(await this.send(tx, attempt))) throw new Error('audit_sealer_state changed under its row lock');
@@ -163,16 +166,15 @@ export class AuditAppender {
   }
 
   /**
-   * One statement: events, tree nodes, new state and maybe a checkpoint, if the stored state is still
-   * `from`. The hashes are compared too, not only the size: a batch numbered after one that failed
-   * could otherwise land on another process's batch of the same length, with leaves computed for a
-   * tree that does not exist.
+   * One statement: events, tree nodes, new state and maybe a checkpoint, if the stored tree size is
+   * still `from`'s. The size is enough: every append makes the tree bigger, and this process's own
+   * appends run one at a time, so an unchanged size means nobody appended since `from` was committed.
    */
   private async send(db: SqlRunner, a: PreparedAppend): Promise<boolean> {
     const [result] = await db.query<{ appended: number }>(
       `with state as (
          update audit_sealer_state set tree_size = ?, compact_range = ?::jsonb
-         where id = 1 and tree_size = ? and compact_range = ?::jsonb returning 1
+         where id = 1 and tree_size = ? returning 1
        ), events as (${insertPlacedEventsSql('where exists (select from state)')}
        ), nodes as (${insertTreeNodesSql('where exists (select from state)')}
        )${
@@ -187,7 +189,6 @@ export class AuditAppender {
         a.range.size,
         JSON.stringify(a.range.toJSON()),
         a.from.size,
-        JSON.stringify(a.from.toJSON()),
         JSON.stringify(a.placed.rows),
         treeNodesJson(a.placed.nodes),
         ...(a.checkpoint === null ? [] : checkpointParams(a.checkpoint)),

@@ -79,7 +79,7 @@ describe('audit log under concurrency', () => {
     expect(await b.verify()).toMatchObject({ ok: true, treeSize: sizeBefore + 9 });
   });
 
-  it('refuses a batch numbered after one that failed in flight, and seals it under the lock instead', async () => {
+  it('numbers the batch after one that failed from the stored state, leaving no gap', async () => {
     const appender = t.platform.services.audit.appender;
     const sql = await t.db.superuser();
     await sql.query(`create function fail_marked_event() returns trigger language plpgsql as $$
@@ -92,7 +92,7 @@ describe('audit log under concurrency', () => {
         (await sql.query('select tree_size from audit_sealer_state')).rows[0].tree_size,
       );
       const failing = appender.append(readEvents(2, undefined, 'fail-me'));
-      const after = readEvents(3); // numbered after the failing batch, sent before it fails
+      const after = readEvents(3); // asked for while the failing batch is on its way
       const following = appender.append(after);
       await expect(failing).rejects.toThrow();
       await following;
