@@ -68,8 +68,12 @@ const BENCHMARKS: readonly Benchmark[] = [
 const ENVIRONMENT = `Environment (defaults in brackets):
   BENCH_SECONDS [10]              duration per contender (audit-append, personal-read)
   BENCH_WRITERS [8]               concurrent writers (audit-append)
+  BENCH_IN_FLIGHT [4]             events each writer keeps waiting at once, diagnostic (audit-append)
   BENCH_CLIENTS [16]              concurrent HTTP clients (personal-read)
   BENCH_ORDER_CLIENTS [50]        concurrent HTTP clients (score-order)
+  BENCH_ORDER_IBANS [5000]        different IBANs the orders pay with (score-order)
+  BENCH_ORDER_REQUESTS_PER_IBAN [2]  orders paid with each of them (score-order)
+  BENCH_ORDER_RATE                fixed rate (req/s) of the open-loop latency run (score-order)
   BENCH_AUDIT_EVENTS [10000000]   events in audit_event (audit-query; filling 10M takes a few minutes)
   BENCH_AUDIT_SUBJECTS [50000]    subjects they are spread over (audit-query)
   BENCH_QUERY_REQUESTS [200]      sequential requests per path (audit-query)
@@ -78,8 +82,7 @@ const ENVIRONMENT = `Environment (defaults in brackets):
   BENCH_EMBEDDED_POSTGRES_PORT [54349]
   BENCH_KEEP_DATABASES=1          keep the bench_* databases afterwards
   BENCH_PROFILE=1|seal,verify     CPU profile of the labelled phases (.data/bench-profiles/):
-                                  append, plain-read, personal-read, seal, verify
-  BENCH_WHATIF=1                  verify: also seal with a bound-parameter SqlRunner (what-if)`;
+                                  append, plain-read, personal-read, seal, verify, score-order`;
 
 const RESULTS_FILE = path.resolve('.data', 'bench-results.json');
 

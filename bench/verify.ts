@@ -8,21 +8,15 @@
  * SqlRunner (MikroORM connection) in batches of 20,000, without hashing. Also shown: verify's own query
  * (each event's canonical JSON built by PostgreSQL, its stored leaf hash and whether its level-0 tree
  * node differs; audit/audit-verifier.ts) in verify's batches, one at a time and without hashing, which
- * separates the cost of reading from the cost of checking. BENCH_WHATIF=1 adds a what-if: sealing with
- * a SqlRunner that sends bind parameters instead of inlining them (see boundParameterRunner).
+ * separates the cost of reading from the cost of checking.
  */
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
-import { AuditAppender } from '../audit/audit-appender';
-import { AuditSealer } from '../audit/audit-sealer';
 import { readCanonicalEvents, VERIFY_BATCH_SIZE } from '../audit/audit-verifier';
-import { FileWitness } from '../audit/checkpoint-witness';
 import type { SqlRunner } from '../audit/sql-runner';
-import type { Platform } from '../src/platform';
 import { sqlRunner } from '../src/db/sql-runner';
 import { createBenchPlatform } from './bench-database';
 import { describeCpu, measuringCpu } from './cpu-usage';
-import { envFlag, envInt, num, now, ratio, withCpuProfile, type BenchReport } from './bench-util';
+import { envInt, num, now, ratio, withCpuProfile, type BenchReport } from './bench-util';
 
 const CHUNK = 500_000;
 const BATCH = 20_000;
@@ -88,7 +82,6 @@ export async function runVerify(): Promise<BenchReport> {
       `  ratio to the keyset scan: ${ratio(verifyRate, plain.rate).toFixed(2)}x; ` +
         `to verify's query alone: ${ratio(verifyRate, joined.rate).toFixed(2)}x`,
     );
-    if (envFlag('BENCH_WHATIF')) await whatIfBoundParameters(platform, pool, Math.min(events, 200_000));
 
     return {
       sizes,
@@ -125,27 +118,6 @@ export async function runVerify(): Promise<BenchReport> {
 }
 
 /** Seals the same number of events with the platform's SqlRunner and with bound parameters, twice each. */
-async function whatIfBoundParameters(platform: Platform, pool: Pool, events: number): Promise<void> {
-  console.log(`what-if (BENCH_WHATIF=1): sealing ${num(events)} more events per round with each SqlRunner`);
-  const signer = {
-    privateKey: platform.keys.auditSigningKey,
-    publicKeyHex: platform.services.audit.publicKeyHex,
-  };
-  const witnesses = [new FileWitness(platform.config.audit.witnessDir)];
-  for (let round = 0; round < 2; round++) {
-    for (const [label, runner] of [
-      ['src/db/sql-runner.ts (parameters inlined as literals)', sqlRunner(platform.db.orm.em.fork())],
-      ['knex raw with bind parameters', boundParameterRunner(platform.db.orm.em.fork())],
-    ] as const) {
-      await fillInbox(pool, events);
-      await pool.query('checkpoint');
-      const t0 = now();
-      await new AuditSealer(runner, new AuditAppender(runner, signer, witnesses)).sealPending();
-      const seconds = (now() - t0) / 1000;
-      console.log(`  ${label}: ${num(events / seconds)} events/s`);
-    }
-  }
-}
 
 /** `events` plausible read events into audit_inbox, by generate_series. */
 async function fillInbox(pool: Pool, events: number): Promise<void> {
@@ -164,25 +136,6 @@ async function fillInbox(pool: Pool, events: number): Promise<void> {
       [from, to, events],
     );
   }
-}
-
-/**
- * What-if (BENCH_WHATIF=1): a SqlRunner that sends parameters as bind parameters through knex, instead
- * of src/db/sql-runner.ts's MikroORM `execute`, which writes every parameter into the SQL text as an
- * escaped literal (pg's escapeLiteral, character by character: about 0.3 s for the 3.5 MB JSON of one
- * 5,000-event seal batch). Used only to measure what that change would gain.
- */
-function boundParameterRunner(em: EntityManager): SqlRunner {
-  return {
-    query: async <T>(sql: string, params: readonly unknown[] = []) => {
-      const query = em.getKnex().raw(sql, [...params] as never[]);
-      const tx = em.getTransactionContext<Knex.Transaction>();
-      if (tx !== undefined) void query.transacting(tx);
-      const result = (await query) as { rows: T[] };
-      return result.rows;
-    },
-    transaction: (work) => em.transactional((tx) => work(boundParameterRunner(tx))),
-  };
 }
 
 async function timedScan(
