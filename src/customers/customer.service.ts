@@ -74,7 +74,9 @@ export class CustomerService {
   async create(em: EntityManager, input: CustomerInput, context: AuditContext): Promise<CustomerView> {
     const prepared = await this.prepareNew(input, context);
     await em.transactional(async (tx) => {
-      await this.persistNew(tx, prepared, context);
+      await this.assertUsernameFree(tx, prepared.entity);
+      tx.persist(prepared.entity);
+      this.recordConsent(tx, prepared.entity, context);
       await tx.flush();
       await this.audit.recordInTransaction(sqlRunner(tx), [prepared.event]);
     });
@@ -83,8 +85,7 @@ export class CustomerService {
 
   /**
    * A new customer, validated, encrypted and indexed, with the audit event of its creation; nothing is
-   * written. For a caller that stores the customer with rows of its own (a first order) in one flush:
-   * persistNew, flush, then record `event` in the same transaction.
+   * written. Order scoring stores it with the order's own rows in one statement (src/orders/order-store.ts).
    */
   async prepareNew(input: CustomerInput, context: AuditContext): Promise<NewCustomer> {
     const valid = validateCustomerInput(input, { partial: false });
@@ -93,13 +94,6 @@ export class CustomerService {
     entity.subscriptionStart = valid.subscriptionStart ?? new Date();
     await this.apply(entity, valid);
     return { entity, event: this.changeEvent(context, 'create', entity.id, Object.keys(valid)) };
-  }
-
-  /** Persists a prepared customer and the first line of its consent history (flushed by the caller). */
-  async persistNew(em: EntityManager, prepared: NewCustomer, context: AuditContext): Promise<void> {
-    await this.assertUsernameFree(em, prepared.entity);
-    em.persist(prepared.entity);
-    this.recordConsent(em, prepared.entity, context);
   }
 
   async update(
@@ -265,8 +259,8 @@ export class CustomerService {
   }
 
   /**
-   * The mailing-consent line for the customer's current choice, not yet stored: persistNew stores a new
-   * customer's through the ORM, order scoring writes it with the customer's row (src/orders/order-store.ts).
+   * The mailing-consent line for the customer's current choice, not yet stored: recordConsent persists it
+   * through the ORM, order scoring writes it with the customer's row (src/orders/order-store.ts).
    */
   consentLine(entity: CustomerEntity, context: AuditContext): MailingConsentChangeEntity {
     return Object.assign(new MailingConsentChangeEntity(), {
