@@ -22,7 +22,7 @@ import { signCheckpoint } from './checkpoint';
 import type { CheckpointWitness, SignedCheckpoint } from './checkpoint-witness';
 import { CompactRange, hashToHex } from './merkle';
 import type { SqlRunner } from './sql-runner';
-import { appendLeaf, type TreeNode } from './tree-store';
+import { appendLeaf, insertTreeNodesSql, treeNodesJson, type TreeNode } from './tree-store';
 
 export interface AuditSigner {
   privateKey: KeyObject;
@@ -81,19 +81,11 @@ export function insertPlacedEventsSql(filter = ''): string {
       client_ip text, user_agent text, leaf_hash text) ${filter}`;
 }
 
-/** Inserts a JSON array of tree nodes; `filter` may add a WHERE clause. */
-export function insertTreeNodesSql(filter = ''): string {
-  return `insert into audit_tree_node (level, idx, hash)
-    select level, idx, decode(hash, 'hex') from jsonb_to_recordset(?::jsonb) as x(level smallint, idx bigint, hash text)
-    ${filter}`;
+/** Inserts a signed checkpoint (see checkpointParams); `filter` may add a WHERE clause. */
+export function insertCheckpointSql(filter = ''): string {
+  return `insert into audit_checkpoint (tree_size, root_hash, created_at, signature, public_key)
+    select ?, decode(?, 'hex'), ?::timestamptz, decode(?, 'hex'), ? ${filter}`;
 }
-
-export function treeNodesJson(nodes: readonly TreeNode[]): string {
-  return JSON.stringify(nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })));
-}
-
-export const INSERT_CHECKPOINT_SQL = `insert into audit_checkpoint (tree_size, root_hash, created_at, signature, public_key)
-  values (?, decode(?, 'hex'), ?, decode(?, 'hex'), ?)`;
 
 export function checkpointParams(c: SignedCheckpoint): unknown[] {
   return [c.treeSize, c.rootHash, c.createdAt, c.signature, c.publicKey];
@@ -180,9 +172,7 @@ export class AuditAppender {
        )${
          a.checkpoint === null
            ? ''
-           : `, checkpoint as (
-         insert into audit_checkpoint (tree_size, root_hash, created_at, signature, public_key)
-         select ?, decode(?, 'hex'), ?::timestamptz, decode(?, 'hex'), ? where exists (select from state))`
+           : `, checkpoint as (${insertCheckpointSql('where exists (select from state)')})`
        }
        select count(*)::int as appended from state`,
       [
@@ -258,7 +248,7 @@ export class AuditAppender {
       );
       if (range.size === 0 || range.size <= Number(latest?.size ?? 0)) return null;
       const checkpoint = this.sign(range, new Date());
-      await tx.query(INSERT_CHECKPOINT_SQL, checkpointParams(checkpoint));
+      await tx.query(insertCheckpointSql(), checkpointParams(checkpoint));
       this.adopt(range);
       return checkpoint;
     });

@@ -15,15 +15,14 @@
 import { eventFromRow, type AuditEventRow } from './audit-event';
 import {
   checkpointParams,
-  INSERT_CHECKPOINT_SQL,
+  insertCheckpointSql,
   insertPlacedEventsSql,
-  insertTreeNodesSql,
   placeEvents,
-  treeNodesJson,
   type AuditAppender,
 } from './audit-appender';
 import type { SignedCheckpoint } from './checkpoint-witness';
 import type { SqlRunner } from './sql-runner';
+import { insertTreeNodesSql, treeNodesJson } from './tree-store';
 
 export interface SealerOptions {
   batchSize?: number;
@@ -93,7 +92,7 @@ export class AuditSealer {
         rows.map((r) => r.inbox_id),
       ]);
       const checkpoint = this.appender.sign(range, sealedAt);
-      await tx.query(INSERT_CHECKPOINT_SQL, checkpointParams(checkpoint));
+      await tx.query(insertCheckpointSql(), checkpointParams(checkpoint));
       await this.appender.saveRange(tx, range);
       return { checkpoint, range };
     });

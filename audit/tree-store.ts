@@ -37,14 +37,15 @@ export function appendLeaf(range: CompactRange, leaf: Buffer): TreeNode[] {
   return nodes;
 }
 
-export async function insertTreeNodes(db: SqlRunner, nodes: readonly TreeNode[]): Promise<void> {
-  if (nodes.length === 0) return;
-  const rows = nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') }));
-  await db.query(
-    `insert into audit_tree_node (level, idx, hash)
-     select level, idx, decode(hash, 'hex') from jsonb_to_recordset(?::jsonb) as x(level smallint, idx bigint, hash text)`,
-    [JSON.stringify(rows)],
-  );
+/** Inserts a JSON array of tree nodes (treeNodesJson); `filter` may add a WHERE clause. */
+export function insertTreeNodesSql(filter = ''): string {
+  return `insert into audit_tree_node (level, idx, hash)
+    select level, idx, decode(hash, 'hex') from jsonb_to_recordset(?::jsonb) as x(level smallint, idx bigint, hash text)
+    ${filter}`;
+}
+
+export function treeNodesJson(nodes: readonly TreeNode[]): string {
+  return JSON.stringify(nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })));
 }
 
 /** Roots of the given ranges (each must start on a subtree boundary, as proof ranges do). */
