@@ -8,9 +8,8 @@
  *
  * Baselines in the same run and database: plain single-row INSERTs of a similar row into a scratch
  * table from 8 `pg` connections (one transaction per insert), and 100-row INSERTs the same way.
- * Both use named (prepared) statements, so they are the fastest plain `pg` gets. Diagnostic lines
- * show the same appends with the sealer stopped, and with each writer keeping BENCH_IN_FLIGHT (4)
- * events waiting at once: a writer that awaits one event at a time is bound by the latency of a commit
+ * Both use named (prepared) statements, so they are the fastest plain `pg` gets. A diagnostic line
+ * shows the same appends with each writer keeping BENCH_IN_FLIGHT (4) events waiting at once: a writer that awaits one event at a time is bound by the latency of a commit
  * (writers / latency), not by what the log can take.
  * Each contender starts after a CHECKPOINT; CPU per event (Node, PostgreSQL), commits and WAL flushes
  * are printed with it.
@@ -162,26 +161,11 @@ export async function runAuditAppend(): Promise<BenchReport> {
     );
     console.log(`  ${batchCost(batch.count, 'row')}`);
 
-    // Diagnostic: the same appends with the sealer stopped (inbox only), to show what sealing costs them.
     const audit = platform.services.audit;
     const recordOne = async () => {
       await audit.record([next()]);
       return 1;
     };
-    await timedLoops(writers, 1, recordOne);
-    const [unsealed, unsealedCost] = await costOf(pool, () => timedLoops(writers, seconds, recordOne));
-    const unsealedRate = unsealed.count / unsealed.seconds;
-    console.log(
-      `diagnostic, audit.record([1 event]), ${writers} writers, sealer stopped: ${num(unsealedRate)} events/s ` +
-        `(${num(unsealed.count)} in ${unsealed.seconds.toFixed(1)} s)`,
-    );
-    console.log(`  ${unsealedCost(unsealed.count, 'event')}`);
-    const s0 = now();
-    await audit.sealer.sealPending();
-    console.log(
-      `  (sealing that backlog of ${num(unsealed.count)} events afterwards took ${((now() - s0) / 1000).toFixed(1)} s)`,
-    );
-
     audit.sealer.start();
     await timedLoops(writers, 1, recordOne);
     await waitForEmptyInbox(pool, 60_000);
@@ -264,7 +248,6 @@ export async function runAuditAppend(): Promise<BenchReport> {
           },
           note:
             `100-row INSERTs: ${num(batchRate)} rows/s (ratio ${ratio(appendRate, batchRate).toFixed(2)}x); ` +
-            `with the sealer stopped: ${num(unsealedRate)} events/s; ` +
             `${writers} writers x ${inFlight} in flight: ${num(busyRate)} events/s`,
         },
         {
