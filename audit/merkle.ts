@@ -683,17 +683,24 @@ export class CompactRange {
     return this.leafCount;
   }
 
-  append(leafHash: Buffer): void {
+  /**
+   * Appends a leaf and returns the roots of the subtrees it completes, bottom-up: the one at index i
+   * covers 2^(i+1) leaves ending with this one. The stored tree keeps them, so nothing is hashed twice.
+   */
+  append(leafHash: Buffer): Buffer[] {
     assertHash(leafHash, `leaf hash ${this.leafCount}`);
     if (this.leafCount >= Number.MAX_SAFE_INTEGER) throw new RangeError('compact range is full');
     // Each trailing 1 bit of the old size is a complete subtree of the new leaf's size that now has a
     // right sibling: merge them, exactly like carrying in binary addition.
+    const completed: Buffer[] = [];
     let merged = leafHash;
     for (let carry = this.leafCount; isOdd(carry); carry = half(carry)) {
       merged = nodeHash(this.roots.pop()!, merged);
+      completed.push(merged);
     }
     this.roots.push(merged);
     this.leafCount += 1;
+    return completed;
   }
 
   appendMany(leafHashes: Iterable<Buffer>): void {

@@ -3,13 +3,7 @@
  * leaves [index * 2^level, (index + 1) * 2^level). Any range's root, and so any proof, needs only
  * O(log n) of them, fetched in one query, which keeps proofs fast at tens of millions of events.
  */
-import {
-  CompactRange,
-  nodeHash,
-  perfectSubtreeRanges,
-  rootFromPerfectSubtrees,
-  type LeafRange,
-} from './merkle';
+import { CompactRange, perfectSubtreeRanges, rootFromPerfectSubtrees, type LeafRange } from './merkle';
 import type { SqlRunner } from './sql-runner';
 
 export interface TreeNode {
@@ -22,18 +16,10 @@ export interface TreeNode {
 export function appendLeaf(range: CompactRange, leaf: Buffer): TreeNode[] {
   const leafIndex = range.size;
   const nodes: TreeNode[] = [{ level: 0, index: leafIndex, hash: leaf }];
-  if (leafIndex % 2 === 1) {
-    // Each trailing 1 bit of the old size is a finished subtree that the new leaf's subtree now pairs with.
-    const roots = range.subtreeRoots();
-    let merged = leaf;
-    let level = 0;
-    for (let carry = leafIndex; carry % 2 === 1; carry = Math.floor(carry / 2)) {
-      merged = nodeHash(roots.pop()!, merged);
-      level += 1;
-      nodes.push({ level, index: Math.floor(leafIndex / 2 ** level), hash: merged });
-    }
-  }
-  range.append(leaf);
+  range.append(leaf).forEach((hash, i) => {
+    const level = i + 1;
+    nodes.push({ level, index: Math.floor(leafIndex / 2 ** level), hash });
+  });
   return nodes;
 }
 

@@ -23,14 +23,17 @@ export function positionalSql(sql: string): string {
  * one-statement append (a CTE over four tables) costs more than executing it for a small batch.
  */
 function preparedQuery(sql: string, params: readonly unknown[]): QueryConfig {
-  let name = statementNames.get(sql);
-  if (name === undefined) {
-    name = `runner_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
-    statementNames.set(sql, name);
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    statement = {
+      name: `runner_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`,
+      text: positionalSql(sql),
+    };
+    statements.set(sql, statement);
   }
-  return { name, text: positionalSql(sql), values: [...params] };
+  return { name: statement.name, text: statement.text, values: params as unknown[] };
 }
-const statementNames = new Map<string, string>();
+const statements = new Map<string, { name: string; text: string }>();
 
 export function poolRunner(url: string, max: number): PoolRunner {
   const pool = new Pool({ connectionString: url, max });
