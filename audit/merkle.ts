@@ -105,8 +105,15 @@ export function leafHashUtf8(text: string): Buffer {
 
 /** SHA-256(0x01 || left || right): the hash of an interior node. Both children must be 32-byte hashes. */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return digest(HASH_ALGORITHM, Buffer.concat([NODE_PREFIX_BYTES, left, right]), 'buffer');
+  // One reused input buffer: verification hashes a node per event, and allocating each input showed.
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    return digest(HASH_ALGORITHM, Buffer.concat([NODE_PREFIX_BYTES, left, right]), 'buffer');
+  }
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 1 + HASH_SIZE);
+  return digest(HASH_ALGORITHM, nodeInput, 'buffer');
 }
+const nodeInput = Buffer.concat([NODE_PREFIX_BYTES, Buffer.alloc(2 * HASH_SIZE)]);
 
 /** SHA-256 of the empty string: the root of a tree with no leaves (RFC 6962 §2.1). */
 export function emptyRoot(): Buffer {

@@ -6,12 +6,12 @@
  *
  * Baseline in the same run: a plain keyset scan reading the same rows through the same kind of
  * SqlRunner (MikroORM connection) in batches of 20,000, without hashing. Also shown: verify's own query
- * (each event's canonical JSON built by PostgreSQL, its stored leaf hash and whether its level-0 tree
- * node differs; audit/audit-verifier.ts) in verify's batches, one at a time and without hashing, which
- * separates the cost of reading from the cost of checking.
+ * (each batch's canonical JSON texts built by PostgreSQL, with the stored leaf hashes and the checks
+ * that the batch is whole; audit/audit-verifier.ts) in verify's batches, one at a time and without
+ * hashing, which separates the cost of reading from the cost of checking.
  */
 import type { Pool } from 'pg';
-import { readCanonicalEvents, VERIFY_BATCH_SIZE } from '../audit/audit-verifier';
+import { readCanonicalBatch, VERIFY_BATCH_SIZE } from '../audit/audit-verifier';
 import type { SqlRunner } from '../audit/sql-runner';
 import { sqlRunner } from '../src/db/sql-runner';
 import { createBenchPlatform } from './bench-database';
@@ -166,8 +166,8 @@ async function keysetScan(runner: SqlRunner): Promise<number> {
 async function verifyQueryScan(runner: SqlRunner): Promise<number> {
   let total = 0;
   for (let from = 0; ; from += VERIFY_BATCH_SIZE) {
-    const rows = await readCanonicalEvents(runner, from, from + VERIFY_BATCH_SIZE);
-    total += rows.length;
-    if (rows.length < VERIFY_BATCH_SIZE) return total;
+    const batch = await readCanonicalBatch(runner, from, from + VERIFY_BATCH_SIZE);
+    total += batch.count;
+    if (batch.count < VERIFY_BATCH_SIZE) return total;
   }
 }
