@@ -15,7 +15,7 @@
  * another row or field fails to decrypt instead of silently showing someone else's data. The version and
  * key id are authenticated too, so the header cannot be edited either.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors/errors';
 import { DecryptionError } from './decryption-error';
 import { KEY_BYTES, KEY_ID_PATTERN } from './key-ring';
@@ -36,8 +36,7 @@ interface ParsedValue {
 
 export class FieldCipher {
   private readonly activeKeyId: string;
-  /** KeyObjects rather than bytes: the cipher constructors then skip importing the key each time. */
-  private readonly keys: ReadonlyMap<string, KeyObject>;
+  private readonly keys: ReadonlyMap<string, Buffer>;
 
   constructor(keyRing: KeyRing) {
     // A hand-built ring bypasses parseEncryptionKeys, so its invariants are checked again here.
@@ -53,13 +52,13 @@ export class FieldCipher {
       throw new ConfigError(`Key ring: active key id "${keyRing.activeKeyId}" has no key`);
     }
     this.activeKeyId = keyRing.activeKeyId;
-    this.keys = new Map([...keyRing.keys].map(([id, key]) => [id, createSecretKey(key)]));
+    this.keys = new Map(keyRing.keys);
   }
 
   /** `aad` must identify the row and field the value belongs to; the same string is needed to decrypt. */
   encrypt(plaintext: string, aad: string): string {
     requireAad(aad);
-    const key = this.keys.get(this.activeKeyId) as KeyObject;
+    const key = this.keys.get(this.activeKeyId) as Buffer;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(authenticatedData(this.activeKeyId, aad));
