@@ -165,6 +165,16 @@ describe('audit log tampering', () => {
     }
   });
 
+  it('names an event whose stored tree node alone was changed (proofs are served from those nodes)', async () => {
+    const { t, audit, sql } = await freshLog();
+    try {
+      await tamper(sql, "update audit_tree_node set hash = sha256('forged') where level = 0 and idx = 12");
+      expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 12 });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('names a deleted event', async () => {
     const { t, audit, sql } = await freshLog();
     try {
