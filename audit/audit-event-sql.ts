@@ -11,8 +11,8 @@
  * merely misses and the row takes the JavaScript path:
  * - strings: only `\` and `"` are escaped, as `JSON.stringify` does; it also escapes control
  *   characters, which this text leaves raw, so a string holding one misses (canonical JSON never holds a
- *   raw control character). Escaping those two alone keeps the text unambiguous and costs a third of
- *   `to_json`, the dearest part of building it. uuids need no escaping;
+ *   raw control character). Escaping those two alone keeps the text unambiguous and costs half as
+ *   much as `to_json`, which was the dearest part of building it. uuids need no escaping;
  * - categories and fields are taken in their stored order, not sorted: the recorder stores them sorted
  *   (audit-context.ts), and sorting them in SQL made the text about two thirds dearer to build;
  * - occurredAt: `toISOString()` truncates to milliseconds, and so does `to_char`'s MS; outside years
