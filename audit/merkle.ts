@@ -719,11 +719,6 @@ export class CompactRange {
     return rootFromPerfectSubtrees(this.roots);
   }
 
-  /** The complete-subtree roots, left to right. */
-  subtreeRoots(): Buffer[] {
-    return this.roots.map((h) => Buffer.from(h));
-  }
-
   clone(): CompactRange {
     return CompactRange.fromJSON(this.toJSON());
   }
