@@ -691,23 +691,22 @@ export class CompactRange {
   }
 
   /**
-   * Appends a leaf and returns the roots of the subtrees it completes, bottom-up: the one at index i
-   * covers 2^(i+1) leaves ending with this one. The stored tree keeps them, so nothing is hashed twice.
+   * Appends a leaf. `completed`, when given, receives the roots of the subtrees the leaf completes,
+   * bottom-up: the one pushed i-th covers 2^(i+1) leaves ending with this one. The stored tree keeps
+   * them, so nothing is hashed twice; verification passes nothing and allocates nothing.
    */
-  append(leafHash: Buffer): Buffer[] {
+  append(leafHash: Buffer, completed?: Buffer[]): void {
     assertHash(leafHash, `leaf hash ${this.leafCount}`);
     if (this.leafCount >= Number.MAX_SAFE_INTEGER) throw new RangeError('compact range is full');
     // Each trailing 1 bit of the old size is a complete subtree of the new leaf's size that now has a
     // right sibling: merge them, exactly like carrying in binary addition.
-    const completed: Buffer[] = [];
     let merged = leafHash;
     for (let carry = this.leafCount; isOdd(carry); carry = half(carry)) {
       merged = nodeHash(this.roots.pop()!, merged);
-      completed.push(merged);
+      completed?.push(merged);
     }
     this.roots.push(merged);
     this.leafCount += 1;
-    return completed;
   }
 
   appendMany(leafHashes: Iterable<Buffer>): void {

@@ -15,8 +15,10 @@ export interface TreeNode {
 /** Appends a leaf to the range and returns the leaf and every subtree it completes, bottom-up. */
 export function appendLeaf(range: CompactRange, leaf: Buffer): TreeNode[] {
   const leafIndex = range.size;
+  const completed: Buffer[] = [];
+  range.append(leaf, completed);
   const nodes: TreeNode[] = [{ level: 0, index: leafIndex, hash: leaf }];
-  range.append(leaf).forEach((hash, i) => {
+  completed.forEach((hash, i) => {
     const level = i + 1;
     nodes.push({ level, index: Math.floor(leafIndex / 2 ** level), hash });
   });
