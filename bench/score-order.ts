@@ -27,6 +27,7 @@
  */
 import { startHttpServer } from '../src/server/http-server';
 import { normalizeIban } from '../src/validation';
+import { ibantools } from '../src/validation/ibantools';
 import { createBenchPlatform } from './bench-database';
 import {
   envInt,
@@ -46,17 +47,16 @@ const SCORE_ORDER = `mutation ScoreOrder($input: ScoreOrderInput!) {
 }`;
 const PING = 'mutation Ping { ping }';
 
-/** `count` valid Dutch IBANs (mod-97 check digits, account numbers that pass the Dutch 11-test). */
+/** `count` valid Dutch IBANs (check digits by ibantools, account numbers that pass the Dutch 11-test). */
 export function dutchIbans(count: number): string[] {
   const ibans: string[] = [];
   for (let n = 100_000_000; ibans.length < count; n++) {
     const account = String(n).padStart(10, '0');
     const weighted = [...account].reduce((sum, digit, i) => sum + Number(digit) * (10 - i), 0);
     if (weighted % 11 !== 0) continue;
-    // Check digits: 98 - (BBAN + country letters as numbers + 00) mod 97; A=10 ... Z=35.
-    const numeric = `${[...`ABNA${account}NL`].map((c) => parseInt(c, 36)).join('')}00`;
-    const check = 98 - Number(BigInt(numeric) % 97n);
-    ibans.push(normalizeIban(`NL${String(check).padStart(2, '0')}ABNA${account}`, 'iban'));
+    const iban = ibantools.composeIBAN({ countryCode: 'NL', bban: `ABNA${account}` });
+    if (iban === null) throw new Error(`ibantools composed no IBAN for account ${account}`);
+    ibans.push(normalizeIban(iban, 'iban'));
   }
   return ibans;
 }
