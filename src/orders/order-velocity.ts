@@ -7,7 +7,7 @@
  */
 import type { SqlRunner } from '../../audit/sql-runner';
 import type { IdentityReuse, OrderVelocity } from '../scoring/score-order';
-import { countCeiling, type RiskRules } from '../scoring/risk-rules';
+import { countCeiling, type RiskRules, type VelocityLimit } from '../scoring/risk-rules';
 
 export interface VelocityKeys {
   ipBidx: string;
@@ -41,43 +41,24 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
   const columns: string[] = [];
   const params: unknown[] = [];
   // A LIMITed subquery walks the (key, created_at) index only as far as the ceiling.
-  const ordersWithin = (name: string, column: string, key: string | null, max: number, window: number) => {
+  const ordersWithin = (
+    name: string,
+    column: string,
+    key: string | null,
+    limit: VelocityLimit,
+    condition = '',
+  ) => {
     columns.push(
       `(select count(*) from (select 1 from customer_order where ${column} = ? ` +
-        `and created_at >= ? and created_at < ?${name === 'new_customers_per_ip' ? ' and first_order' : ''} ` +
-        `limit ?) c) as ${name}`,
+        `and created_at >= ? and created_at < ?${condition} limit ?) c) as ${name}`,
     );
-    params.push(key, since(window), until, countCeiling(max));
+    params.push(key, since(limit.windowMinutes), until, countCeiling(limit.max));
   };
-  ordersWithin('orders_per_ip', 'ip_bidx', keys.ipBidx, v.ordersPerIp.max, v.ordersPerIp.windowMinutes);
-  ordersWithin(
-    'orders_per_network',
-    'ip_network_bidx',
-    keys.networkBidx,
-    v.ordersPerNetwork.max,
-    v.ordersPerNetwork.windowMinutes,
-  );
-  ordersWithin(
-    'orders_per_email',
-    'email_bidx',
-    keys.emailBidx,
-    v.ordersPerEmail.max,
-    v.ordersPerEmail.windowMinutes,
-  );
-  ordersWithin(
-    'orders_per_iban',
-    'iban_bidx',
-    keys.ibanBidx,
-    v.ordersPerIban.max,
-    v.ordersPerIban.windowMinutes,
-  );
-  ordersWithin(
-    'new_customers_per_ip',
-    'ip_bidx',
-    keys.ipBidx,
-    v.newCustomersPerIp.max,
-    v.newCustomersPerIp.windowMinutes,
-  );
+  ordersWithin('orders_per_ip', 'ip_bidx', keys.ipBidx, v.ordersPerIp);
+  ordersWithin('orders_per_network', 'ip_network_bidx', keys.networkBidx, v.ordersPerNetwork);
+  ordersWithin('orders_per_email', 'email_bidx', keys.emailBidx, v.ordersPerEmail);
+  ordersWithin('orders_per_iban', 'iban_bidx', keys.ibanBidx, v.ordersPerIban);
+  ordersWithin('new_customers_per_ip', 'ip_bidx', keys.ipBidx, v.newCustomersPerIp, ' and first_order');
 
   const reuse = rules.identityReuse;
   const ibanCeiling = countCeiling(reuse.ibanMaxOtherNames);
