@@ -9,8 +9,9 @@
  * Baselines in the same run and database: plain single-row INSERTs of a similar row into a scratch
  * table from 8 `pg` connections (one transaction per insert), and 100-row INSERTs the same way.
  * Both use named (prepared) statements, so they are the fastest plain `pg` gets. A diagnostic line
- * shows the same appends with each writer keeping BENCH_IN_FLIGHT (4) events waiting at once: a writer that awaits one event at a time is bound by the latency of a commit
- * (writers / latency), not by what the log can take.
+ * shows the same appends with each writer keeping BENCH_IN_FLIGHT (4) events waiting at once: a
+ * writer that awaits one event at a time is bound by the latency of a commit (writers / latency), not
+ * by what the log can take.
  * Each contender starts after a CHECKPOINT; CPU per event (Node, PostgreSQL), commits and WAL flushes
  * are printed with it.
  *
@@ -126,11 +127,8 @@ async function plainInserts(
 export async function runAuditAppend(): Promise<BenchReport> {
   const seconds = envInt('BENCH_SECONDS', 10);
   const writers = envInt('BENCH_WRITERS', 8);
-  const sizes = {
-    BENCH_SECONDS: seconds,
-    BENCH_WRITERS: writers,
-    BENCH_IN_FLIGHT: envInt('BENCH_IN_FLIGHT', 4),
-  };
+  const inFlight = envInt('BENCH_IN_FLIGHT', 4);
+  const sizes = { BENCH_SECONDS: seconds, BENCH_WRITERS: writers, BENCH_IN_FLIGHT: inFlight };
   console.log(`${writers} writers, ${seconds} s per contender, sealer running`);
 
   const bench = await createBenchPlatform('audit-append');
@@ -190,7 +188,6 @@ export async function runAuditAppend(): Promise<BenchReport> {
 
     // Diagnostic: the same writers each with BENCH_IN_FLIGHT requests waiting at once, as an API process
     // serving many requests is; one writer awaiting one event at a time is bound by commit latency.
-    const inFlight = envInt('BENCH_IN_FLIGHT', 4);
     const [busy, busyCost] = await costOf(pool, () => timedLoops(writers * inFlight, seconds, recordOne));
     const busyRate = busy.count / busy.seconds;
     await waitForEmptyInbox(pool, 60_000);
