@@ -3,11 +3,26 @@
  * order but transactions commit in another order, so a sealer that took "ids above the last sealed"
  * would skip a slow transaction's event forever.
  */
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEventInput } from '../../audit/audit-event';
 import { insertIntoInbox } from '../../audit/audit-inbox';
 import type { Platform } from '../../src/platform';
 import { attachPlatform, createTestPlatform, type TestPlatform } from '../support/test-platform';
 import { clientRunner, readEvents } from '../support/audit-fixtures';
+
+/** The tree size the audit state row holds. */
+async function storedTreeSize(sql: Client): Promise<number> {
+  return Number((await sql.query('select tree_size from audit_sealer_state')).rows[0].tree_size);
+}
+
+/** The sequence numbers the events were sealed at, ascending. */
+async function sequencesOf(sql: Client, events: readonly AuditEventInput[]): Promise<number[]> {
+  const { rows } = await sql.query('select sequence from audit_event where event_id = any($1) order by 1', [
+    events.map((e) => e.eventId),
+  ]);
+  return rows.map((r) => Number(r.sequence));
+}
 
 describe('audit log under concurrency', () => {
   let t: TestPlatform;
@@ -48,28 +63,19 @@ describe('audit log under concurrency', () => {
     const a = t.platform.services.audit;
     const b = other.services.audit;
     const sql = await t.db.superuser();
-    const sizeBefore = Number(
-      (await sql.query('select tree_size from audit_sealer_state')).rows[0].tree_size,
-    );
+    const sizeBefore = await storedTreeSize(sql);
 
     // No sealer runs here: record() itself has put the events into the tree by the time it resolves.
     const first = readEvents(3);
     await a.record(first);
-    const sealed = await sql.query('select sequence from audit_event where event_id = any($1) order by 1', [
-      first.map((e) => e.eventId),
-    ]);
-    expect(sealed.rows.map((r) => Number(r.sequence))).toEqual([sizeBefore, sizeBefore + 1, sizeBefore + 2]);
+    expect(await sequencesOf(sql, first)).toEqual([sizeBefore, sizeBefore + 1, sizeBefore + 2]);
 
     // b appends after a last saw the tree; a's next batch is computed from a stale size, refused by the
     // tree-size check in its statement, and numbered again from what b left.
     await b.record(readEvents(2));
     const late = readEvents(4);
     await a.record(late);
-    const renumbered = await sql.query(
-      'select sequence from audit_event where event_id = any($1) order by 1',
-      [late.map((e) => e.eventId)],
-    );
-    expect(renumbered.rows.map((r) => Number(r.sequence))).toEqual([5, 6, 7, 8].map((n) => sizeBefore + n));
+    expect(await sequencesOf(sql, late)).toEqual([5, 6, 7, 8].map((n) => sizeBefore + n));
     const { rows } = await sql.query('select sequence from audit_event order by sequence');
     expect(rows.map((r) => Number(r.sequence))).toEqual(Array.from({ length: sizeBefore + 9 }, (_, i) => i));
     expect((await sql.query('select count(*)::int as n from audit_inbox')).rows[0].n).toBe(0);
@@ -88,19 +94,13 @@ describe('audit log under concurrency', () => {
       when (new.purpose = 'fail-me') execute function fail_marked_event()`);
     try {
       await appender.append(readEvents(1)); // the appender now knows the current state
-      const sizeBefore = Number(
-        (await sql.query('select tree_size from audit_sealer_state')).rows[0].tree_size,
-      );
+      const sizeBefore = await storedTreeSize(sql);
       const failing = appender.append(readEvents(2, undefined, 'fail-me'));
       const after = readEvents(3); // asked for while the failing batch is on its way
       const following = appender.append(after);
       await expect(failing).rejects.toThrow();
       await following;
-      const { rows } = await sql.query(
-        'select sequence from audit_event where event_id = any($1) order by 1',
-        [after.map((e) => e.eventId)],
-      );
-      expect(rows.map((r) => Number(r.sequence))).toEqual([0, 1, 2].map((n) => sizeBefore + n));
+      expect(await sequencesOf(sql, after)).toEqual([0, 1, 2].map((n) => sizeBefore + n));
     } finally {
       await sql.query('drop trigger fail_marked_event on audit_event');
       await sql.query('drop function fail_marked_event()');
@@ -112,9 +112,7 @@ describe('audit log under concurrency', () => {
     const a = t.platform.services.audit;
     const b = other.services.audit;
     const sql = await t.db.superuser();
-    const sizeBefore = Number(
-      (await sql.query('select tree_size from audit_sealer_state')).rows[0].tree_size,
-    );
+    const sizeBefore = await storedTreeSize(sql);
     const stop = { now: false };
     const sealLoop = async (audit: typeof a) => {
       while (!stop.now) {
