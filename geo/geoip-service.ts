@@ -37,7 +37,7 @@ const NO_LOCATION = {
   accuracyRadius: null,
   asn: null,
   organisation: null,
-  network: null,
+  prefixLength: null,
 } as const;
 
 export class GeoIpService {
@@ -141,8 +141,8 @@ export class GeoIpService {
     // Sources fill a draft owned by the service (lookups are synchronous, so one is enough); the
     // result is then one object, sharing NOT_ANONYMOUS in the usual case of no anonymity flag.
     const d = this.draft;
-    d.country = d.city = d.organisation = d.network = null;
-    d.latitude = d.longitude = d.accuracyRadius = d.asn = null;
+    d.country = d.city = d.organisation = null;
+    d.latitude = d.longitude = d.accuracyRadius = d.asn = d.prefixLength = null;
     const a = d.anonymity;
     a.isAnonymous = a.isAnonymousVpn = a.isHostingProvider = a.isPublicProxy = a.isTorExitNode = false;
     let answered = 0;
@@ -168,7 +168,7 @@ export class GeoIpService {
       accuracyRadius: d.accuracyRadius,
       asn: d.asn,
       organisation: d.organisation,
-      network: d.network,
+      prefixLength: d.prefixLength,
       anonymity: anonymous
         ? {
             isAnonymous: true,

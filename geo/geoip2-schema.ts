@@ -5,7 +5,7 @@
  * GEOIP_ASN_DB and GEOIP_ANONYMOUS_DB at.
  */
 import type { AnonymousIPResponse, AsnResponse, CityResponse } from 'maxmind';
-import { cidrOf, type ParsedIp } from './ip-classify';
+import type { ParsedIp } from './ip-classify';
 import type { DatabaseInfo, IpIntelligenceDraft } from './ip-intelligence';
 import { day, describeFile, type GeoSource, type OpenWatched } from './geo-source';
 import { mmdbLoader, type OpenedMmdb } from './mmdb-file';
@@ -68,7 +68,7 @@ export class GeoIp2LocationSource implements GeoSource {
       out.asn = asn;
       out.organisation = record.traits?.autonomous_system_organization ?? null;
     }
-    out.network = cidrOf(ip, prefixLength);
+    out.prefixLength = prefixLength;
     return true;
   }
 
@@ -99,7 +99,7 @@ export class GeoIp2AsnSource implements GeoSource {
     if (record === null) return false;
     out.asn = record.autonomous_system_number ?? null;
     out.organisation = record.autonomous_system_organization ?? null;
-    if (out.network === null) out.network = cidrOf(ip, prefixLength);
+    out.prefixLength ??= prefixLength;
     return true;
   }
 

@@ -3,7 +3,7 @@
  * Plain data with no behaviour, so scoring code and the API layer can depend on it without pulling in
  * readers or file watching.
  */
-import type { IpClassification } from './ip-classify';
+import { cidrOf, parseIp, type IpClassification } from './ip-classify';
 
 export interface IpAnonymity {
   /** True when any of the other flags is (MaxMind's definition of is_anonymous). */
@@ -29,8 +29,12 @@ export interface IpIntelligence {
   readonly accuracyRadius: number | null;
   readonly asn: number | null;
   readonly organisation: string | null;
-  /** CIDR of the database record that matched, when the database is a MaxMind DB. */
-  readonly network: string | null;
+  /**
+   * Length of the network prefix of the database record that matched: `ipNetwork` turns it into CIDR
+   * text. Kept as a number because most lookups (order scoring) never show the network, and building
+   * the text costs about a tenth of a lookup.
+   */
+  readonly prefixLength: number | null;
   /**
    * Flags false mean "not known to be", never "known not to be": without an Anonymous-IP database,
    * VPNs and public proxies are never flagged.
@@ -65,8 +69,19 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type IpIntelligenceDraft = Mutable<
   Pick<
     IpIntelligence,
-    'country' | 'city' | 'latitude' | 'longitude' | 'accuracyRadius' | 'asn' | 'organisation' | 'network'
+    'country' | 'city' | 'latitude' | 'longitude' | 'accuracyRadius' | 'asn' | 'organisation' | 'prefixLength'
   >
 > & {
   anonymity: Mutable<IpAnonymity>;
 };
+
+/**
+ * CIDR of the database record that matched (e.g. '81.2.69.0/24'), or null when no database placed
+ * the address. Snapshots stored before `prefixLength` existed carry the text itself.
+ */
+export function ipNetwork(r: Pick<IpIntelligence, 'ip' | 'prefixLength'>): string | null {
+  if (r.prefixLength === null || r.prefixLength === undefined) {
+    return (r as { network?: string | null }).network ?? null;
+  }
+  return cidrOf(parseIp(r.ip), r.prefixLength);
+}

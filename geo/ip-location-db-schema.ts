@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CountryResponse } from 'maxmind';
 import { Ipv4AsnRanges, Ipv6AsnRanges } from './asn-ranges';
-import { cidrOf, type ParsedIp } from './ip-classify';
+import type { ParsedIp } from './ip-classify';
 import type { DatabaseInfo, IpIntelligenceDraft } from './ip-intelligence';
 import { day, describeFile, type GeoSource, type OpenWatched } from './geo-source';
 import { mmdbLoader, type OpenedMmdb } from './mmdb-file';
@@ -94,7 +94,7 @@ export class FlatLocationSource implements GeoSource {
     out.city = record.city || null;
     out.latitude = coordinate(record.latitude);
     out.longitude = coordinate(record.longitude);
-    out.network = cidrOf(ip, prefixLength);
+    out.prefixLength = prefixLength;
     return true;
   }
 

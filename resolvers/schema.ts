@@ -6,6 +6,7 @@ import { AuditResolver } from './audit/audit.resolver';
 import { notePersonalReleases } from './common/personal-field.decorator';
 import { DateTimeScalar } from './common/scalars';
 import { CustomerResolver } from './customer/customer.resolver';
+import { IpIntelligenceResolver } from './geo/ip-intelligence.resolver';
 import { OrderReviewResolver } from './orders/order-review.resolver';
 import { ScoreOrderResolver } from './orders/score-order.resolver';
 import { PrivacyRegisterResolver } from './privacy/privacy-registers.resolver';
@@ -17,6 +18,7 @@ export const resolverClasses = [
   CustomerResolver,
   AuditResolver,
   ScoreOrderResolver,
+  IpIntelligenceResolver,
   OrderReviewResolver,
   PrivacyRequestResolver,
   PrivacyReportResolver,

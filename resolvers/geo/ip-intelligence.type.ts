@@ -51,8 +51,8 @@ export class IpIntelligenceObject {
   @Field(() => String, { nullable: true })
   organisation!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'CIDR of the matching database record' })
-  network!: string | null;
+  /** Not a field: the `network` field is built from it (IpIntelligenceResolver). */
+  prefixLength!: number | null;
 
   @Field(() => IpAnonymityObject)
   anonymity!: IpAnonymityObject;

@@ -195,6 +195,8 @@ describe('scoreOrder over HTTP', () => {
       token: orderSystem,
     });
     expect(v6.body.data!.ipIntelligence).toMatchObject({ ip: '77.160.1.1', country: 'NL' });
+    // Built from the record's prefix only when asked for (geo/ip-intelligence.ts, ipNetwork).
+    expect(v6.body.data!.ipIntelligence.network).toMatch(/^77\.160\.\d+\.\d+\/\d+$/);
     const native6 = await t.graphql(IpIntelligenceDocument, {
       variables: { ip: '2a02:a44a:1::1' },
       token: orderSystem,

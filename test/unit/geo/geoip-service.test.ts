@@ -7,7 +7,7 @@ import { ConfigError } from '../../../src/errors/errors';
 import { defaultGeoConfig, geoConfigFromPaths, type GeoConfig } from '../../../geo/geo-config';
 import { GeoIpService } from '../../../geo/geoip-service';
 import { InvalidIpAddressError } from '../../../geo/ip-classify';
-import type { IpAnonymity } from '../../../geo/ip-intelligence';
+import { ipNetwork, type IpAnonymity } from '../../../geo/ip-intelligence';
 import { writeMmdb } from '../../support/mmdb-writer';
 import {
   anonymousRecord,
@@ -54,7 +54,9 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
   it('answers location, ASN, network and source for a public IPv4 address', async () => {
     const { config } = await writeFlatFixture(dir);
     const service = await open(config);
-    expect(service.lookup('81.2.69.160')).toEqual({
+    const r = service.lookup('81.2.69.160');
+    expect(ipNetwork(r)).toBe('81.2.69.0/24');
+    expect(r).toEqual({
       ip: '81.2.69.160',
       version: 4,
       classification: 'public',
@@ -66,7 +68,7 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
       accuracyRadius: null,
       asn: 20712,
       organisation: 'Andrews & Arnold Ltd',
-      network: '81.2.69.0/24',
+      prefixLength: 24,
       anonymity: NONE,
       source: `${flatLabel} + ${csvLabel} + hosting-asn list + ${torLabel}`,
     });
@@ -78,7 +80,7 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
     expect(r.country).toBe('US');
     expect(r.city).toBeNull();
     expect(r.asn).toBe(15169);
-    expect(r.network).toBe('8.8.8.0/24');
+    expect(ipNetwork(r)).toBe('8.8.8.0/24');
   });
 
   it('answers IPv6 from the IPv6 file and normalises the address', async () => {
@@ -93,9 +95,10 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
       latitude: 50.1169,
       asn: 15169,
       organisation: 'Google LLC',
-      network: '2a00:1450::/32',
+      prefixLength: 32,
       anonymity: NONE,
     });
+    expect(ipNetwork(r)).toBe('2a00:1450::/32');
     expect(r.source).toBe(`${flatLabel} + ${csvLabel} + hosting-asn list + ${torLabel}`);
   });
 
@@ -136,7 +139,7 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
     expect(service.lookup('1.2.3.4')).toMatchObject({
       country: null,
       asn: null,
-      network: null,
+      prefixLength: null,
       source: torLabel,
     });
   });
@@ -163,7 +166,7 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
         accuracyRadius: null,
         asn: null,
         organisation: null,
-        network: null,
+        prefixLength: null,
         anonymity: NONE,
         source: 'none',
       });
@@ -255,7 +258,7 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
       country: 'GB',
       city: null,
       latitude: null,
-      network: '81.2.69.0/24',
+      prefixLength: 24,
     });
     expect(service.lookup('2a00:1450::1')).toMatchObject({
       country: 'DE',
@@ -270,7 +273,7 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
       location: { schema: 'ip-location-db', ipv4Path: paths.cityV4, ipv6Path: null },
     });
     // Walked through the IPv4 tree, this address's first 32 bits would find the 'XX' record.
-    expect(service.lookup('2a00:1450::1')).toMatchObject({ country: null, network: null, asn: 15169 });
+    expect(service.lookup('2a00:1450::1')).toMatchObject({ country: null, prefixLength: null, asn: 15169 });
     expect(service.lookup('2a00:1450::1').source).not.toContain('geolite2-city');
   });
 });
@@ -358,7 +361,7 @@ describe('GeoIpService over MaxMind GeoIP2 databases', () => {
       accuracyRadius: 100,
       asn: 20712,
       organisation: 'Andrews & Arnold Ltd',
-      network: '81.2.69.160/27',
+      prefixLength: 27,
       anonymity: { ...NONE, isAnonymous: true, isAnonymousVpn: true },
       source:
         'GeoIP2-City (built 2024-02-03) + GeoLite2-ASN (built 2024-02-03) + GeoIP2-Anonymous-IP (built 2024-02-03) + tor exit list (file dated 2024-01-04)',
@@ -373,10 +376,12 @@ describe('GeoIpService over MaxMind GeoIP2 databases', () => {
       accuracyRadius: 100,
       asn: 2914,
       organisation: null,
-      network: '2001:218::/32',
+      prefixLength: 32,
       anonymity: { ...NONE, isAnonymous: true, isPublicProxy: true },
     });
     expect(service.lookup('::ffff:81.2.69.161').country).toBe('GB');
+    expect(ipNetwork(service.lookup('2001:218::1'))).toBe('2001:218::/32');
+    expect(ipNetwork(service.lookup('::ffff:81.2.69.161'))).toBe('81.2.69.160/27');
   });
 
   it('lets the Anonymous-IP database decide the hosting flag, ignoring the hosting-ASN list', async () => {
@@ -384,9 +389,11 @@ describe('GeoIpService over MaxMind GeoIP2 databases', () => {
     // AS16509 is on the hosting list, but the Anonymous-IP database has no record for it.
     expect(service.lookup('52.95.1.1')).toMatchObject({
       asn: 16509,
-      network: '52.95.0.0/16',
+      prefixLength: 16,
       anonymity: NONE,
     });
+    // The City database has no record here, so the network is the ASN record's.
+    expect(ipNetwork(service.lookup('52.95.1.1'))).toBe('52.95.0.0/16');
     expect(service.lookup('52.95.1.1').source).not.toContain('hosting-asn list');
     expect(service.lookup('71.160.223.9').anonymity).toEqual({
       ...NONE,

@@ -17,7 +17,7 @@ const torExitFromGeo: IpIntelligence = {
   accuracyRadius: 100,
   asn: 60729,
   organisation: 'Stiftung Erneuerbare Freiheit',
-  network: '2001:67c:289c::/48',
+  prefixLength: 48,
   anonymity: { ...NOT_ANONYMOUS, isAnonymous: true, isTorExitNode: true },
   source: 'test',
 };
