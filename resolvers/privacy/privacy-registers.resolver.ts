@@ -36,6 +36,18 @@ export class PrivacyRegisterResolver {
     return ctx.services.thirdParties.register(ctx.em, { ...input });
   }
 
+  @Mutation(() => ThirdPartyObject, {
+    description:
+      'Ties the actor a third party reads the API as to its entry (actorId null unties it); it may then read the customers disclosed to it, and no others.',
+  })
+  async linkThirdPartyActor(
+    @Arg('thirdPartyId', () => ID) thirdPartyId: string,
+    @Arg('actorId', () => ID, { nullable: true }) actorId: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ThirdPartyObject> {
+    return ctx.services.thirdParties.linkActor(ctx.em, thirdPartyId, actorId ?? null);
+  }
+
   @Mutation(() => DisclosureObject, {
     description: 'Records that personal data went to a third party (an audited disclose).',
   })

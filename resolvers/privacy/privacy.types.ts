@@ -265,6 +265,12 @@ export class ThirdPartyObject {
   @Field(() => ThirdPartyKindEnum)
   kind!: ThirdPartyKind;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The actor it reads the API as; it reads only the customers disclosed to it.',
+  })
+  actorId!: string | null;
+
   @Field(() => [String])
   receives!: string[];
 

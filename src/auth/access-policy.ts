@@ -71,6 +71,7 @@ const ADMINISTRATION_OPERATIONS = [
   'runRetention',
   'thirdParties',
   'registerThirdParty',
+  'linkThirdPartyActor',
   'recordDisclosure',
   'disclosures',
   'publishPolicyVersion',

@@ -21,8 +21,9 @@ import { ROLES_BY_KIND } from '../auth/roles';
 import { loadConfig } from '../config/config';
 import { reencryptCustomers } from '../customers/key-rotation';
 import type { ActorKind } from '../db/entities/actor.entity';
-import { DomainError, ConfigError } from '../errors/errors';
+import { DomainError, ConfigError, ValidationError } from '../errors/errors';
 import { createPlatform, type Platform } from '../platform';
+import type { ThirdPartyView } from '../privacy/third-parties.service';
 
 const quietLog = (line: string) => console.error(line);
 
@@ -56,9 +57,29 @@ export function buildCli(): Command {
         .join('; ')}`,
     )
     .option('--name <name>', 'display name (defaults to the role)')
-    .action(async (opts: { kind: ActorKind; role: string; name?: string }) => {
+    .option(
+      '--third-party <name>',
+      'for kind third_party: its entry in the third-party register (e.g. SIDN); it reads only the customers disclosed to it',
+    )
+    .action(async (opts: { kind: ActorKind; role: string; name?: string; thirdParty?: string }) => {
       await withPlatform(async (platform) => {
-        const created = await platform.services.actors.create(platform.db.orm.em.fork(), {
+        const em = platform.db.orm.em.fork();
+        const thirdParties = platform.services.thirdParties;
+        let entry: ThirdPartyView | undefined;
+        if (opts.thirdParty !== undefined) {
+          if (opts.kind !== 'third_party') {
+            throw new ValidationError('--third-party', 'is only for --kind third_party');
+          }
+          const register = await thirdParties.ensureDefaults(em);
+          entry = register.find((p) => p.name === opts.thirdParty);
+          if (entry === undefined) {
+            throw new ValidationError(
+              '--third-party',
+              `names no entry of the third-party register; there are: ${register.map((p) => p.name).join(', ')}`,
+            );
+          }
+        }
+        const created = await platform.services.actors.create(em, {
           kind: opts.kind,
           role: opts.role,
           name: opts.name ?? opts.role,
@@ -66,6 +87,10 @@ export function buildCli(): Command {
         console.log(
           `Created ${created.actor.kind} "${created.actor.name}" (role ${created.actor.role}), id ${created.actor.id}`,
         );
+        if (entry !== undefined) {
+          await thirdParties.linkActor(em, entry.id, created.actor.id);
+          console.log(`It reads as "${entry.name}": only customers whose data was disclosed to it.`);
+        }
         console.log('API token (shown only now; store it safely):');
         console.log(created.token);
       });

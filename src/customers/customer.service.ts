@@ -31,6 +31,7 @@ import {
   normalizeVatNumber,
   validateCustomerInput,
 } from '../validation';
+import { assertDisclosedTo } from '../privacy/third-party-access';
 import { assertCustomerReadable, seesArchived, seesRestricted, type ReadAccess } from '../privacy/row-access';
 import { customerAad, CustomerView } from './customer-view';
 
@@ -64,8 +65,12 @@ export class CustomerService {
     return new CustomerView(entity, this.cipher);
   }
 
-  /** One customer; with `access`, refused when the customer's restriction or archive rules say so. */
+  /**
+   * One customer; with `access`, refused when the customer's restriction or archive rules say so, or
+   * when a third party asks for a customer whose data was not disclosed to it.
+   */
   async get(em: EntityManager, id: string, access?: ReadAccess): Promise<CustomerView> {
+    if (access?.actor != null && isUuid(id)) await assertDisclosedTo(em, access.actor, id);
     const entity = await this.load(em, id);
     if (access !== undefined) assertCustomerReadable(entity, access);
     return this.view(entity);

@@ -144,11 +144,7 @@ export class ThirdPartyService {
     );
     const actorId = input.actorId == null ? null : requireUuid(input.actorId, 'actorId');
     return em.transactional(async (tx) => {
-      let actor: ActorEntity | null = null;
-      if (actorId !== null) {
-        actor = await tx.findOne(ActorEntity, { id: actorId });
-        if (actor === null) throw new NotFoundError('actor', actorId);
-      }
+      const actor = actorId === null ? null : await loadThirdPartyActor(tx, actorId);
       if ((await tx.count(ThirdPartyEntity, { name })) > 0) {
         throw new ConflictError(`A third party named "${name}" is already registered.`);
       }
@@ -177,6 +173,21 @@ export class ThirdPartyService {
         throw error;
       }
       return thirdPartyView(entity);
+    });
+  }
+
+  /**
+   * Ties the actor a third party reads the API as to its register entry (null unties it): its reads
+   * are then limited to the customers disclosed to it (src/privacy/third-party-access.ts).
+   */
+  async linkActor(em: EntityManager, thirdPartyId: string, actorId: string | null): Promise<ThirdPartyView> {
+    const id = requireUuid(thirdPartyId, 'thirdPartyId');
+    const wanted = actorId === null ? null : requireUuid(actorId, 'actorId');
+    return em.transactional(async (tx) => {
+      const thirdParty = await loadThirdParty(tx, id);
+      thirdParty.actor = wanted === null ? null : await loadThirdPartyActor(tx, wanted);
+      await tx.flush();
+      return thirdPartyView(thirdParty);
     });
   }
 
@@ -322,6 +333,18 @@ function disclosureView(entity: DisclosureEntity): DisclosureView {
     reference: entity.reference,
     actorId: entity.actor?.id ?? null,
   };
+}
+
+async function loadThirdPartyActor(em: EntityManager, id: string): Promise<ActorEntity> {
+  const actor = await em.findOne(ActorEntity, { id });
+  if (actor === null) throw new NotFoundError('actor', id);
+  if (actor.kind !== 'third_party') {
+    throw new ValidationError(
+      'actorId',
+      `must be a third-party actor; ${actor.name} is of kind ${actor.kind}`,
+    );
+  }
+  return actor;
 }
 
 async function loadThirdParty(em: EntityManager, id: string): Promise<ThirdPartyEntity> {

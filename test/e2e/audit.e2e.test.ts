@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
+import { offlineContext } from '../../audit/audit-context';
 import { hashFromHex, verifyInclusion } from '../../audit/merkle';
 import {
   AccessSummaryDocument,
@@ -19,6 +20,7 @@ import {
   UpdateCustomerDocument,
   VerifyAuditLogDocument,
 } from '../../schema/generated/graphql';
+import { ThirdPartyKind } from '../../src/db/entities/privacy.entities';
 import { applicationRoleEnv, startTestServer, type TestServer } from '../support/test-platform';
 
 const input = {
@@ -40,6 +42,25 @@ async function actors(t: TestServer) {
   };
 }
 
+/** Ties the registry's actor to a register entry and discloses the customer to it, so it may read them. */
+async function discloseToRegistry(t: TestServer, registryToken: string, customerId: string): Promise<void> {
+  const em = t.platform.db.orm.em.fork();
+  const registry = await t.platform.services.actors.authenticate(em, registryToken);
+  const entry = await t.platform.services.thirdParties.register(em, {
+    name: 'SIDN (audit test)',
+    kind: ThirdPartyKind.DomainRegistry,
+    receives: ['name', 'address', 'email', 'phone'],
+    madePublic: ['name'],
+    disclosurePolicy: 'Shows only the holder name.',
+    actorId: registry.id,
+  });
+  await t.platform.services.thirdParties.recordDisclosure(
+    em,
+    { customerId, thirdPartyId: entry.id, categories: ['name', 'address'], purpose: 'domain registration' },
+    offlineContext(null, 'domain-registration'),
+  );
+}
+
 describe('audit log over HTTP (service running as the application role)', () => {
   let t: TestServer;
   let tokens: Awaited<ReturnType<typeof actors>>;
@@ -54,6 +75,7 @@ describe('audit log over HTTP (service running as the application role)', () => 
       purpose: 'account-management',
     });
     customerId = created.body.data!.createCustomer.id;
+    await discloseToRegistry(t, tokens.registry, customerId);
   });
   afterAll(async () => {
     await t?.close();

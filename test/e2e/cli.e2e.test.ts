@@ -60,6 +60,56 @@ describe('command line', () => {
     expect(bad.out).toMatch(/role: for kind service must be one of order_system/);
   });
 
+  it('ties a third-party actor to its register entry with --third-party, and refuses a name not in it', async () => {
+    const r = await cli([
+      'actor',
+      'create',
+      '--kind',
+      'third_party',
+      '--role',
+      'registry',
+      '--name',
+      'SIDN API',
+      '--third-party',
+      'SIDN',
+    ]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('It reads as "SIDN"');
+    const token = r.out.match(/pfp_[A-Za-z0-9_-]{43}/)![0];
+    const em = t.platform.db.orm.em.fork();
+    const actor = await t.platform.services.actors.authenticate(em, token);
+    const sidn = (await t.platform.services.thirdParties.list(em)).find((p) => p.name === 'SIDN');
+    expect(sidn?.actorId).toBe(actor.id);
+
+    const unknown = await cli([
+      'actor',
+      'create',
+      '--kind',
+      'third_party',
+      '--role',
+      'registry',
+      '--third-party',
+      'Nope',
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toMatch(
+      /--third-party: names no entry of the third-party register; there are: .*SIDN/,
+    );
+    const employee = await cli([
+      'actor',
+      'create',
+      '--kind',
+      'employee',
+      '--role',
+      'support',
+      '--third-party',
+      'SIDN',
+    ]);
+    expect(employee.code).toBe(1);
+    expect(employee.out).toMatch(/--third-party: is only for --kind third_party/);
+    expect((await t.platform.services.actors.list(em)).map((a) => a.name)).not.toContain('support');
+  });
+
   it('verifies the audit log, and exits 1 naming the first bad event after tampering', async () => {
     const subject = '7d2a1e0c-0000-4000-8000-00000000000a';
     await t.platform.services.audit.record(readEvents(5, subject));

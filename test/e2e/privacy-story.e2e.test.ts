@@ -15,6 +15,7 @@ import {
   CustomerRegistrantDocument,
   DisclosuresDocument,
   InspectionReportDocument,
+  LinkThirdPartyActorDocument,
   PrivacyRequestsDocument,
   RecordDisclosureDocument,
   ScoreOrderDocument,
@@ -36,6 +37,7 @@ describe('privacy officer story', () => {
   const tokens: Record<string, string> = {};
   let customerId: string;
   let sidnId: string;
+  let registryActorId: string;
   let requestId: string;
   const start = new Date(Date.now() - 60_000).toISOString();
 
@@ -44,9 +46,16 @@ describe('privacy officer story', () => {
     const em = t.platform.db.orm.em.fork();
     const make = async (kind: 'employee' | 'service' | 'third_party', role: string, name: string) =>
       (await t.platform.services.actors.create(em, { kind, role, name })).token;
+    const registry = await t.platform.services.actors.create(em, {
+      kind: 'third_party',
+      role: 'registry',
+      name: 'SIDN',
+    });
     tokens.orders = await make('service', 'order_system', 'order system');
     tokens.support = await make('employee', 'support', 'Sanne Support');
-    tokens.registry = await make('third_party', 'registry', 'SIDN');
+    tokens.registry = registry.token;
+    registryActorId = registry.actor.id;
+    tokens.unlinkedRegistry = await make('third_party', 'registry', 'a registry not in the register');
     tokens.officer = await make('employee', 'privacy_officer', 'Pieter Privacy');
     tokens.admin = await make('employee', 'admin', 'Anna Admin');
     await t.platform.services.thirdParties.ensureDefaults(em);
@@ -90,6 +99,20 @@ describe('privacy officer story', () => {
     expect(sidn.madePublic).toContain('name');
     expect(sidn.madePublic).not.toContain('email');
     sidnId = sidn.id;
+    const linked = await t.graphql(LinkThirdPartyActorDocument, {
+      variables: { thirdPartyId: sidnId, actorId: registryActorId },
+      token: tokens.admin,
+    });
+    expect(linked.body.data?.linkThirdPartyActor.actorId).toBe(registryActorId);
+    // Before the order system records the disclosure, SIDN may not look the customer up.
+    const early = await t.graphql(CustomerRegistrantDocument, {
+      variables: { id: customerId },
+      token: tokens.registry,
+      purpose: 'domain-registration',
+      headers: { 'x-on-behalf-of': 'domain:femke.nl' },
+    });
+    expect(early.body.data ?? null).toBeNull();
+    expect(early.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_DISCLOSED' });
     const disclosed = await t.graphql(RecordDisclosureDocument, {
       variables: {
         input: {
@@ -121,6 +144,25 @@ describe('privacy officer story', () => {
       headers: { 'x-on-behalf-of': 'domain:femke.nl' },
     });
     expect(registry.body.data!.customer.name).toBe('Femke Jansen');
+
+    // Only customers disclosed to it: an unknown id is refused alike, so SIDN learns nothing from it.
+    const other = await t.graphql(CustomerRegistrantDocument, {
+      variables: { id: '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f' },
+      token: tokens.registry,
+      purpose: 'domain-registration',
+    });
+    expect(other.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_DISCLOSED' });
+    // A third-party actor tied to no entry of the register reads no one.
+    const unlinked = await t.graphql(CustomerRegistrantDocument, {
+      variables: { id: customerId },
+      token: tokens.unlinkedRegistry,
+      purpose: 'domain-registration',
+    });
+    expect(unlinked.body.data ?? null).toBeNull();
+    expect(unlinked.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'THIRD_PARTY_NOT_REGISTERED',
+    });
   });
 
   it('3. the customer asks for access: the answer lists the data, the recipients and the reads (by role, not name)', async () => {

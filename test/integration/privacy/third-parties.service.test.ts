@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../../src/errors/errors';
+import { parsePurpose } from '../../../src/auth/purpose';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../src/errors/errors';
 import {
   DEFAULT_THIRD_PARTIES,
   ThirdPartyService,
@@ -92,6 +93,49 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await service
       .register(em(), { ...base, name: ' EURid  (2) ' })
       .then((p) => expect(p.name).toBe('EURid (2)'));
+  });
+
+  it('ties only a third-party actor to an entry, which then reads just the customers disclosed to it', async () => {
+    const actors = t.platform.services.actors;
+    const customers = t.platform.services.customers;
+    const registry = (await actors.create(em(), { kind: 'third_party', role: 'registry', name: 'EURid API' }))
+      .actor;
+    const employee = (await actors.create(em(), { kind: 'employee', role: 'support', name: 'Sam' })).actor;
+    const entry = await service.register(em(), {
+      name: 'EURid (linking)',
+      kind: 'domain_registry',
+      receives: ['name', 'email'],
+      madePublic: [],
+      disclosurePolicy: 'The .eu registry; shows nothing publicly.',
+    });
+    await expectRejection(service.linkActor(em(), entry.id, employee.id), ValidationError, 'actorId');
+    await expectRejection(
+      service.register(em(), { ...entry, name: 'x', actorId: employee.id }),
+      ValidationError,
+    );
+    await expectRejection(service.linkActor(em(), entry.id, UNKNOWN), NotFoundError);
+    await expectRejection(service.linkActor(em(), UNKNOWN, registry.id), NotFoundError);
+
+    const access = { actor: registry, purpose: parsePurpose('domain-registration') };
+    const [mine, other] = [await newCustomer(t), await newCustomer(t)];
+    const reason = async (customerId: string) =>
+      (await expectRejection(customers.get(em(), customerId, access), ForbiddenError)).details.reason;
+    expect(await reason(mine)).toBe('THIRD_PARTY_NOT_REGISTERED');
+
+    expect((await service.linkActor(em(), entry.id, registry.id)).actorId).toBe(registry.id);
+    expect(await reason(mine)).toBe('NOT_DISCLOSED');
+    await service.recordDisclosure(
+      em(),
+      { customerId: mine, thirdPartyId: entry.id, categories: ['name'], purpose: 'registration of a.eu' },
+      officer,
+    );
+    expect((await customers.get(em(), mine, access)).id).toBe(mine);
+    expect(await reason(other)).toBe('NOT_DISCLOSED');
+    // An unknown id is refused as a customer not disclosed, not as unknown.
+    expect(await reason(UNKNOWN)).toBe('NOT_DISCLOSED');
+
+    expect((await service.linkActor(em(), entry.id, null)).actorId).toBeNull();
+    expect(await reason(mine)).toBe('THIRD_PARTY_NOT_REGISTERED');
   });
 
   it('records a disclosure with what became public, audited as a disclosure in the same transaction', async () => {

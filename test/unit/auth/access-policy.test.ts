@@ -163,6 +163,7 @@ const LATER_OPERATIONS: Record<string, readonly Role[]> = {
   recordDisclosure: ['order_system', 'privacy_officer', 'admin'],
   thirdParties: ['privacy_officer', 'admin'],
   registerThirdParty: ['admin'],
+  linkThirdPartyActor: ['admin'],
   retentionReport: ['privacy_officer', 'admin'],
   runRetention: ['admin'],
   publishPolicyVersion: ['admin'],

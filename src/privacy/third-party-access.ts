@@ -1,0 +1,37 @@
+/**
+ * The privacy policy gives customers' data to third parties "only to carry out the order". So a third
+ * party reads a customer through the API only when the disclosure register says that customer's data
+ * went to it: the order system records the disclosure (recordDisclosure) when it passes an order on,
+ * and from then on the registry or payment provider may look the customer up. Its API actor is tied
+ * to its register entry (registerThirdParty with actorId, or linkThirdPartyActor); an actor tied to
+ * none reads no one.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../auth/actor';
+import { DisclosureEntity, ThirdPartyEntity } from '../db/entities/privacy.entities';
+import { ForbiddenError } from '../errors/errors';
+
+/**
+ * Refuses a third-party actor's read of a customer not disclosed to it. Asked before the customer is
+ * loaded, so a third party cannot tell an unknown customer id from one that is not its own.
+ */
+export async function assertDisclosedTo(em: EntityManager, actor: Actor, customerId: string): Promise<void> {
+  if (actor.kind !== 'third_party') return;
+  const parties = await em.find(ThirdPartyEntity, { actor: actor.id }, { fields: ['id', 'name'] });
+  if (parties.length === 0) {
+    throw new ForbiddenError(
+      `Third-party actor ${actor.name} is not tied to an entry of the third-party register, so it may read no customer; an administrator ties it with linkThirdPartyActor.`,
+      { reason: 'THIRD_PARTY_NOT_REGISTERED' },
+    );
+  }
+  const disclosed = await em.count(DisclosureEntity, {
+    customer: customerId,
+    thirdParty: { $in: parties.map((p) => p.id) },
+  });
+  if (disclosed === 0) {
+    throw new ForbiddenError(
+      `No data of customer ${customerId} was disclosed to ${parties.map((p) => p.name).join(', ')}: a third party reads only customers whose data went to it for an order (recordDisclosure).`,
+      { reason: 'NOT_DISCLOSED', customerId },
+    );
+  }
+}
