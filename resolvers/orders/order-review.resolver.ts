@@ -22,7 +22,7 @@ export class OrderReviewResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<OrderConnection> {
-    const page = await ctx.services.orderReview.list(ctx.em, filter ?? {}, first, after);
+    const page = await ctx.services.orderReview.list(ctx.em, filter ?? {}, first, after, ctx);
     return toConnection(page) as unknown as OrderConnection;
   }
 

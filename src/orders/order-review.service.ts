@@ -11,6 +11,7 @@ import type { AuditLog } from '../../audit/audit-log';
 import { locateCity } from '../../geo/city-locations';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { ActorEntity } from '../db/entities/actor.entity';
+import { CustomerStatus } from '../db/entities/customer.entity';
 import {
   Decision,
   OrderEntity,
@@ -21,6 +22,7 @@ import {
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
+import { seesArchived, seesRestricted, type ReadAccess } from '../privacy/row-access';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
 import { countSignals } from './order-velocity';
@@ -71,13 +73,20 @@ export class OrderReviewService {
     filter: OrderFilter,
     first?: number | null,
     after?: string | null,
+    access?: ReadAccess,
   ): Promise<Page<OrderView>> {
     const size = pageSize(first);
     const cursor = decodeTimeIdCursor(after);
     const where: Record<string, unknown> = {};
     if (filter.decision != null) where.decision = filter.decision;
     if (filter.reasonCode != null) where.reasonCodes = { $contains: [filter.reasonCode] };
-    if (filter.customerId != null) where.customer = filter.customerId;
+    // As in customer lists, the orders of customers this reader may not see (restricted, archived) are
+    // left out rather than failing the page.
+    const customer: Record<string, unknown> = {};
+    if (filter.customerId != null) customer.id = filter.customerId;
+    if (access !== undefined && !seesRestricted(access)) customer.restricted = false;
+    if (access !== undefined && !seesArchived(access)) customer.status = { $ne: CustomerStatus.Archived };
+    if (Object.keys(customer).length > 0) where.customer = customer;
     if (filter.unreviewed === true) where.reviewOutcome = null;
     const time: Record<string, Date> = {};
     if (filter.from != null) time.$gte = filter.from;

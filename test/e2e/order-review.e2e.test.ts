@@ -52,6 +52,7 @@ describe('order review, re-scoring and VAT reports', () => {
       ['employee', 'support'],
       ['employee', 'finance'],
       ['employee', 'admin'],
+      ['employee', 'privacy_officer'],
     ] as const) {
       tokens[role] = (await t.platform.services.actors.create(em, { kind, role, name: role })).token;
     }
@@ -198,5 +199,44 @@ describe('order review, re-scoring and VAT reports', () => {
       purpose: 'vat-audit',
     });
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+  });
+
+  it('leaves the orders of restricted and archived customers out of lists for those who may not see them', async () => {
+    const scored = await Promise.all(
+      ['restricted', 'archived'].map((key) =>
+        t.graphql(ScoreOrderDocument, {
+          variables: { input: order(`hidden-${key}`) },
+          token: tokens.order_system,
+        }),
+      ),
+    );
+    const [restricted, archived] = scored.map((r) => r.body.data!.scoreOrder.order);
+    const sql = await t.db.superuser();
+    await sql.query('update customer set restricted = true where id = $1', [restricted!.customerId]);
+    await sql.query("update customer set status = 'archived' where id = $1", [archived!.customerId]);
+
+    const listed = async (token: string, purpose: string, customerId?: string) => {
+      const r = await t.graphql(OrdersDocument, {
+        variables: { filter: customerId === undefined ? {} : { customerId }, first: 100 },
+        token,
+        purpose,
+      });
+      expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+      return r.body.data!.orders.edges.map((e) => e.node.id);
+    };
+    for (const [role, purpose] of [
+      ['support', 'support-ticket:7'],
+      ['admin', 'account-management'],
+    ] as const) {
+      const ids = await listed(tokens[role]!, purpose);
+      expect(ids).toContain(reviewId);
+      expect(ids).not.toContain(restricted!.id);
+      expect(ids).not.toContain(archived!.id);
+      expect(await listed(tokens[role]!, purpose, restricted!.customerId)).toEqual([]);
+    }
+    // Archived customers' orders are there for administrative obligations; restricted ones only for the officer.
+    expect(await listed(tokens.admin!, 'administrative-obligation')).toContain(archived!.id);
+    const officer = await listed(tokens.privacy_officer!, 'inspection');
+    expect(officer).toEqual(expect.arrayContaining([restricted!.id, archived!.id, reviewId]));
   });
 });
