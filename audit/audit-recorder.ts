@@ -20,7 +20,11 @@ interface Waiting {
 export interface AuditRecorderOptions {
   /** Events per INSERT at most. */
   maxBatch?: number;
-  /** Called after events were committed to the inbox in a caller's transaction, e.g. to wake the sealer. */
+  /**
+   * Called once events are written to the inbox inside a caller's transaction, before that commits, e.g.
+   * to wake the sealer: its few milliseconds' delay usually lets the commit land first, and its next
+   * tick takes the events otherwise.
+   */
   onInboxWritten?: (count: number) => void;
 }
 
