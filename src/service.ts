@@ -105,6 +105,8 @@ function printDemoHelp(url: string, tokens: DemoToken[]): void {
       '',
       'Demo tokens (development only; kept in the data directory):',
       ...lines,
+      'The registry and the payment provider read only the customers disclosed to them (five of the demo',
+      "customers each; an admin's `disclosures(customerId)` shows which).",
       '',
       'Try it:',
       `  curl -s ${url} -H 'Content-Type: application/json' \\`,
