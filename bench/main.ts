@@ -69,7 +69,7 @@ const ENVIRONMENT = `Environment (defaults in brackets):
   BENCH_SECONDS [10]              duration per contender (audit-append, personal-read)
   BENCH_WRITERS [8]               concurrent writers (audit-append)
   BENCH_IN_FLIGHT [4]             events each writer keeps waiting at once, diagnostic (audit-append)
-  BENCH_CLIENTS [16]              concurrent HTTP clients (personal-read)
+  BENCH_CLIENTS [16,32]           concurrent HTTP clients, one count or several (personal-read: best rate of each)
   BENCH_ORDER_CLIENTS [50]        concurrent HTTP clients (score-order)
   BENCH_ORDER_IBANS [5000]        different IBANs the orders pay with (score-order)
   BENCH_ORDER_REQUESTS_PER_IBAN [2]  orders paid with each of them (score-order)
