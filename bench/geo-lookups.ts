@@ -125,7 +125,7 @@ export async function runGeoLookupBench(): Promise<void> {
       // The 0.8x target is set for IPv4; the IPv6 figure is shown for information (there the bare
       // reader's work is smaller, so the service's fixed costs weigh more).
       const target = family === 'IPv4' ? '(target >= 0.8x)' : '(for information; the target is set for IPv4)';
-      console.log(`  ratio: ${(serviceRate / bareRate).toFixed(2)}x ${target}`);
+      console.log(`  ratio: ${(serviceRate / bareRate).toFixed(3)}x ${target}`);
     }
   } finally {
     service.close();
