@@ -85,6 +85,8 @@ interface OrderFacts {
   declaredBusiness: boolean;
   firstOrder: boolean;
   signals: SignalCounts;
+  /** The order named no email, so the customer's email on file was decrypted for the email signals. */
+  emailReadFromFile: boolean;
 }
 
 export class OrderScoringService {
@@ -156,6 +158,7 @@ export class OrderScoringService {
       declaredBusiness,
       firstOrder: row.ordered_before !== true,
       signals: readSignalCounts(row, rules),
+      emailReadFromFile: order.email === null && customer.kind === 'existing' && email !== null,
     };
     try {
       return await this.scoreAndStore(
@@ -324,12 +327,13 @@ export class OrderScoringService {
         fields: created,
         categories: created.map((f) => ORDER_PERSONAL_FIELDS[f].category),
       }),
-      // Reading the IP addresses on file to add this one is a read of the customer's data for fraud prevention.
+      // Reading the IP addresses on file to add this one (and the email on file, when the order named
+      // none) is a read of the customer's data for fraud prevention.
       auditEvent(context, {
         action: 'read',
         subjectId: customerId,
-        fields: ['ipAddresses'],
-        categories: ['ip_address'],
+        fields: facts.emailReadFromFile ? ['ipAddresses', 'email'] : ['ipAddresses'],
+        categories: facts.emailReadFromFile ? ['ip_address', 'email'] : ['ip_address'],
       }),
       auditEvent(context, {
         action: 'update',

@@ -107,6 +107,24 @@ describe('OrderScoringService on PostgreSQL', () => {
     expect((await eventsOf('req-later')).map((e) => e.action)).toEqual(['create', 'read', 'update']);
   });
 
+  it('records the read of the email on file when a later order names none, and only then', async () => {
+    const first = await score(firstOrder('mail-1', { ipAddress: '77.160.4.1' }));
+    const customerId = first.order.customerId;
+    const later = (n: string, email: string | null) => ({
+      ...firstOrder(n, { ipAddress: '77.160.4.2' }),
+      customer: null,
+      customerId,
+      email,
+    });
+    await score(later('mail-2', null), 'req-mail-on-file');
+    const read = (await eventsOf('req-mail-on-file')).find((e) => e.action === 'read');
+    expect(read?.fields).toEqual(['email', 'ipAddresses']);
+    await score(later('mail-3', 'other@example.nl'), 'req-mail-given');
+    expect((await eventsOf('req-mail-given')).find((e) => e.action === 'read')?.fields).toEqual([
+      'ipAddresses',
+    ]);
+  });
+
   it('returns the stored answer for a retried key without storing or auditing anything again', async () => {
     const request = firstOrder('retry', { ipAddress: '77.160.4.1' });
     const first = await score(request);
