@@ -31,6 +31,10 @@ describe('command line', () => {
     }
   };
 
+  /** `actor create` with the given options, e.g. { kind: 'employee', role: 'finance' }. */
+  const createActor = (options: Record<string, string>) =>
+    cli(['actor', 'create', ...Object.entries(options).flatMap(([name, value]) => [`--${name}`, value])]);
+
   beforeAll(async () => {
     t = await createTestPlatform();
   });
@@ -39,40 +43,25 @@ describe('command line', () => {
   });
 
   it('creates an actor and prints a working token once; refuses a role that does not fit the kind', async () => {
-    const r = await cli([
-      'actor',
-      'create',
-      '--kind',
-      'employee',
-      '--role',
-      'finance',
-      '--name',
-      'A. de Vries',
-    ]);
+    const r = await createActor({ kind: 'employee', role: 'finance', name: 'A. de Vries' });
     expect(r.code).toBe(0);
     const token = r.out.match(/pfp_[A-Za-z0-9_-]{43}/)?.[0];
     expect(token).toBeDefined();
     const actor = await t.platform.services.actors.authenticate(t.platform.db.orm.em.fork(), token!);
     expect(actor).toMatchObject({ role: 'finance', name: 'A. de Vries', kind: 'employee' });
 
-    const bad = await cli(['actor', 'create', '--kind', 'service', '--role', 'finance']);
+    const bad = await createActor({ kind: 'service', role: 'finance' });
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/role: for kind service must be one of order_system/);
   });
 
   it('ties a third-party actor to its register entry with --third-party, and refuses a name not in it', async () => {
-    const r = await cli([
-      'actor',
-      'create',
-      '--kind',
-      'third_party',
-      '--role',
-      'registry',
-      '--name',
-      'SIDN API',
-      '--third-party',
-      'SIDN',
-    ]);
+    const r = await createActor({
+      kind: 'third_party',
+      role: 'registry',
+      name: 'SIDN API',
+      'third-party': 'SIDN',
+    });
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('It reads as "SIDN"');
     const token = r.out.match(/pfp_[A-Za-z0-9_-]{43}/)![0];
@@ -81,30 +70,12 @@ describe('command line', () => {
     const sidn = (await t.platform.services.thirdParties.list(em)).find((p) => p.name === 'SIDN');
     expect(sidn?.actorId).toBe(actor.id);
 
-    const unknown = await cli([
-      'actor',
-      'create',
-      '--kind',
-      'third_party',
-      '--role',
-      'registry',
-      '--third-party',
-      'Nope',
-    ]);
+    const unknown = await createActor({ kind: 'third_party', role: 'registry', 'third-party': 'Nope' });
     expect(unknown.code).toBe(1);
     expect(unknown.out).toMatch(
       /--third-party: names no entry of the third-party register; there are: .*SIDN/,
     );
-    const employee = await cli([
-      'actor',
-      'create',
-      '--kind',
-      'employee',
-      '--role',
-      'support',
-      '--third-party',
-      'SIDN',
-    ]);
+    const employee = await createActor({ kind: 'employee', role: 'support', 'third-party': 'SIDN' });
     expect(employee.code).toBe(1);
     expect(employee.out).toMatch(/--third-party: is only for --kind third_party/);
     expect((await t.platform.services.actors.list(em)).map((a) => a.name)).not.toContain('support');

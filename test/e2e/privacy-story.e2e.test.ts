@@ -41,6 +41,15 @@ describe('privacy officer story', () => {
   let requestId: string;
   const start = new Date(Date.now() - 60_000).toISOString();
 
+  /** A registry's look-up of a registrant, on behalf of the .nl domain the story orders. */
+  const readAsRegistry = (token: string | undefined, id: string) =>
+    t.graphql(CustomerRegistrantDocument, {
+      variables: { id },
+      token,
+      purpose: 'domain-registration',
+      headers: { 'x-on-behalf-of': 'domain:femke.nl' },
+    });
+
   beforeAll(async () => {
     t = await startTestServer();
     const em = t.platform.db.orm.em.fork();
@@ -105,12 +114,7 @@ describe('privacy officer story', () => {
     });
     expect(linked.body.data?.linkThirdPartyActor.actorId).toBe(registryActorId);
     // Before the order system records the disclosure, SIDN may not look the customer up.
-    const early = await t.graphql(CustomerRegistrantDocument, {
-      variables: { id: customerId },
-      token: tokens.registry,
-      purpose: 'domain-registration',
-      headers: { 'x-on-behalf-of': 'domain:femke.nl' },
-    });
+    const early = await readAsRegistry(tokens.registry, customerId);
     expect(early.body.data ?? null).toBeNull();
     expect(early.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_DISCLOSED' });
     const disclosed = await t.graphql(RecordDisclosureDocument, {
@@ -137,27 +141,14 @@ describe('privacy officer story', () => {
       purpose: 'support-ticket:501',
     });
     expect(support.body.data!.customer.email).toBe(EMAIL);
-    const registry = await t.graphql(CustomerRegistrantDocument, {
-      variables: { id: customerId },
-      token: tokens.registry,
-      purpose: 'domain-registration',
-      headers: { 'x-on-behalf-of': 'domain:femke.nl' },
-    });
+    const registry = await readAsRegistry(tokens.registry, customerId);
     expect(registry.body.data!.customer.name).toBe('Femke Jansen');
 
     // Only customers disclosed to it: an unknown id is refused alike, so SIDN learns nothing from it.
-    const other = await t.graphql(CustomerRegistrantDocument, {
-      variables: { id: '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f' },
-      token: tokens.registry,
-      purpose: 'domain-registration',
-    });
+    const other = await readAsRegistry(tokens.registry, '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f');
     expect(other.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_DISCLOSED' });
     // A third-party actor tied to no entry of the register reads no one.
-    const unlinked = await t.graphql(CustomerRegistrantDocument, {
-      variables: { id: customerId },
-      token: tokens.unlinkedRegistry,
-      purpose: 'domain-registration',
-    });
+    const unlinked = await readAsRegistry(tokens.unlinkedRegistry, customerId);
     expect(unlinked.body.data ?? null).toBeNull();
     expect(unlinked.body.errors?.[0]?.extensions).toMatchObject({
       code: 'FORBIDDEN',
