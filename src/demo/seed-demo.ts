@@ -1,8 +1,9 @@
 /**
  * Demo data for a fresh installation: on an empty database, about 50 fake customers and one actor per
  * role; the third-party actors are tied to their register entries, and the first few customers are
- * disclosed to each, so the registry's and the payment provider's tokens have customers to read. The actors' tokens are kept in `<dataDir>/demo-tokens.json` (development only) so that the
- * start-up banner can show them again after a restart; real tokens are only ever shown once.
+ * disclosed to each, so the registry's and the payment provider's tokens have customers to read. The
+ * actors' tokens are kept in `<dataDir>/demo-tokens.json` (development only) so that the start-up
+ * banner can show them again after a restart; real tokens are only ever shown once.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
