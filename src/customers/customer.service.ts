@@ -70,7 +70,9 @@ export class CustomerService {
    * when a third party asks for a customer whose data was not disclosed to it.
    */
   async get(em: EntityManager, id: string, access?: ReadAccess): Promise<CustomerView> {
-    if (access?.actor != null && isUuid(id)) await assertDisclosedTo(em, access.actor, id);
+    if (access?.actor != null && isUuid(id)) {
+      await assertDisclosedTo(em, access.actor, id, access.categories ?? null);
+    }
     const entity = await this.load(em, id);
     if (access !== undefined) assertCustomerReadable(entity, access);
     return this.view(entity);

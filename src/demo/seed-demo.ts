@@ -36,7 +36,7 @@ const DEMO_ACTORS: { kind: ActorKind; role: Role; name: string }[] = [
 const DEMO_DISCLOSURES: Partial<Record<Role, { entry: string; categories: string[]; purpose: string }>> = {
   [Role.Registry]: {
     entry: 'SIDN',
-    categories: ['name', 'address', 'email', 'phone'],
+    categories: ['name', 'company', 'address', 'email', 'phone'],
     purpose: 'domain-registration',
   },
   [Role.PaymentProvider]: {

@@ -14,6 +14,8 @@ import { ForbiddenError } from '../errors/errors';
 export interface ReadAccess {
   actor: Actor | null;
   purpose: Purpose | null;
+  /** The personal-data categories the request asks for, when known (a GraphQL operation's). */
+  categories?: ReadonlySet<string> | null;
 }
 
 const OFFICER_PURPOSES: readonly PurposeKind[] = [PurposeKind.PrivacyRequest, PurposeKind.Inspection];

@@ -1,10 +1,10 @@
 /**
  * The privacy policy gives customers' data to third parties "only to carry out the order". So a third
- * party reads a customer through the API only when the disclosure register says that customer's data
- * went to it: the order system records the disclosure (recordDisclosure) when it passes an order on,
- * and from then on the registry or payment provider may look the customer up. Its API actor is tied
- * to its register entry (registerThirdParty with actorId, or linkThirdPartyActor); an actor tied to
- * none reads no one.
+ * party reads a customer through the API only as far as the disclosure register says that customer's
+ * data went to it: the order system records the disclosure (recordDisclosure, with its categories) when
+ * it passes an order on, and from then on the registry or payment provider may look up those categories
+ * of that customer. Its API actor is tied to its register entry (registerThirdParty with actorId, or
+ * linkThirdPartyActor); an actor tied to none reads no one.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
@@ -12,10 +12,16 @@ import { DisclosureEntity, ThirdPartyEntity } from '../db/entities/privacy.entit
 import { ForbiddenError } from '../errors/errors';
 
 /**
- * Refuses a third-party actor's read of a customer not disclosed to it. Asked before the customer is
- * loaded, so a third party cannot tell an unknown customer id from one that is not its own.
+ * Refuses a third-party actor's read of a customer not disclosed to it, or of categories of that
+ * customer that were not (`categories`: what the request asks for, when known). Asked before the
+ * customer is loaded, so a third party cannot tell an unknown customer id from one that is not its own.
  */
-export async function assertDisclosedTo(em: EntityManager, actor: Actor, customerId: string): Promise<void> {
+export async function assertDisclosedTo(
+  em: EntityManager,
+  actor: Actor,
+  customerId: string,
+  categories: ReadonlySet<string> | null,
+): Promise<void> {
   if (actor.kind !== 'third_party') return;
   const parties = await em.find(ThirdPartyEntity, { actor: actor.id }, { fields: ['id', 'name'] });
   if (parties.length === 0) {
@@ -24,14 +30,24 @@ export async function assertDisclosedTo(em: EntityManager, actor: Actor, custome
       { reason: 'THIRD_PARTY_NOT_REGISTERED' },
     );
   }
-  const disclosed = await em.count(DisclosureEntity, {
-    customer: customerId,
-    thirdParty: { $in: parties.map((p) => p.id) },
-  });
-  if (disclosed === 0) {
+  const names = parties.map((p) => p.name).join(', ');
+  const disclosures = await em.find(
+    DisclosureEntity,
+    { customer: customerId, thirdParty: { $in: parties.map((p) => p.id) } },
+    { fields: ['categories'] },
+  );
+  if (disclosures.length === 0) {
     throw new ForbiddenError(
-      `No data of customer ${customerId} was disclosed to ${parties.map((p) => p.name).join(', ')}: a third party reads only customers whose data went to it for an order (recordDisclosure).`,
+      `No data of customer ${customerId} was disclosed to ${names}: a third party reads only customers whose data went to it for an order (recordDisclosure).`,
       { reason: 'NOT_DISCLOSED', customerId },
+    );
+  }
+  const disclosed = new Set(disclosures.flatMap((d) => d.categories));
+  const beyond = [...(categories ?? [])].filter((c) => !disclosed.has(c)).sort();
+  if (beyond.length > 0) {
+    throw new ForbiddenError(
+      `Of customer ${customerId}, ${beyond.join(', ')} ${beyond.length === 1 ? 'was' : 'were'} not disclosed to ${names} (only ${[...disclosed].sort().join(', ')}); ask for those categories alone.`,
+      { reason: 'NOT_DISCLOSED', customerId, categories: beyond },
     );
   }
 }

@@ -155,6 +155,7 @@ export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlu
             const analysis = analysisOf(known, schema, document, operation);
             applyDefaultPurpose(contextValue, analysis.operations);
             authorizeOperation(contextValue.actor, contextValue.purpose, analysis);
+            contextValue.categories = analysis.categories;
           } catch (error) {
             if (error instanceof DomainError) throw toRequestError(error);
             if (error instanceof GraphQLError) throw error;

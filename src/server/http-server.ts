@@ -122,6 +122,7 @@ export async function startHttpServer(
               clientIp,
               userAgent,
             },
+            categories: null,
             reads: new ReadCollector(),
           };
         } catch (error) {

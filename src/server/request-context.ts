@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditContext, ReadCollector } from '../../audit/audit-context';
 import type { Actor } from '../auth/actor';
 import type { Purpose } from '../auth/purpose';
+import type { DataCategory } from '../personal-data/data-categories';
 import type { Services } from '../platform';
 
 export interface RequestContext {
@@ -16,6 +17,8 @@ export interface RequestContext {
   services: Services;
   /** Stamped on every audit event this request makes. */
   audit: AuditContext;
+  /** The personal-data categories the operation selects; set by the guard before anything runs. */
+  categories: ReadonlySet<DataCategory> | null;
   /** Personal fields released so far, recorded (fail closed) before the response leaves. */
   reads: ReadCollector;
 }

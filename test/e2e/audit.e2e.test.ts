@@ -49,14 +49,19 @@ async function discloseToRegistry(t: TestServer, registryToken: string, customer
   const entry = await t.platform.services.thirdParties.register(em, {
     name: 'SIDN (audit test)',
     kind: ThirdPartyKind.DomainRegistry,
-    receives: ['name', 'address', 'email', 'phone'],
+    receives: ['name', 'company', 'address', 'email', 'phone'],
     madePublic: ['name'],
     disclosurePolicy: 'Shows only the holder name.',
     actorId: registry.id,
   });
   await t.platform.services.thirdParties.recordDisclosure(
     em,
-    { customerId, thirdPartyId: entry.id, categories: ['name', 'address'], purpose: 'domain registration' },
+    {
+      customerId,
+      thirdPartyId: entry.id,
+      categories: ['name', 'company', 'address', 'email', 'phone'],
+      purpose: 'domain registration',
+    },
     offlineContext(null, 'domain-registration'),
   );
 }

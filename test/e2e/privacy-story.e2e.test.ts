@@ -12,6 +12,7 @@ import {
   CreateComplaintDocument,
   CreatePrivacyRequestDocument,
   CustomerDocument,
+  CustomerRegistrantContactDocument,
   CustomerRegistrantDocument,
   DisclosuresDocument,
   InspectionReportDocument,
@@ -41,9 +42,9 @@ describe('privacy officer story', () => {
   let requestId: string;
   const start = new Date(Date.now() - 60_000).toISOString();
 
-  /** A registry's look-up of a registrant, on behalf of the .nl domain the story orders. */
+  /** A registry's look-up of a registrant's contact details, on behalf of the .nl domain the story orders. */
   const readAsRegistry = (token: string | undefined, id: string) =>
-    t.graphql(CustomerRegistrantDocument, {
+    t.graphql(CustomerRegistrantContactDocument, {
       variables: { id },
       token,
       purpose: 'domain-registration',
@@ -143,6 +144,18 @@ describe('privacy officer story', () => {
     expect(support.body.data!.customer.email).toBe(EMAIL);
     const registry = await readAsRegistry(tokens.registry, customerId);
     expect(registry.body.data!.customer.name).toBe('Femke Jansen');
+    // The company name was not among what went to SIDN, so asking for it too is refused as a whole.
+    const beyond = await t.graphql(CustomerRegistrantDocument, {
+      variables: { id: customerId },
+      token: tokens.registry,
+      purpose: 'domain-registration',
+    });
+    expect(beyond.body.data ?? null).toBeNull();
+    expect(beyond.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'NOT_DISCLOSED',
+      categories: ['company'],
+    });
 
     // Only customers disclosed to it: an unknown id is refused alike, so SIDN learns nothing from it.
     const other = await readAsRegistry(tokens.registry, '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f');

@@ -130,6 +130,11 @@ describe('ThirdPartyService on PostgreSQL', () => {
       officer,
     );
     expect((await customers.get(em(), mine, access)).id).toBe(mine);
+    // Only what was disclosed: the name went to EURid, the email did not.
+    const asking = (...categories: string[]) => ({ ...access, categories: new Set(categories) });
+    expect((await customers.get(em(), mine, asking('name'))).id).toBe(mine);
+    const beyond = await expectRejection(customers.get(em(), mine, asking('name', 'email')), ForbiddenError);
+    expect(beyond.details).toMatchObject({ reason: 'NOT_DISCLOSED', categories: ['email'] });
     expect(await reason(other)).toBe('NOT_DISCLOSED');
     // An unknown id is refused as a customer not disclosed, not as unknown.
     expect(await reason(UNKNOWN)).toBe('NOT_DISCLOSED');
