@@ -16,6 +16,7 @@ export function toVatDeterminationObject(vat: VatDetermination): VatDeterminatio
     reverseCharge: vat.reverseCharge,
     treatment: vat.treatment,
     reason: vat.reason,
-    vatNumber: { ...vat.vatNumber },
+    // Orders scored before names were compared carry no nameMatch.
+    vatNumber: { ...vat.vatNumber, nameMatch: vat.vatNumber.nameMatch ?? 'NOT_COMPARED' },
   };
 }

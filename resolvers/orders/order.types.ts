@@ -166,6 +166,12 @@ export class VatNumberVerdictObject {
 
   @Field({ description: 'VERIFIED, NOT_REGISTERED or NOT_VERIFIED (VIES off or unreachable: never guessed)' })
   verified!: string;
+
+  @Field({
+    description:
+      "MATCH or MISMATCH: the name VIES holds for a VERIFIED number against the customer's; NOT_COMPARED when VIES withheld it",
+  })
+  nameMatch!: string;
 }
 
 @ObjectType('VatDetermination')

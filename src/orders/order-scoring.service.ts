@@ -87,6 +87,14 @@ interface OrderFacts {
   signals: SignalCounts;
   /** The order named no email, so the customer's email on file was decrypted for the email signals. */
   emailReadFromFile: boolean;
+  /** The company name and own name the VAT number's VIES name is held against (see declaredNames). */
+  declaredNames: DeclaredNames;
+}
+
+interface DeclaredNames {
+  names: (string | null)[];
+  /** An existing customer's names on file were decrypted for it (only when VIES gave a name). */
+  readFromFile: boolean;
 }
 
 export class OrderScoringService {
@@ -151,6 +159,7 @@ export class OrderScoringService {
     const declaredBusiness = order.vatNumber !== null || (order.customer?.companyName ?? null) !== null;
     const vatAnalysis = order.vatNumber === null ? null : analyseVatNumber(order.vatNumber);
     const vies = await this.checkVies(declaredBusiness, vatAnalysis);
+    const declaredNames = this.declaredNames(order, customer, vies);
     const facts: OrderFacts = {
       ip,
       vatAnalysis,
@@ -159,6 +168,7 @@ export class OrderScoringService {
       firstOrder: row.ordered_before !== true,
       signals: readSignalCounts(row, rules),
       emailReadFromFile: order.email === null && customer.kind === 'existing' && email !== null,
+      declaredNames,
     };
     try {
       return await this.scoreAndStore(
@@ -224,6 +234,7 @@ export class OrderScoringService {
       customerType: declaredBusiness ? 'business' : 'consumer',
       vatNumber: vatAnalysis,
       viesResult: vies,
+      declaredNames: facts.declaredNames.names,
       evidence: {
         billingCountry: order.billingAddress.country,
         ipCountry: ip.classification === 'public' ? ip.country : null,
@@ -327,13 +338,21 @@ export class OrderScoringService {
         fields: created,
         categories: created.map((f) => ORDER_PERSONAL_FIELDS[f].category),
       }),
-      // Reading the IP addresses on file to add this one (and the email on file, when the order named
-      // none) is a read of the customer's data for fraud prevention.
+      // Reading the IP addresses on file to add this one (and the email and names on file, when they
+      // were used) is a read of the customer's data for fraud prevention.
       auditEvent(context, {
         action: 'read',
         subjectId: customerId,
-        fields: facts.emailReadFromFile ? ['ipAddresses', 'email'] : ['ipAddresses'],
-        categories: facts.emailReadFromFile ? ['ip_address', 'email'] : ['ip_address'],
+        fields: [
+          'ipAddresses',
+          ...(facts.emailReadFromFile ? ['email'] : []),
+          ...(facts.declaredNames.readFromFile ? ['companyName', 'name'] : []),
+        ],
+        categories: [
+          'ip_address',
+          ...(facts.emailReadFromFile ? ['email'] : []),
+          ...(facts.declaredNames.readFromFile ? ['company', 'name'] : []),
+        ],
       }),
       auditEvent(context, {
         action: 'update',
@@ -365,6 +384,26 @@ export class OrderScoringService {
       JSON.stringify(updated),
       customerAad(entity.id, 'ipAddresses'),
     );
+  }
+
+  /**
+   * The names VIES's name for the VAT number is held against: a first order's from its input; an
+   * existing customer's from file, decrypted only when VIES gave a name to compare.
+   */
+  private declaredNames(
+    order: NormalisedOrder,
+    customer: OrderCustomer,
+    vies: ViesResult | null,
+  ): DeclaredNames {
+    if (order.customer !== null) {
+      return {
+        names: [order.customer.companyName ?? null, order.customer.name ?? null],
+        readFromFile: false,
+      };
+    }
+    if (vies?.status !== 'VERIFIED' || vies.name === null) return { names: [], readFromFile: false };
+    const view = this.deps.customers.view(customer.entity);
+    return { names: [view.companyName, view.name], readFromFile: true };
   }
 
   private async checkVies(

@@ -3,7 +3,9 @@
  * evidence, and whether the customer is a business. The reverse charge is granted only to a business
  * whose VAT number belongs to another EU member state than the supplier's and that VIES confirmed
  * (Implementing Regulation 282/2011, art. 18): a number with a good check digit that VIES could not
- * confirm is NOT_VERIFIED, and the customer is then taxed as a consumer (art. 18(2)).
+ * confirm is NOT_VERIFIED, and the customer is then taxed as a consumer (art. 18(2)). So is one VIES
+ * registers to another name than the customer's (art. 18(1)(a) asks for the name as well; see
+ * trader-name.ts); where VIES withholds the name, the number alone decides.
  */
 import {
   establishVatCountry,
@@ -12,6 +14,7 @@ import {
   type VatEvidence,
 } from './vat-evidence';
 import { isEuCountry, type EuMemberState, type VatNumberAnalysis } from './vat-number';
+import { compareTraderNames, type TraderNameMatch } from './trader-name';
 import type { VatVerification, ViesResult } from './vies-client';
 
 export type CustomerType = 'consumer' | 'business';
@@ -32,6 +35,8 @@ export interface DetermineVatInput {
   vatNumber: VatNumberAnalysis | null;
   /** The VIES answer for that number; null when VIES was not asked. */
   viesResult: ViesResult | null;
+  /** The names the customer goes by (company name, own name), to hold against the name VIES gives. */
+  declaredNames?: readonly (string | null)[];
   evidence: VatEvidence;
   supplierCountry?: EuMemberState;
   evidenceOptions?: EvidenceOptions;
@@ -43,6 +48,8 @@ export interface VatNumberVerdict {
   /** ISO country of the number ('GR' for an EL number); null without a recognisable number. */
   country: string | null;
   verified: VatVerification;
+  /** The name VIES gave for a VERIFIED number against the customer's; NOT_COMPARED when it gave none. */
+  nameMatch: TraderNameMatch;
 }
 
 export interface VatDetermination {
@@ -73,6 +80,9 @@ function verification(analysis: VatNumberAnalysis | null, vies: ViesResult | nul
 function whyNotBusiness(input: DetermineVatInput, verdict: VatNumberVerdict): string {
   const vies = input.viesResult;
   if (input.vatNumber === null) return 'business without a VAT number, taxed as a consumer';
+  if (verdict.nameMatch === 'MISMATCH') {
+    return "business taxed as a consumer: VIES registers the VAT number to another name than the customer's";
+  }
   let detail: string;
   if (vies === null) detail = 'VIES was not asked';
   else if (vies.status !== verdict.verified) detail = 'the VIES answer is about another number';
@@ -92,13 +102,23 @@ export function determineVat(input: DetermineVatInput): VatDetermination {
   const supplierCountry = input.supplierCountry ?? 'NL';
   const evidence = establishVatCountry(input.evidence, input.evidenceOptions);
   const analysis = input.vatNumber;
+  const verified = verification(analysis, input.viesResult);
   const verdict: VatNumberVerdict = {
     valid: analysis !== null && analysis.formatValid && analysis.checkDigitValid,
     country: analysis?.country ?? null,
-    verified: verification(analysis, input.viesResult),
+    verified,
+    nameMatch:
+      verified === 'VERIFIED'
+        ? compareTraderNames(input.viesResult?.name ?? null, input.declaredNames ?? [])
+        : 'NOT_COMPARED',
   };
 
-  if (input.customerType === 'business' && verdict.verified === 'VERIFIED' && verdict.country !== null) {
+  if (
+    input.customerType === 'business' &&
+    verdict.verified === 'VERIFIED' &&
+    verdict.nameMatch !== 'MISMATCH' &&
+    verdict.country !== null
+  ) {
     // For a business the place of supply is where it is established, which its VAT number says.
     const country = verdict.country;
     const reverseCharge = isEuCountry(country) && country !== supplierCountry;
@@ -127,7 +147,7 @@ export function determineVat(input: DetermineVatInput): VatDetermination {
     customerType: 'consumer',
     declaredCustomerType: input.customerType,
     country: evidence.country,
-    conflict: evidence.conflict,
+    conflict: evidence.conflict || verdict.nameMatch === 'MISMATCH',
     reverseCharge: false,
     treatment: treatmentFor(evidence.country, supplierCountry, false),
     vatNumber: verdict,

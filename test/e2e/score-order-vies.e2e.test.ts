@@ -9,11 +9,15 @@ import { startTestServer, type TestServer } from '../support/test-platform';
 
 const KNOWN = 'DE136695976';
 
-function germanBusiness(key: string, vatNumber: string): ScoreOrderInput {
+function germanBusiness(
+  key: string,
+  vatNumber: string,
+  names = { companyName: 'Muster GmbH', name: 'Max Muster' },
+): ScoreOrderInput {
   const address = { street: 'Friedrichstraße 1', postalCode: '10117', city: 'Berlin', country: 'DE' };
   return {
     idempotencyKey: key,
-    customer: { companyName: 'Muster GmbH', name: 'Max Muster', email: `${key}@muster.de`, address },
+    customer: { ...names, email: `${key}@muster.de`, address },
     ipAddress: '35.156.1.1',
     billingAddress: address,
     vatNumber,
@@ -50,9 +54,52 @@ describe('scoreOrder with VIES', () => {
       customerType: 'business',
       reverseCharge: true,
       treatment: 'REVERSE_CHARGE',
-      vatNumber: { valid: true, country: 'DE', verified: 'VERIFIED' },
+      vatNumber: { valid: true, country: 'DE', verified: 'VERIFIED', nameMatch: 'MATCH' },
     });
     expect(vies.requests).toContainEqual({ countryCode: 'DE', vatNumber: '136695976' });
+  });
+
+  it('taxes a business as a consumer when VIES registers its VAT number to another name', async () => {
+    const r = await t.graphql(ScoreOrderDocument, {
+      variables: {
+        input: germanBusiness('vies-3', KNOWN, {
+          companyName: 'Beispiel Handel GmbH',
+          name: 'Erika Beispiel',
+        }),
+      },
+      token,
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    expect(r.body.data!.scoreOrder.vat).toMatchObject({
+      customerType: 'consumer',
+      reverseCharge: false,
+      conflict: true,
+      vatNumber: { verified: 'VERIFIED', nameMatch: 'MISMATCH' },
+    });
+  });
+
+  it("holds a later order's VAT number against the names on file, and audits reading them", async () => {
+    const first = await t.graphql(ScoreOrderDocument, {
+      variables: { input: germanBusiness('vies-4', KNOWN) },
+      token,
+    });
+    const customerId = first.body.data!.scoreOrder.order.customerId;
+    const { customer: _details, ...rest } = germanBusiness('vies-5', KNOWN);
+    const later = await t.graphql(ScoreOrderDocument, {
+      variables: { input: { ...rest, customerId } },
+      token,
+      headers: { 'x-request-id': 'vies-later-order' },
+    });
+    expect(later.body.errors, JSON.stringify(later.body.errors)).toBeUndefined();
+    expect(later.body.data!.scoreOrder.vat.vatNumber.nameMatch).toBe('MATCH');
+    const sql = await t.db.superuser();
+    const { rows } = await sql.query<{ fields: string[] }>(
+      `select fields from (select action, fields, request_id from audit_inbox
+         union all select action, fields, request_id from audit_event) e
+       where request_id = 'vies-later-order' and action = 'read'`,
+    );
+    // The order named no email either, so the one on file was read too.
+    expect(rows.map((r) => r.fields)).toEqual([['companyName', 'email', 'ipAddresses', 'name']]);
   });
 
   it('taxes a business as a consumer when VIES does not know its number', async () => {

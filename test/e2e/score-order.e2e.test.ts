@@ -104,7 +104,12 @@ describe('scoreOrder over HTTP', () => {
     expect(mismatch.evidence).toMatchObject({ ipCountry: 'FI', billingCountry: 'DE' });
     expect(a.riskScore).toBe(a.reasons.reduce((s, x) => s + x.weight, 0));
     // VIES is off by default: the number is well-formed but not verified, so no reverse charge.
-    expect(a.vat.vatNumber).toEqual({ valid: true, country: 'DE', verified: 'NOT_VERIFIED' });
+    expect(a.vat.vatNumber).toEqual({
+      valid: true,
+      country: 'DE',
+      verified: 'NOT_VERIFIED',
+      nameMatch: 'NOT_COMPARED',
+    });
     expect(a.vat.reverseCharge).toBe(false);
   });
 

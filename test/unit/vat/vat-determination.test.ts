@@ -43,6 +43,38 @@ describe('determineVat', () => {
     });
   });
 
+  it("reverse-charges only when the name VIES holds is the customer's, or VIES withholds it", () => {
+    const named = (name: string | null, declaredNames: (string | null)[]) =>
+      determineVat({
+        customerType: 'business',
+        vatNumber: analyseVatNumber(GERMAN_VAT),
+        viesResult: { ...vies('DE', '111111125', 'VERIFIED'), name },
+        declaredNames,
+        evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+      });
+    expect(named('MUSTER HOSTING GMBH', ['Muster Hosting', 'Max Muster'])).toMatchObject({
+      treatment: 'REVERSE_CHARGE',
+      conflict: false,
+      vatNumber: { verified: 'VERIFIED', nameMatch: 'MATCH' },
+    });
+    expect(named(null, ['Muster Hosting'])).toMatchObject({
+      treatment: 'REVERSE_CHARGE',
+      vatNumber: { nameMatch: 'NOT_COMPARED' },
+    });
+    const other = named('BEISPIEL HANDEL GMBH', ['Muster Hosting', 'Max Muster']);
+    expect(other).toMatchObject({
+      customerType: 'consumer',
+      declaredCustomerType: 'business',
+      reverseCharge: false,
+      treatment: 'OSS',
+      conflict: true,
+      vatNumber: { verified: 'VERIFIED', nameMatch: 'MISMATCH' },
+    });
+    expect(other.reason).toContain("VIES registers the VAT number to another name than the customer's");
+    // The names themselves stay out of the determination, which is stored in clear.
+    expect(JSON.stringify(other)).not.toMatch(/BEISPIEL|Muster/);
+  });
+
   it('never reverse-charges a check-digit-valid number VIES could not confirm: NOT_VERIFIED, taxed as a consumer', () => {
     const result = determineVat({
       customerType: 'business',
@@ -156,9 +188,19 @@ describe('determineVat', () => {
       viesResult: null,
       evidence: { billingCountry: 'DE', ipCountry: 'DE' },
     });
-    expect(bad.vatNumber).toEqual({ valid: false, country: 'DE', verified: 'NOT_VERIFIED' });
+    expect(bad.vatNumber).toEqual({
+      valid: false,
+      country: 'DE',
+      verified: 'NOT_VERIFIED',
+      nameMatch: 'NOT_COMPARED',
+    });
     const none = determineVat({ customerType: 'business', vatNumber: null, viesResult: null, evidence: {} });
-    expect(none.vatNumber).toEqual({ valid: false, country: null, verified: 'NOT_VERIFIED' });
+    expect(none.vatNumber).toEqual({
+      valid: false,
+      country: null,
+      verified: 'NOT_VERIFIED',
+      nameMatch: 'NOT_COMPARED',
+    });
     expect(none.reason).toMatch(/without a VAT number/);
   });
 
