@@ -25,6 +25,7 @@ import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/p
 import { seesArchived, seesRestricted, type ReadAccess } from '../privacy/row-access';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
+import type { TraderNameMatch } from '../vat/trader-name';
 import { countSignals } from './order-velocity';
 import { OrderView } from './order-view';
 
@@ -184,6 +185,9 @@ export class OrderReviewService {
           velocity,
           identityReuse: reuse,
           vatEvidenceConflict: (entity.vat.evidence as { conflict?: boolean } | undefined)?.conflict ?? null,
+          // As VIES answered when the order was scored (orders from before names were compared have none).
+          vatNameMatch:
+            (entity.vat.vatNumber as { nameMatch?: TraderNameMatch } | undefined)?.nameMatch ?? null,
         },
         rules,
       );

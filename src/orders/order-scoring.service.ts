@@ -259,6 +259,7 @@ export class OrderScoringService {
         velocity: signals.velocity,
         identityReuse: signals.identityReuse,
         vatEvidenceConflict: vat.evidence.conflict,
+        vatNameMatch: vat.vatNumber.nameMatch,
       },
       rules,
     );

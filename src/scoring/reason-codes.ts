@@ -55,6 +55,8 @@ export const ReasonCode = {
   HIGH_VALUE_FIRST_ORDER: 'HIGH_VALUE_FIRST_ORDER',
   /** The VAT place-of-supply evidence (billing, IP, bank, phone) contradicts itself. */
   VAT_EVIDENCE_CONFLICT: 'VAT_EVIDENCE_CONFLICT',
+  /** VIES registers the VAT number to another name than the customer's. */
+  VAT_NAME_MISMATCH: 'VAT_NAME_MISMATCH',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 
@@ -95,6 +97,7 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
   DISPOSABLE_EMAIL: 'The email address is at a disposable (throw-away) mail domain.',
   HIGH_VALUE_FIRST_ORDER: "A customer's first order is at or above the high-value amount for its currency.",
   VAT_EVIDENCE_CONFLICT: 'The VAT place-of-supply evidence (billing, IP, bank, phone) contradicts itself.',
+  VAT_NAME_MISMATCH: "VIES registers the VAT number to another name than the customer's.",
 };
 
 export interface ReasonCodeDescription {

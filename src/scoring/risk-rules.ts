@@ -75,7 +75,7 @@ export function countCeiling(allowed: number): number {
 const DAY = 24 * 60;
 
 export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({
-  version: '2026-11-25.1',
+  version: '2026-11-26.1',
   weights: {
     // Travel, VPNs and cross-border commuters make a single country mismatch common and weak.
     IP_COUNTRY_MISMATCH_BILLING: 20,
@@ -107,6 +107,8 @@ export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({
     DISPOSABLE_EMAIL: 20,
     HIGH_VALUE_FIRST_ORDER: 15,
     VAT_EVIDENCE_CONFLICT: 10,
+    // Alone enough for review: someone else's VAT number is how an undue reverse charge is claimed.
+    VAT_NAME_MISMATCH: 30,
   },
   thresholds: { review: 30, reject: 70 },
   velocity: {

@@ -15,6 +15,7 @@
  * reason nor silently passed: it is listed in `notEvaluated` with why.
  */
 import { ValidationError } from '../errors/errors';
+import type { TraderNameMatch } from '../vat/trader-name';
 import { analyseVatNumber } from '../vat/vat-number';
 import { disposableEmailDomainOf } from './disposable-email-domains';
 import type { IpClassification } from '../../geo/ip-classify';
@@ -78,6 +79,8 @@ export interface OrderSignalsInput {
   readonly identityReuse: IdentityReuse;
   /** `conflict` of the VAT place-of-supply evidence (src/vat/vat-evidence.ts); null when not established. */
   readonly vatEvidenceConflict?: boolean | null;
+  /** The name VIES holds for the VAT number against the customer's (src/vat/trader-name.ts). */
+  readonly vatNameMatch?: TraderNameMatch | null;
 }
 
 export type RiskDecision = 'ACCEPT' | 'REVIEW' | 'REJECT';
@@ -140,6 +143,11 @@ const SKIP = {
   ),
   emailNoDomain: skip(ReasonCode.DISPOSABLE_EMAIL, 'no email domain given'),
   evidenceNotGiven: skip(ReasonCode.VAT_EVIDENCE_CONFLICT, 'the VAT evidence outcome was not given'),
+  vatNameNoVat: skip(ReasonCode.VAT_NAME_MISMATCH, 'no VAT number given'),
+  vatNameNotCompared: skip(
+    ReasonCode.VAT_NAME_MISMATCH,
+    'VIES gave no name for the VAT number (not asked, unavailable, or withheld by the member state)',
+  ),
 } as const;
 
 /** ISO alpha-2, upper-case; EL and UK, which other sources use for Greece and Britain, as GR and GB. */
@@ -300,7 +308,13 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
   const vatText = input.vatNumber?.trim() ?? '';
   let vatCountry: string | null = null;
   if (vatText === '') {
-    notEvaluated.push(SKIP.vatMalformedNoVat, SKIP.vatCheckNoVat, SKIP.vatNonEuNoVat, SKIP.vatMismatchNoVat);
+    notEvaluated.push(
+      SKIP.vatMalformedNoVat,
+      SKIP.vatCheckNoVat,
+      SKIP.vatNonEuNoVat,
+      SKIP.vatMismatchNoVat,
+      SKIP.vatNameNoVat,
+    );
   } else {
     const vat = analyseVatNumber(vatText);
     vatCountry = vat.country;
@@ -315,6 +329,18 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
       );
     } else if (vat.status === 'NON_EU') {
       fire(ReasonCode.VAT_NUMBER_NON_EU, `VAT number is not an EU number: ${vat.reason}`, vatEvidence);
+    }
+    if (input.vatNameMatch === 'MISMATCH') {
+      // No names in the evidence: reasons are stored in clear, and a sole trader's name is personal data.
+      fire(
+        ReasonCode.VAT_NAME_MISMATCH,
+        "VIES registers the VAT number to another name than the customer's",
+        {
+          vatCountry: vat.country,
+        },
+      );
+    } else if (input.vatNameMatch !== 'MATCH') {
+      notEvaluated.push(SKIP.vatNameNotCompared);
     }
     if (vatCountry === null) {
       notEvaluated.push(SKIP.vatMismatchNoVatCountry);

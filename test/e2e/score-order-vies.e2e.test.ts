@@ -3,7 +3,11 @@
  * business of another member state is reverse-charged; one VIES does not know is taxed as a consumer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScoreOrderDocument, type ScoreOrderInput } from '../../schema/generated/graphql';
+import {
+  RescoreOrdersDocument,
+  ScoreOrderDocument,
+  type ScoreOrderInput,
+} from '../../schema/generated/graphql';
 import { startFakeVies, type FakeVies } from '../support/fake-vies';
 import { startTestServer, type TestServer } from '../support/test-platform';
 
@@ -76,6 +80,24 @@ describe('scoreOrder with VIES', () => {
       conflict: true,
       vatNumber: { verified: 'VERIFIED', nameMatch: 'MISMATCH' },
     });
+    expect(r.body.data!.scoreOrder.decision).not.toBe('ACCEPT');
+    expect(r.body.data!.scoreOrder.reasons.map((x) => x.code)).toContain('VAT_NAME_MISMATCH');
+
+    // Re-scoring keeps what VIES answered then: the order scores the same under the same rules.
+    const em = t.platform.db.orm.em.fork();
+    const admin = await t.platform.services.actors.create(em, { kind: 'employee', role: 'admin', name: 'a' });
+    const rescored = await t.graphql(RescoreOrdersDocument, {
+      variables: {
+        from: new Date(Date.now() - 60_000).toISOString(),
+        to: new Date(Date.now() + 60_000).toISOString(),
+      },
+      token: admin.token,
+    });
+    expect(rescored.body.errors, JSON.stringify(rescored.body.errors)).toBeUndefined();
+    const again = rescored.body.data!.rescoreOrders.find(
+      (x) => x.orderId === r.body.data!.scoreOrder.order.id,
+    );
+    expect(again).toMatchObject({ riskScore: r.body.data!.scoreOrder.riskScore, changed: false });
   });
 
   it("holds a later order's VAT number against the names on file, and audits reading them", async () => {

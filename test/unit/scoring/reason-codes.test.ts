@@ -40,6 +40,7 @@ describe('ReasonCode', () => {
         'DISPOSABLE_EMAIL',
         'HIGH_VALUE_FIRST_ORDER',
         'VAT_EVIDENCE_CONFLICT',
+        'VAT_NAME_MISMATCH',
       ].sort(),
     );
   });

@@ -50,6 +50,7 @@ describe('a clean order', () => {
       ReasonCode.VAT_NUMBER_BAD_CHECK_DIGIT,
       ReasonCode.VAT_NUMBER_NON_EU,
       ReasonCode.VAT_NUMBER_COUNTRY_MISMATCH,
+      ReasonCode.VAT_NAME_MISMATCH,
       ReasonCode.IP_COUNTRY_MISMATCH_VAT,
     ]);
     expect(notEvaluatedOf(result, ReasonCode.VAT_NUMBER_MALFORMED)).toEqual(['no VAT number given']);
@@ -410,6 +411,26 @@ describe('the VAT number', () => {
 
   it('does not fire VAT_NUMBER_COUNTRY_MISMATCH for a Dutch number from a Dutch customer', () => {
     expect(codesOf(score({ vatNumber: 'NL010000446B01' }))).toEqual([]);
+  });
+
+  it('fires VAT_NAME_MISMATCH, alone enough for review, when VIES registers the number to another name', () => {
+    const dutch = { vatNumber: 'NL010000446B01' };
+    const result = score({ ...dutch, vatNameMatch: 'MISMATCH' });
+    expect(reasonOf(result, ReasonCode.VAT_NAME_MISMATCH)).toEqual({
+      code: ReasonCode.VAT_NAME_MISMATCH,
+      message: "VIES registers the VAT number to another name than the customer's",
+      weight: W.VAT_NAME_MISMATCH,
+      evidence: { vatCountry: 'NL' },
+    });
+    expect(result.decision).toBe('REVIEW');
+    expect(codesOf(score({ ...dutch, vatNameMatch: 'MATCH' }))).toEqual([]);
+    for (const unknown of ['NOT_COMPARED', null, undefined] as const) {
+      const r = score({ ...dutch, vatNameMatch: unknown });
+      expect(codesOf(r)).toEqual([]);
+      expect(notEvaluatedOf(r, ReasonCode.VAT_NAME_MISMATCH)).toEqual([
+        'VIES gave no name for the VAT number (not asked, unavailable, or withheld by the member state)',
+      ]);
+    }
   });
 });
 
