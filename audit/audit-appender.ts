@@ -35,7 +35,7 @@ export interface AuditAppenderOptions {
   log?: (line: string) => void;
 }
 
-/** An event row as `audit_event` takes it from `jsonb_to_recordset` (see insertPlacedEventsSql). */
+/** An event row as `audit_event` takes it from `json_to_recordset` (see insertPlacedEventsSql). */
 export type PlacedEventRow = AuditEventColumns & { sequence: number; sealed_at: string; leaf_hash: string };
 
 export interface PlacedEvents {
@@ -75,7 +75,7 @@ export function insertPlacedEventsSql(filter = ''): string {
       leaf_hash)
     select sequence, event_id, occurred_at, sealed_at, actor_id, actor_kind, role, on_behalf_of, subject_id,
       categories, fields, action, purpose, request_id, trace_id, client_ip, user_agent, decode(leaf_hash, 'hex')
-    from jsonb_to_recordset(?::jsonb) as x(sequence bigint, event_id uuid, occurred_at timestamptz,
+    from json_to_recordset(?::json) as x(sequence bigint, event_id uuid, occurred_at timestamptz,
       sealed_at timestamptz, actor_id uuid, actor_kind text, role text, on_behalf_of text, subject_id uuid,
       categories text[], fields text[], action text, purpose text, request_id text, trace_id text,
       client_ip text, user_agent text, leaf_hash text) ${filter}`;

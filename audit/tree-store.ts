@@ -28,7 +28,7 @@ export function appendLeaf(range: CompactRange, leaf: Buffer): TreeNode[] {
 /** Inserts a JSON array of tree nodes (treeNodesJson); `filter` may add a WHERE clause. */
 export function insertTreeNodesSql(filter = ''): string {
   return `insert into audit_tree_node (level, idx, hash)
-    select level, idx, decode(hash, 'hex') from jsonb_to_recordset(?::jsonb) as x(level smallint, idx bigint, hash text)
+    select level, idx, decode(hash, 'hex') from json_to_recordset(?::json) as x(level smallint, idx bigint, hash text)
     ${filter}`;
 }
 
@@ -49,7 +49,7 @@ export async function rangeRoots(db: SqlRunner, ranges: readonly LeafRange[]): P
   if (wanted.size > 0) {
     const rows = await db.query<{ level: number; idx: string; hash: Buffer }>(
       `select n.level, n.idx, n.hash from audit_tree_node n
-       join jsonb_to_recordset(?::jsonb) as w(level smallint, idx bigint) on n.level = w.level and n.idx = w.idx`,
+       join json_to_recordset(?::json) as w(level smallint, idx bigint) on n.level = w.level and n.idx = w.idx`,
       [JSON.stringify([...wanted.values()])],
     );
     for (const row of rows) found.set(`${row.level}:${Number(row.idx)}`, row.hash);
