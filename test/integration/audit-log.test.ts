@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalAuditRecord, type AuditEvent } from '../../audit/audit-event';
 import { readWitnessFile, WITNESS_FILE_NAME } from '../../audit/checkpoint-witness';
@@ -127,31 +128,33 @@ describe('audit log', () => {
 
 describe('audit log tampering', () => {
   // Each case gets a fresh log of 40 events sealed in four checkpoints.
-  async function freshLog() {
+  /** Runs `work` on a platform of its own holding 40 sealed events (4 checkpoints), then closes it. */
+  async function withFreshLog(
+    work: (log: { t: TestPlatform; audit: AuditLog; sql: Client }) => Promise<void>,
+  ): Promise<void> {
     const t = await createTestPlatform();
-    const audit = t.platform.services.audit;
-    for (let i = 0; i < 4; i++) {
-      await audit.record(readEvents(10));
-      await audit.sealer.sealPending();
-    }
-    const sql = await t.db.superuser();
-    return { t, audit, sql };
-  }
-
-  it('names an edited event', async () => {
-    const { t, audit, sql } = await freshLog();
     try {
-      await tamper(sql, "update audit_event set purpose = 'vat-audit' where sequence = 17");
-      expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 17 });
-      // Recomputing the stored leaf hash as well only moves the mismatch to the tree and checkpoint.
+      const audit = t.platform.services.audit;
+      for (let i = 0; i < 4; i++) {
+        await audit.record(readEvents(10));
+        await audit.sealer.sealPending();
+      }
+      await work({ t, audit, sql: await t.db.superuser() });
     } finally {
       await t.close();
     }
+  }
+
+  it('names an edited event', async () => {
+    await withFreshLog(async ({ audit, sql }) => {
+      await tamper(sql, "update audit_event set purpose = 'vat-audit' where sequence = 17");
+      expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 17 });
+      // Recomputing the stored leaf hash as well only moves the mismatch to the tree and checkpoint.
+    });
   });
 
   it('names an event edited together with its stored leaf hashes', async () => {
-    const { t, audit, sql } = await freshLog();
-    try {
+    await withFreshLog(async ({ audit, sql }) => {
       await tamper(
         sql,
         "update audit_event set purpose = 'vat-audit', leaf_hash = '\\x00' where sequence = 25",
@@ -160,58 +163,43 @@ describe('audit log tampering', () => {
       const result = await audit.verify();
       expect(result.ok).toBe(false);
       expect(result.firstBadSequence).toBe(25);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('names an event whose stored tree node alone was changed (proofs are served from those nodes)', async () => {
-    const { t, audit, sql } = await freshLog();
-    try {
+    await withFreshLog(async ({ audit, sql }) => {
       await tamper(sql, "update audit_tree_node set hash = sha256('forged') where level = 0 and idx = 12");
       expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 12 });
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('names a deleted event', async () => {
-    const { t, audit, sql } = await freshLog();
-    try {
+    await withFreshLog(async ({ audit, sql }) => {
       await tamper(sql, 'delete from audit_event where sequence = 8');
       expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 8 });
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('names reordered events', async () => {
-    const { t, audit, sql } = await freshLog();
-    try {
+    await withFreshLog(async ({ audit, sql }) => {
       await tamper(sql, 'update audit_event set sequence = -1 where sequence = 30');
       await tamper(sql, 'update audit_event set sequence = 30 where sequence = 31');
       await tamper(sql, 'update audit_event set sequence = 31 where sequence = -1');
       expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 30 });
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('catches an edited checkpoint', async () => {
-    const { t, audit, sql } = await freshLog();
-    try {
+    await withFreshLog(async ({ audit, sql }) => {
       await tamper(sql, "update audit_checkpoint set root_hash = sha256('forged') where tree_size = 20");
       const result = await audit.verify();
       expect(result.ok).toBe(false);
       expect(result.message).toMatch(/checkpoint at tree size 20/);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('catches deletion of the newest events with their checkpoints, against the externally held checkpoint', async () => {
-    const { t, audit, sql } = await freshLog();
-    try {
+    await withFreshLog(async ({ t, audit, sql }) => {
       const witnessFile = path.join(t.platform.config.audit.witnessDir, WITNESS_FILE_NAME);
       const held = (await readWitnessFile(witnessFile)).at(-1)!;
       expect(held.treeSize).toBe(40);
@@ -225,14 +213,11 @@ describe('audit log tampering', () => {
       expect(result).toMatchObject({ ok: false, firstBadSequence: 30 });
       expect(result.message).toMatch(/covers 40 events but the log holds only 30/);
       expect(readFileSync(witnessFile, 'utf8')).toContain('"treeSize":40');
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('proves the log consistent with an older external checkpoint, and rejects a forged one', async () => {
-    const { t, audit } = await freshLog();
-    try {
+    await withFreshLog(async ({ t, audit }) => {
       const witnessed = await readWitnessFile(
         path.join(t.platform.config.audit.witnessDir, WITNESS_FILE_NAME),
       );
@@ -242,8 +227,6 @@ describe('audit log tampering', () => {
       expect(await audit.verify(forgedRoot)).toMatchObject({ ok: false });
       const badSignature = { ...older, rootHash: 'ab'.repeat(32) };
       expect((await audit.verify(badSignature)).message).toMatch(/not signed by a trusted key/);
-    } finally {
-      await t.close();
-    }
+    });
   });
 });
