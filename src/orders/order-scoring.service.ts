@@ -29,7 +29,12 @@ import { StatementCollector } from '../db/one-statement-transaction';
 import { CustomerEntity } from '../db/entities/customer.entity';
 import { OrderEntity, type StoredReason } from '../db/entities/order.entity';
 import { ConflictError, ForbiddenError } from '../errors/errors';
-import { ORDER_PERSONAL_FIELDS, type OrderPersonalField } from '../personal-data/data-categories';
+import {
+  CUSTOMER_PERSONAL_FIELDS,
+  ORDER_PERSONAL_FIELDS,
+  type CustomerPersonalField,
+  type OrderPersonalField,
+} from '../personal-data/data-categories';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
 import { ibanCountry } from '../validation';
@@ -329,6 +334,11 @@ export class OrderScoringService {
         (f === 'orderIban' && entity.ibanEnc !== null),
     );
     const customerId = customerEntity.id;
+    const readOnFile: CustomerPersonalField[] = [
+      'ipAddresses',
+      ...(facts.emailReadFromFile ? (['email'] as const) : []),
+      ...(facts.declaredNames.readFromFile ? (['companyName', 'name'] as const) : []),
+    ];
     // The audit events join the order's statement: recorded into a collector, sent with the rows.
     const transaction = new StatementCollector();
     await this.deps.audit.recordInTransaction(transaction, [
@@ -344,16 +354,8 @@ export class OrderScoringService {
       auditEvent(context, {
         action: 'read',
         subjectId: customerId,
-        fields: [
-          'ipAddresses',
-          ...(facts.emailReadFromFile ? ['email'] : []),
-          ...(facts.declaredNames.readFromFile ? ['companyName', 'name'] : []),
-        ],
-        categories: [
-          'ip_address',
-          ...(facts.emailReadFromFile ? ['email'] : []),
-          ...(facts.declaredNames.readFromFile ? ['company', 'name'] : []),
-        ],
+        fields: readOnFile,
+        categories: readOnFile.map((f) => CUSTOMER_PERSONAL_FIELDS[f].category),
       }),
       auditEvent(context, {
         action: 'update',
