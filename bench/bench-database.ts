@@ -40,7 +40,8 @@ export async function benchServer(): Promise<BenchServer> {
       const port = Number(process.env.BENCH_EMBEDDED_POSTGRES_PORT ?? 54349);
       embedded = await startEmbeddedPostgres({ dataDir: '.data', name: 'bench-postgres', port });
       adminUrl = embedded.adminUrl;
-      description = `embedded, .data/bench-postgres on 127.0.0.1:${port}${embedded.reused ? ' (already running)' : ''}`;
+      const through = embedded.socketDir === null ? 'TCP' : 'its Unix socket';
+      description = `embedded, .data/bench-postgres on port ${port}, connected through ${through}${embedded.reused ? ' (already running)' : ''}`;
     }
     const client = new Client({ connectionString: adminUrl });
     await client.connect();

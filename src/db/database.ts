@@ -36,7 +36,10 @@ export async function locateDatabase(config: Config, log: (line: string) => void
     },
   });
   await createDatabaseIfMissing(server.adminUrl, EMBEDDED_DATABASE_NAME);
-  log(`Embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}, data in ${config.dataDir}`);
+  const through = server.socketDir === null ? '' : ' (the service connects through its Unix socket)';
+  log(
+    `Embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}${through}, data in ${config.dataDir}`,
+  );
   return { url: server.urlFor(EMBEDDED_DATABASE_NAME), embedded: true, stop: () => server.stop() };
 }
 

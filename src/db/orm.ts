@@ -18,6 +18,9 @@ export interface OrmOptions {
 export function ormConfig(options: OrmOptions): Options {
   return {
     clientUrl: options.url,
+    // MikroORM reads host, port, user and database from the URL but ignores its query; `pg` (the raw
+    // pools) takes `?host=/socket/dir` as a Unix-domain socket, so the ORM is told the same host.
+    ...socketHost(options.url),
     entities,
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, disableForeignKeys: false },
@@ -29,6 +32,11 @@ export function ormConfig(options: OrmOptions): Options {
     // Entities are declared with explicit column types; reflection only fills in what is obvious.
     ensureDatabase: false,
   };
+}
+
+function socketHost(url: string): { host?: string } {
+  const host = URL.canParse(url) ? new URL(url).searchParams.get('host') : null;
+  return host === null || host === '' ? {} : { host };
 }
 
 export async function initORM(options: OrmOptions): Promise<Orm> {

@@ -1,6 +1,7 @@
 /**
  * The service as started by `npm start` (the build): SIGTERM lets in-flight requests finish before the
- * process exits; a port taken by something else gives the embedded PostgreSQL a clear error.
+ * process exits; a port taken by something else gives the embedded PostgreSQL a clear error; the
+ * embedded cluster is reached through its Unix socket.
  */
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
@@ -66,6 +67,27 @@ describe('service lifecycle', () => {
     expect(output()).toContain('Stopped.');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
+
+  // The test cluster is the embedded one unless TEST_DATABASE_URL names another server.
+  it.skipIf((process.env.TEST_DATABASE_URL ?? '') !== '')(
+    'connects the ORM and the raw pools through the embedded cluster socket, also when reusing a running cluster',
+    async () => {
+      const port = Number(process.env.TEST_EMBEDDED_POSTGRES_PORT ?? 54339);
+      const again = await startEmbeddedPostgres({ dataDir: '.data', name: 'test-postgres', port });
+      expect(again.reused).toBe(true);
+      expect(again.socketDir).toBe(path.resolve('.data', 'test-postgres'));
+      expect(new URL(again.adminUrl).searchParams.get('host')).toBe(again.socketDir);
+      expect(new URL(t.db.url).searchParams.get('host')).toBe(again.socketDir);
+
+      // inet_server_addr() is null on a Unix-domain socket and 127.0.0.1 over TCP.
+      const viaOrm = await t.platform.db.orm.em
+        .getConnection()
+        .execute<{ addr: string | null }[]>('select inet_server_addr() as addr');
+      expect(viaOrm[0]?.addr).toBeNull();
+      const viaPg = await t.db.superuser();
+      expect((await viaPg.query('select inet_server_addr() as addr')).rows[0].addr).toBeNull();
+    },
+  );
 
   it('explains a port taken by another program instead of failing obscurely', async () => {
     const blocker = net.createServer();
