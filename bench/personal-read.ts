@@ -1,8 +1,8 @@
 /**
  * personal-read: the cost of auditing personal-data reads over HTTP. Concurrent clients (in a worker
  * thread, fetch with keep-alive) ask for one customer's 10 personal fields as an admin, each request
- * recording its read event (committed before the response leaves), versus the same query on
- * non-personal fields only (id status customerType createdAt), which records nothing. Same concurrency
+ * recording its read event (committed before the response leaves), versus the same query on the
+ * customer's non-personal fields, all eight of them (NON_PERSONAL_FIELDS), which records nothing. Same concurrency
  * and duration (BENCH_SECONDS each, in slices run as baseline, personal, personal, baseline, repeated
  * every ~5 s, so drift in the machine's speed hits both alike). Target: personal / non-personal
  * requests per second >= 0.85.
@@ -34,8 +34,11 @@ export const PERSONAL_READ_PURPOSE = 'privacy-request:BENCH-1';
 const PERSONAL_QUERY = `query PersonalRead($id: ID!) {
   customer(id: $id) { name email phone companyName vatNumber kvkNumber iban bankName licencePlate username }
 }`;
+/** Every non-personal field of Customer: "the same query" as the personal one, as near as the type allows. */
+const NON_PERSONAL_FIELDS =
+  'id status customerType country createdAt mailingOptOut subscriptionStart subscriptionEnd';
 const PLAIN_QUERY = `query PlainRead($id: ID!) {
-  customer(id: $id) { id status customerType createdAt }
+  customer(id: $id) { ${NON_PERSONAL_FIELDS} }
 }`;
 
 interface Totals {
@@ -132,7 +135,8 @@ export async function runPersonalRead(): Promise<BenchReport> {
           `the check request failed: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}`,
         );
       }
-      const fields = Object.keys(body.data.customer);
+      // Every personal field must hold a value, or its decryption would not be measured.
+      const fields = query === PERSONAL_QUERY ? Object.keys(body.data.customer) : [];
       const empty = fields.filter((f) => body.data?.customer?.[f] == null);
       if (empty.length > 0) throw new Error(`the customer has no value for ${empty.join(', ')}`);
     }
@@ -180,7 +184,7 @@ export async function runPersonalRead(): Promise<BenchReport> {
       const pe = latencySummary(personal.latencies);
       console.log(`${clients} clients:`);
       console.log(
-        `  non-personal fields (id status customerType createdAt), no audit event: ${num(rate(plain))} req/s ` +
+        `  the ${NON_PERSONAL_FIELDS.split(' ').length} non-personal fields, no audit event: ${num(rate(plain))} req/s ` +
           `(${num(plain.count)} in ${plain.seconds.toFixed(1)} s; p50 ${ms(pl.p50)}, p99 ${ms(pl.p99)})`,
       );
       console.log(
