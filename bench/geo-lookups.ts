@@ -2,7 +2,9 @@
  * How much GeoIpService.lookup (parse, classify, city, ASN, anonymity) costs on top of the bare
  * `maxmind` city reader it is built on, over the same random public addresses in one run. The ratio
  * is what matters: absolute rates depend on the machine. Target: the service at >= 0.8x the bare
- * reader for IPv4; IPv6 (addresses inside announced prefixes) is measured alongside for information.
+ * reader. The issue names no address family, so both are held to it: IPv4 (random public addresses)
+ * and IPv6 (addresses inside announced prefixes), where the bare reader's walk is cheaper and the
+ * service's fixed costs (parse, classify, ASN search, result) weigh more.
  * Also reports how long the default files take to load.
  *
  * Run: `npm run build && node dist/bench/geo-lookups.js`, or through the bench runner.
@@ -122,10 +124,7 @@ export async function runGeoLookupBench(): Promise<void> {
       console.log(
         `  GeoIpService.lookup:          ${Math.round(serviceRate).toLocaleString('en')} lookups/s`,
       );
-      // The 0.8x target is set for IPv4; the IPv6 figure is shown for information (there the bare
-      // reader's work is smaller, so the service's fixed costs weigh more).
-      const target = family === 'IPv4' ? '(target >= 0.8x)' : '(for information; the target is set for IPv4)';
-      console.log(`  ratio: ${(serviceRate / bareRate).toFixed(3)}x ${target}`);
+      console.log(`  ratio: ${(serviceRate / bareRate).toFixed(3)}x (target >= 0.8x)`);
     }
   } finally {
     service.close();
