@@ -37,8 +37,8 @@ export interface RunningPostgres {
 export class EmbeddedPostgresError extends Error {}
 
 const USER = 'postgres';
-/** A socket's path (sun_path) holds at most 107 bytes on Linux. */
-const MAX_SOCKET_PATH = 107;
+/** A socket's path (sun_path, with its closing NUL) holds 108 bytes on Linux and 104 on macOS. */
+const MAX_SOCKET_PATH = 103;
 
 /** Starts (initialising on first use) an embedded cluster listening on 127.0.0.1 only. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
@@ -119,11 +119,13 @@ function connectionUrl(password: string, port: number, database: string, socketD
 }
 
 /**
- * Whether the socket `<dir>/.s.PGSQL.<port>` can be used: its path must fit a socket address, and the
- * folder must read as one entry of PostgreSQL's comma-separated, quotable list. Otherwise (a deep or
- * oddly named checkout) the service connects over TCP.
+ * Whether the socket `<dir>/.s.PGSQL.<port>` can be used: its path must fit a socket address on Linux
+ * and macOS, and the folder must read as one entry of PostgreSQL's comma-separated, quotable list.
+ * Otherwise (a deep or oddly named checkout, or Windows) the service connects over TCP.
  */
-export function socketUsable(dir: string, port: number): boolean {
+export function socketUsable(dir: string, port: number, platform = process.platform): boolean {
+  // `pg` takes a host that starts with "/" as a socket folder, which a Windows path never does.
+  if (platform === 'win32') return false;
   return Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH && !/[,"'\s\\]/.test(dir);
 }
 

@@ -4,14 +4,19 @@ import { socketUsable } from '../../../src/db/embedded-postgres';
 import { ormConfig } from '../../../src/db/orm';
 
 describe('socketUsable', () => {
-  it('takes a plain folder whose socket path fits in 107 bytes', () => {
+  it('takes a plain folder whose socket path fits in 103 bytes (the least of Linux and macOS)', () => {
     expect(socketUsable('/work/main/.data/postgres', 54339)).toBe(true);
   });
 
   it('refuses a folder so deep that the socket path would not fit', () => {
-    const deep = `/${'d'.repeat(96)}`; // + "/.s.PGSQL.54339" is 112 bytes
+    const deep = `/${'d'.repeat(88)}`; // + "/.s.PGSQL.54339" is 104 bytes
     expect(socketUsable(deep, 54339)).toBe(false);
-    expect(socketUsable(deep.slice(0, 92), 54339)).toBe(true); // 107 bytes exactly
+    expect(socketUsable(deep.slice(0, 88), 54339)).toBe(true); // 103 bytes exactly
+  });
+
+  it('is not used on Windows, whose paths pg would take for a host name', () => {
+    expect(socketUsable('C:/pfp/.data/postgres', 54339, 'win32')).toBe(false);
+    expect(socketUsable('/pfp/.data/postgres', 54339, 'linux')).toBe(true);
   });
 
   it('refuses folders PostgreSQL would split or unquote (comma, quote, space, backslash)', () => {
