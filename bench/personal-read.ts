@@ -2,9 +2,9 @@
  * personal-read: the cost of auditing personal-data reads over HTTP. Concurrent clients (in a worker
  * thread, fetch with keep-alive) ask for one customer's 10 personal fields as an admin, each request
  * recording its read event (committed before the response leaves), versus the same query on the
- * customer's non-personal fields, all eight of them (NON_PERSONAL_FIELDS), which records nothing. Same concurrency
- * and duration (BENCH_SECONDS each, in slices run as baseline, personal, personal, baseline, repeated
- * every ~5 s, so drift in the machine's speed hits both alike). Target: personal / non-personal
+ * customer's non-personal fields, all eight of them (NON_PERSONAL_FIELDS), which records nothing.
+ * Same concurrency and duration (BENCH_SECONDS each, in slices run as baseline, personal, personal,
+ * baseline, repeated every ~5 s, so drift in the machine's speed hits both alike). Target: personal / non-personal
  * requests per second >= 0.85.
  *
  * Throughput is taken as capacity: each query's best rate over the client counts in BENCH_CLIENTS

@@ -40,7 +40,10 @@ const USER = 'postgres';
 /** A socket's path (sun_path, with its closing NUL) holds 108 bytes on Linux and 104 on macOS. */
 const MAX_SOCKET_PATH = 103;
 
-/** Starts (initialising on first use) an embedded cluster listening on 127.0.0.1 only. */
+/**
+ * Starts (initialising on first use) an embedded cluster listening on 127.0.0.1 and, where usable, on a
+ * socket in its own folder: never on other hosts' interfaces.
+ */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const clusterDir = path.resolve(options.dataDir, options.name ?? 'postgres');
   const log = options.log ?? (() => undefined);
