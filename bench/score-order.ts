@@ -13,7 +13,8 @@
  * - latency, open loop: requests due at a fixed total rate, over at most 50 connections, each latency
  *   counted from when the request was due (waiting for a connection included): once at the target
  *   throughput (0.5x ping's measured rate) and once at half of scoreOrder's own closed-loop maximum, or
- *   at BENCH_ORDER_RATE requests/s when set.
+ *   at BENCH_ORDER_RATE requests/s when set. Beside each, the same requests timed inside the server
+ *   (received to sent) and the server's event-loop delay, to tell its share of the tail.
  * - memory: the server process's resident set, sampled during the closed-loop scoreOrder run (the
  *   target's condition), and after the benchmark with its peak overall. The load generator runs in a child
  *   process (bench/http-load-worker.ts), so neither its memory nor its CPU is counted as the server's;
@@ -25,6 +26,8 @@
  * the fourth score as IBAN reuse and velocity; BENCH_ORDER_IBANS=1 still runs that case, whose counting
  * cost is now bounded by the rules' count ceiling.)
  */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startHttpServer } from '../src/server/http-server';
 import { normalizeIban } from '../src/validation';
 import { ibantools } from '../src/validation/ibantools';
@@ -153,7 +156,15 @@ export async function runScoreOrder(): Promise<BenchReport> {
           ];
     const openRows: SummaryRow[] = [];
     for (const { rate, why } of rates) {
+      // Where the clients' tail comes from: the time requests spent inside the server (the rest is the
+      // load process and the kernel, on the same cores), and how long its event loop was held up (GC,
+      // a long synchronous step) rather than waiting on PostgreSQL or for a core.
+      const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+      loopDelay.enable();
+      const inServer = serverTimes(server.httpServer);
       const open = await runLoad(spec(scoreBody, seconds, rate));
+      loopDelay.disable();
+      const served = latencySummary(inServer.stop());
       reportErrors(`scoreOrder at ${rate}/s`, open);
       const l = latencySummary(open.latencies);
       const achieved = open.count / open.seconds;
@@ -162,6 +173,11 @@ export async function runScoreOrder(): Promise<BenchReport> {
           `(${num(achieved)}/s), ${open.errors} errors, ${open.unsent} never sent; ` +
           `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}`,
       );
+      const delay = (q: number) => ms(loopDelay.percentile(q) / 1e6);
+      console.log(
+        `  inside the server (request received to response sent): p50 ${ms(served.p50)}, p99 ${ms(served.p99)}, ` +
+          `max ${ms(served.max)}; its event-loop delay: p50 ${delay(50)}, p99 ${delay(99)}, max ${ms(loopDelay.max / 1e6)}`,
+      );
       openRows.push({
         benchmark: 'score-order',
         figure: `scoreOrder p99 latency, open loop at ${num(rate)} req/s (${why})`,
@@ -169,7 +185,9 @@ export async function runScoreOrder(): Promise<BenchReport> {
         unit: 'ms',
         target: '< 25 ms',
         met: l.p99 < 25 && open.unsent === 0 && open.errors === 0,
-        note: `p50 ${ms(l.p50)}; ${open.count} answered, ${open.unsent} never sent`,
+        note:
+          `p50 ${ms(l.p50)}; ${open.count} answered, ${open.unsent} never sent; ` +
+          `inside the server p50 ${ms(served.p50)}, p99 ${ms(served.p99)}`,
       });
     }
 
@@ -245,4 +263,20 @@ async function peakRssDuring<T>(work: () => Promise<T>): Promise<[T, number]> {
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Times every request the server receives from now until `stop()`, in milliseconds. */
+function serverTimes(httpServer: Server): { stop(): number[] } {
+  const times: number[] = [];
+  const onRequest = (_req: IncomingMessage, res: ServerResponse) => {
+    const start = performance.now();
+    res.once('finish', () => times.push(performance.now() - start));
+  };
+  httpServer.on('request', onRequest);
+  return {
+    stop: () => {
+      httpServer.off('request', onRequest);
+      return times;
+    },
+  };
 }

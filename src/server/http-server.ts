@@ -29,6 +29,8 @@ export interface RunningServer {
   url: string;
   port: number;
   schema: GraphQLSchema;
+  /** The Node HTTP server underneath, for instrumentation (the benchmarks time requests on it). */
+  httpServer: http.Server;
   stop(): Promise<void>;
 }
 
@@ -151,6 +153,7 @@ export async function startHttpServer(
     url: `http://${shownHost === '127.0.0.1' ? 'localhost' : shownHost}:${address.port}/graphql`,
     port: address.port,
     schema,
+    httpServer,
     stop: async () => {
       // Apollo's drain plugin stops accepting connections and waits for in-flight requests.
       await apollo.stop();
