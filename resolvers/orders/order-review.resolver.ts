@@ -39,6 +39,7 @@ export class OrderReviewResolver {
       outcome,
       note ?? null,
       ctx.audit,
+      ctx,
     )) as unknown as OrderObject;
   }
 
@@ -50,7 +51,13 @@ export class OrderReviewResolver {
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: RequestContext,
   ): Promise<RescoreResultObject[]> {
-    return (await ctx.services.orderReview.rescore(ctx.em, from, to, ctx.audit)) as RescoreResultObject[];
+    return (await ctx.services.orderReview.rescore(
+      ctx.em,
+      from,
+      to,
+      ctx.audit,
+      ctx,
+    )) as RescoreResultObject[];
   }
 
   @Query(() => VatMismatchConnection, { description: 'Orders whose VAT country and evidence disagree.' })

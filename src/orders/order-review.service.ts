@@ -22,7 +22,7 @@ import {
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
-import { seesArchived, seesRestricted, type ReadAccess } from '../privacy/row-access';
+import { assertCustomerReadable, seesArchived, seesRestricted, type ReadAccess } from '../privacy/row-access';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
 import type { TraderNameMatch } from '../vat/trader-name';
@@ -83,10 +83,8 @@ export class OrderReviewService {
     if (filter.reasonCode != null) where.reasonCodes = { $contains: [filter.reasonCode] };
     // As in customer lists, the orders of customers this reader may not see (restricted, archived) are
     // left out rather than failing the page.
-    const customer: Record<string, unknown> = {};
+    const customer = visibleCustomers(access);
     if (filter.customerId != null) customer.id = filter.customerId;
-    if (access !== undefined && !seesRestricted(access)) customer.restricted = false;
-    if (access !== undefined && !seesArchived(access)) customer.status = { $ne: CustomerStatus.Archived };
     if (Object.keys(customer).length > 0) where.customer = customer;
     if (filter.unreviewed === true) where.reviewOutcome = null;
     const time: Record<string, Date> = {};
@@ -116,6 +114,7 @@ export class OrderReviewService {
     outcome: ReviewOutcome,
     note: string | null,
     context: AuditContext,
+    access?: ReadAccess,
   ): Promise<OrderView> {
     const text = note?.trim() ?? null;
     if (text !== null && text.length > 2_000)
@@ -123,6 +122,9 @@ export class OrderReviewService {
     return em.transactional(async (tx) => {
       const entity = isUuid(id) ? await tx.findOne(OrderEntity, { id }, { populate: ['customer'] }) : null;
       if (entity === null) throw new NotFoundError('order', id);
+      // Reviewing works on the order's personal data (and returns it): not for a customer this reader
+      // may not see, as the list already leaves such orders out.
+      if (access !== undefined) assertCustomerReadable(entity.customer, access);
       if (entity.reviewOutcome !== null) {
         throw new ConflictError(`Order ${id} was already reviewed (${entity.reviewOutcome}).`);
       }
@@ -134,10 +136,25 @@ export class OrderReviewService {
     });
   }
 
-  /** Scores the orders of a period again under the current rules; the originals stay as they were. */
-  async rescore(em: EntityManager, from: Date, to: Date, context: AuditContext): Promise<RescoreResult[]> {
+  /**
+   * Scores the orders of a period again under the current rules; the originals stay as they were. The
+   * orders of customers the reader may not see are left out: re-scoring decrypts and uses their data,
+   * which a restriction (GDPR art. 18) or the archive forbids for this purpose.
+   */
+  async rescore(
+    em: EntityManager,
+    from: Date,
+    to: Date,
+    context: AuditContext,
+    access?: ReadAccess,
+  ): Promise<RescoreResult[]> {
     if (to.getTime() <= from.getTime()) throw new ValidationError('to', 'must be after from');
-    const count = await em.count(OrderEntity, { createdAt: { $gte: from, $lt: to } });
+    const customer = visibleCustomers(access);
+    const inPeriod = {
+      createdAt: { $gte: from, $lt: to },
+      ...(Object.keys(customer).length > 0 ? { customer } : {}),
+    };
+    const count = await em.count(OrderEntity, inPeriod);
     if (count > MAX_RESCORE) {
       throw new ValidationError(
         'from',
@@ -148,7 +165,7 @@ export class OrderReviewService {
     // Orders whose IP evidence was erased cannot be scored again; they are left out.
     const orders = await em.find(
       OrderEntity,
-      { createdAt: { $gte: from, $lt: to }, geoEnc: { $ne: null }, billingAddressEnc: { $ne: null } },
+      { ...inPeriod, geoEnc: { $ne: null }, billingAddressEnc: { $ne: null } },
       { populate: ['customer'], orderBy: { createdAt: 'asc' } },
     );
     const db = sqlRunner(em);
@@ -230,4 +247,12 @@ export class OrderReviewService {
     );
     return results;
   }
+}
+
+/** The condition on an order's customer that keeps out those this reader may not see (none without one). */
+function visibleCustomers(access: ReadAccess | undefined): Record<string, unknown> {
+  const customer: Record<string, unknown> = {};
+  if (access !== undefined && !seesRestricted(access)) customer.restricted = false;
+  if (access !== undefined && !seesArchived(access)) customer.status = { $ne: CustomerStatus.Archived };
+  return customer;
 }

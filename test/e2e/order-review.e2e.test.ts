@@ -201,7 +201,7 @@ describe('order review, re-scoring and VAT reports', () => {
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 
-  it('leaves the orders of restricted and archived customers out of lists for those who may not see them', async () => {
+  it('leaves the orders of restricted and archived customers out of lists, reviews and re-scoring for those who may not see them', async () => {
     const scored = await Promise.all(
       ['restricted', 'archived'].map((key) =>
         t.graphql(ScoreOrderDocument, {
@@ -238,5 +238,40 @@ describe('order review, re-scoring and VAT reports', () => {
     expect(await listed(tokens.admin!, 'administrative-obligation')).toContain(archived!.id);
     const officer = await listed(tokens.privacy_officer!, 'inspection');
     expect(officer).toEqual(expect.arrayContaining([restricted!.id, archived!.id, reviewId]));
+
+    // Reviewing such an order is refused alike, and changes nothing.
+    for (const [hidden, reason] of [
+      [restricted!, 'RESTRICTED'],
+      [archived!, 'ARCHIVED'],
+    ] as const) {
+      const r = await t.graphql(ReviewOrderDocument, {
+        variables: { id: hidden.id, outcome: 'APPROVED' },
+        token: tokens.support,
+        purpose: 'support-ticket:7',
+      });
+      expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason });
+      expect(r.body.data?.reviewOrder ?? null).toBeNull();
+    }
+    const reviewed = await sql.query(
+      'select count(*)::int as n from customer_order where id = any($1) and review_outcome is not null',
+      [[restricted!.id, archived!.id]],
+    );
+    expect(reviewed.rows[0].n).toBe(0);
+
+    // Re-scoring uses the orders' personal data: theirs is left out, and nothing is stored for them.
+    const rescored = await t.graphql(RescoreOrdersDocument, {
+      variables: { from, to: to() },
+      token: tokens.admin,
+      purpose: 'fraud-prevention',
+    });
+    expect(rescored.body.errors, JSON.stringify(rescored.body.errors)).toBeUndefined();
+    const rescoredIds = rescored.body.data!.rescoreOrders.map((x) => x.orderId);
+    expect(rescoredIds).toContain(reviewId);
+    expect(rescoredIds).not.toContain(restricted!.id);
+    expect(rescoredIds).not.toContain(archived!.id);
+    const stored = await sql.query('select count(*)::int as n from order_rescore where order_id = any($1)', [
+      [restricted!.id, archived!.id],
+    ]);
+    expect(stored.rows[0].n).toBe(0);
   });
 });
