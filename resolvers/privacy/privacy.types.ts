@@ -327,6 +327,12 @@ export class DisclosureObject {
 
   @Field(() => String, { nullable: true })
   reference!: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Until when the third party may read these categories through the API; null: no end.',
+  })
+  validUntil!: Date | null;
 }
 
 @InputType()
@@ -348,6 +354,12 @@ export class DisclosureInput {
 
   @Field(() => Date, { nullable: true })
   disclosedAt?: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Until when the third party may read these categories through the API (after disclosedAt).',
+  })
+  validUntil?: Date | null;
 }
 
 @ObjectType('Complaint')

@@ -49,6 +49,8 @@ export interface DisclosureInput {
   /** The order, domain or contract it was disclosed for. */
   reference?: string | null;
   disclosedAt?: Date | null;
+  /** Until when the third party may read these categories through the API (after disclosedAt). */
+  validUntil?: Date | null;
 }
 
 export interface DisclosureView {
@@ -64,6 +66,7 @@ export interface DisclosureView {
   purpose: string;
   reference: string | null;
   actorId: string | null;
+  validUntil: Date | null;
 }
 
 export const NAME_MAX = 200;
@@ -240,6 +243,10 @@ export class ThirdPartyService {
         : normalizeText(input.reference, 'reference', { maxLength: REFERENCE_MAX });
     const disclosedAt = input.disclosedAt == null ? now : requireDate(input.disclosedAt, 'disclosedAt');
     if (disclosedAt.getTime() > now.getTime()) throw new ValidationError('disclosedAt', 'lies in the future');
+    const validUntil = input.validUntil == null ? null : requireDate(input.validUntil, 'validUntil');
+    if (validUntil !== null && validUntil.getTime() <= disclosedAt.getTime()) {
+      throw new ValidationError('validUntil', 'must be after disclosedAt');
+    }
     if (!Array.isArray(input.categories) || input.categories.length === 0) {
       throw new ValidationError('categories', 'must name at least one data category');
     }
@@ -258,6 +265,7 @@ export class ThirdPartyService {
         purpose,
         reference,
         actor: actorOf(tx, context),
+        validUntil,
       });
       tx.persist(entity);
       await tx.flush();
@@ -332,6 +340,7 @@ function disclosureView(entity: DisclosureEntity): DisclosureView {
     purpose: entity.purpose,
     reference: entity.reference,
     actorId: entity.actor?.id ?? null,
+    validUntil: entity.validUntil,
   };
 }
 

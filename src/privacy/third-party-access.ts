@@ -3,8 +3,9 @@
  * party reads a customer through the API only as far as the disclosure register says that customer's
  * data went to it: the order system records the disclosure (recordDisclosure, with its categories) when
  * it passes an order on, and from then on the registry or payment provider may look up those categories
- * of that customer. Its API actor is tied to its register entry (registerThirdParty with actorId, or
- * linkThirdPartyActor); an actor tied to none reads no one.
+ * of that customer, until the disclosure's end (validUntil) when it was given one. Its API actor is tied
+ * to its register entry (registerThirdParty with actorId, or linkThirdPartyActor); an actor tied to none
+ * reads no one.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
@@ -21,6 +22,7 @@ export async function assertDisclosedTo(
   actor: Actor,
   customerId: string,
   categories: ReadonlySet<string> | null,
+  now: Date = new Date(),
 ): Promise<void> {
   if (actor.kind !== 'third_party') return;
   const parties = await em.find(ThirdPartyEntity, { actor: actor.id }, { fields: ['id', 'name'] });
@@ -31,14 +33,18 @@ export async function assertDisclosedTo(
     );
   }
   const names = parties.map((p) => p.name).join(', ');
-  const disclosures = await em.find(
+  const all = await em.find(
     DisclosureEntity,
     { customer: customerId, thirdParty: { $in: parties.map((p) => p.id) } },
-    { fields: ['categories'] },
+    { fields: ['categories', 'validUntil'] },
   );
+  const disclosures = all.filter((d) => d.validUntil === null || d.validUntil.getTime() > now.getTime());
   if (disclosures.length === 0) {
+    const ended = all.map((d) => d.validUntil!.getTime());
     throw new ForbiddenError(
-      `No data of customer ${customerId} was disclosed to ${names}: a third party reads only customers whose data went to it for an order (recordDisclosure).`,
+      ended.length === 0
+        ? `No data of customer ${customerId} was disclosed to ${names}: a third party reads only customers whose data went to it for an order (recordDisclosure).`
+        : `What was disclosed of customer ${customerId} to ${names} may be read only until ${new Date(Math.max(...ended)).toISOString()}, which has passed; a new order's disclosure (recordDisclosure) opens it again.`,
       { reason: 'NOT_DISCLOSED', customerId },
     );
   }

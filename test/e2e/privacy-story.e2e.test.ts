@@ -118,21 +118,32 @@ describe('privacy officer story', () => {
     const early = await readAsRegistry(tokens.registry, customerId);
     expect(early.body.data ?? null).toBeNull();
     expect(early.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_DISCLOSED' });
-    const disclosed = await t.graphql(RecordDisclosureDocument, {
-      variables: {
-        input: {
-          customerId,
-          thirdPartyId: sidnId,
-          categories: ['name', 'address', 'email', 'phone'],
-          purpose: 'domain registration of femke.nl',
-          reference: 'femke.nl',
+    // The registration runs a year; SIDN may look the registrant up until then.
+    const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    const disclose = (until: string) =>
+      t.graphql(RecordDisclosureDocument, {
+        variables: {
+          input: {
+            customerId,
+            thirdPartyId: sidnId,
+            categories: ['name', 'address', 'email', 'phone'],
+            purpose: 'domain registration of femke.nl',
+            reference: 'femke.nl',
+            validUntil: until,
+          },
         },
-      },
-      token: tokens.orders,
-      purpose: 'domain-registration',
+        token: tokens.orders,
+        purpose: 'domain-registration',
+      });
+    const backwards = await disclose(start);
+    expect(backwards.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'validUntil',
     });
+    const disclosed = await disclose(validUntil);
     expect(disclosed.body.errors, JSON.stringify(disclosed.body.errors)).toBeUndefined();
     expect(disclosed.body.data!.recordDisclosure.madePublic).toEqual(['name']);
+    expect(disclosed.body.data!.recordDisclosure.validUntil).toBe(validUntil);
   });
 
   it('2. support and the registry read the data', async () => {

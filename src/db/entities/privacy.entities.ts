@@ -121,7 +121,7 @@ export class ThirdPartyEntity {
 
 @Entity({ tableName: 'disclosure' })
 export class DisclosureEntity {
-  [OptionalProps]?: 'reference' | 'actor';
+  [OptionalProps]?: 'reference' | 'actor' | 'validUntil';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -149,6 +149,10 @@ export class DisclosureEntity {
 
   @ManyToOne(() => ActorEntity, { fieldName: 'actor_id', nullable: true })
   actor: ActorEntity | null = null;
+
+  /** Until when the third party may read these categories through the API; null: no end was given. */
+  @Property({ type: 'timestamptz', nullable: true })
+  validUntil: Date | null = null;
 }
 
 @Entity({ tableName: 'recipient_notification' })

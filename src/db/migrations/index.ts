@@ -9,6 +9,7 @@ import { Migration20261125000002_audit_log } from './Migration20261125000002_aud
 import { Migration20261125000003_orders } from './Migration20261125000003_orders';
 import { Migration20261125000004_privacy } from './Migration20261125000004_privacy';
 import { Migration20261201000005_order_iban_customer_index } from './Migration20261201000005_order_iban_customer_index';
+import { Migration20261202000006_disclosure_valid_until } from './Migration20261202000006_disclosure_valid_until';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -18,5 +19,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261201000005_order_iban_customer_index',
     class: Migration20261201000005_order_iban_customer_index,
+  },
+  {
+    name: 'Migration20261202000006_disclosure_valid_until',
+    class: Migration20261202000006_disclosure_valid_until,
   },
 ];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePurpose } from '../../../src/auth/purpose';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../src/errors/errors';
+import { assertDisclosedTo } from '../../../src/privacy/third-party-access';
 import {
   DEFAULT_THIRD_PARTIES,
   ThirdPartyService,
@@ -141,6 +142,61 @@ describe('ThirdPartyService on PostgreSQL', () => {
 
     expect((await service.linkActor(em(), entry.id, null)).actorId).toBeNull();
     expect(await reason(mine)).toBe('THIRD_PARTY_NOT_REGISTERED');
+  });
+
+  it("ends a third party's reads of a disclosure at its validUntil", async () => {
+    const actors = t.platform.services.actors;
+    const customers = t.platform.services.customers;
+    const registry = (
+      await actors.create(em(), { kind: 'third_party', role: 'registry', name: 'DNS.be API' })
+    ).actor;
+    const entry = await service.register(em(), {
+      name: 'DNS Belgium (validity)',
+      kind: 'domain_registry',
+      receives: ['name', 'email'],
+      madePublic: [],
+      disclosurePolicy: 'The .be registry; shows nothing publicly.',
+      actorId: registry.id,
+    });
+    const customerId = await newCustomer(t);
+    const access = { actor: registry, purpose: parsePurpose('domain-registration') };
+    const hour = 3_600_000;
+    const disclose = (disclosedAt: Date, validUntil: Date | null, reference: string) =>
+      service.recordDisclosure(
+        em(),
+        {
+          customerId,
+          thirdPartyId: entry.id,
+          categories: ['name'],
+          purpose: 'a.be',
+          reference,
+          disclosedAt,
+          validUntil,
+        },
+        officer,
+      );
+
+    await expectRejection(
+      disclose(new Date(Date.now() - hour), new Date(Date.now() - hour), 'a.be'),
+      ValidationError,
+      'validUntil',
+    );
+    const ended = await disclose(new Date(Date.now() - 2 * hour), new Date(Date.now() - hour), 'a.be');
+    expect(ended.validUntil).toEqual(new Date(ended.disclosedAt.getTime() + hour));
+    const refused = await expectRejection(customers.get(em(), customerId, access), ForbiddenError);
+    expect(refused.details).toMatchObject({ reason: 'NOT_DISCLOSED', customerId });
+    expect(refused.message).toMatch(/may be read only until .*, which has passed/);
+
+    // A later order's disclosure, open until tomorrow, lets it read again; the ended one stays on record.
+    const open = await disclose(new Date(), new Date(Date.now() + 24 * hour), 'b.be');
+    expect((await customers.get(em(), customerId, access)).id).toBe(customerId);
+    expect((await service.disclosures(em(), customerId)).map((d) => [d.reference, d.validUntil])).toEqual([
+      ['b.be', open.validUntil],
+      ['a.be', ended.validUntil],
+    ]);
+    // Reads are judged at the time of the read: past the end, even an open-ended look is refused.
+    const later = new Date(Date.now() + 25 * hour);
+    await expectRejection(assertDisclosedTo(em(), registry, customerId, null, later), ForbiddenError);
   });
 
   it('records a disclosure with what became public, audited as a disclosure in the same transaction', async () => {
