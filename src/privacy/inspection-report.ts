@@ -119,6 +119,7 @@ export async function buildInspectionReport(
       madePublic: d.madePublic,
       purpose: d.purpose,
       reference: d.reference,
+      validUntil: d.validUntil?.toISOString() ?? null,
     })),
     howToVerify:
       'For each event: leafHash = SHA-256(0x00 || canonical JSON of event); walk proof to the root (RFC 6962/9162) and compare ' +

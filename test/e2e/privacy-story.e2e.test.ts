@@ -40,6 +40,8 @@ describe('privacy officer story', () => {
   let sidnId: string;
   let registryActorId: string;
   let requestId: string;
+  /** The registration runs a year; SIDN may look the registrant up until then. */
+  const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString();
   const start = new Date(Date.now() - 60_000).toISOString();
 
   /** A registry's look-up of a registrant's contact details, on behalf of the .nl domain the story orders. */
@@ -118,8 +120,6 @@ describe('privacy officer story', () => {
     const early = await readAsRegistry(tokens.registry, customerId);
     expect(early.body.data ?? null).toBeNull();
     expect(early.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_DISCLOSED' });
-    // The registration runs a year; SIDN may look the registrant up until then.
-    const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString();
     const disclose = (until: string) =>
       t.graphql(RecordDisclosureDocument, {
         variables: {
@@ -374,6 +374,7 @@ describe('privacy officer story', () => {
     expect(disclosures.body.data!.disclosures[0]).toMatchObject({
       reference: 'femke.nl',
       madePublic: ['name'],
+      validUntil,
     });
     const requests = await t.graphql(PrivacyRequestsDocument, {
       variables: { filter: { customerId } },
@@ -400,6 +401,7 @@ describe('privacy officer story', () => {
     expect(report.requests.map((q) => q.kind).sort()).toEqual(['access', 'erasure']);
     expect(report.complaints).toHaveLength(1);
     expect(report.disclosures).toHaveLength(1);
+    expect(report.disclosures[0]).toMatchObject({ reference: 'femke.nl', validUntil });
     for (const { event, proof } of report.events) {
       const verdict = verifyEventProof({
         event,
