@@ -96,19 +96,24 @@ describe('ThirdPartyService on PostgreSQL', () => {
       .then((p) => expect(p.name).toBe('EURid (2)'));
   });
 
+  /** A registry entry that receives name and email and publishes nothing, tied to `actorId` if given. */
+  const registryEntry = (name: string, actorId?: string) =>
+    service.register(em(), {
+      name,
+      kind: 'domain_registry',
+      receives: ['name', 'email'],
+      madePublic: [],
+      disclosurePolicy: `${name}: shows nothing publicly.`,
+      ...(actorId === undefined ? {} : { actorId }),
+    });
+
   it('ties only a third-party actor to an entry, which then reads just the customers disclosed to it', async () => {
     const actors = t.platform.services.actors;
     const customers = t.platform.services.customers;
     const registry = (await actors.create(em(), { kind: 'third_party', role: 'registry', name: 'EURid API' }))
       .actor;
     const employee = (await actors.create(em(), { kind: 'employee', role: 'support', name: 'Sam' })).actor;
-    const entry = await service.register(em(), {
-      name: 'EURid (linking)',
-      kind: 'domain_registry',
-      receives: ['name', 'email'],
-      madePublic: [],
-      disclosurePolicy: 'The .eu registry; shows nothing publicly.',
-    });
+    const entry = await registryEntry('EURid (linking)');
     await expectRejection(service.linkActor(em(), entry.id, employee.id), ValidationError, 'actorId');
     await expectRejection(
       service.register(em(), { ...entry, name: 'x', actorId: employee.id }),
@@ -150,14 +155,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     const registry = (
       await actors.create(em(), { kind: 'third_party', role: 'registry', name: 'DNS.be API' })
     ).actor;
-    const entry = await service.register(em(), {
-      name: 'DNS Belgium (validity)',
-      kind: 'domain_registry',
-      receives: ['name', 'email'],
-      madePublic: [],
-      disclosurePolicy: 'The .be registry; shows nothing publicly.',
-      actorId: registry.id,
-    });
+    const entry = await registryEntry('DNS Belgium (validity)', registry.id);
     const customerId = await newCustomer(t);
     const access = { actor: registry, purpose: parsePurpose('domain-registration') };
     const hour = 3_600_000;
