@@ -71,7 +71,10 @@ export class CustomerService {
    */
   async get(em: EntityManager, id: string, access?: ReadAccess): Promise<CustomerView> {
     if (access?.actor != null && isUuid(id)) {
-      await assertDisclosedTo(em, access.actor, id, access.categories ?? null);
+      await assertDisclosedTo(em, access.actor, id, {
+        categories: access.categories ?? null,
+        onBehalfOf: access.onBehalfOf ?? null,
+      });
     }
     const entity = await this.load(em, id);
     if (access !== undefined) assertCustomerReadable(entity, access);

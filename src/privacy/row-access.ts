@@ -16,6 +16,8 @@ export interface ReadAccess {
   purpose: Purpose | null;
   /** The personal-data categories the request asks for, when known (a GraphQL operation's). */
   categories?: ReadonlySet<string> | null;
+  /** The order or contract a third party says it acts under (X-On-Behalf-Of). */
+  onBehalfOf?: string | null;
 }
 
 const OFFICER_PURPOSES: readonly PurposeKind[] = [PurposeKind.PrivacyRequest, PurposeKind.Inspection];

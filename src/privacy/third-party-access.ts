@@ -12,18 +12,29 @@ import type { Actor } from '../auth/actor';
 import { DisclosureEntity, ThirdPartyEntity } from '../db/entities/privacy.entities';
 import { ForbiddenError } from '../errors/errors';
 
+export interface DisclosedRead {
+  /** The categories the request asks for, when known. */
+  categories?: ReadonlySet<string> | null;
+  /** The order or contract the third party says it acts under (X-On-Behalf-Of), if it says one. */
+  onBehalfOf?: string | null;
+  /** When the read happens (disclosures past their validUntil no longer count). */
+  now?: Date;
+}
+
 /**
  * Refuses a third-party actor's read of a customer not disclosed to it, or of categories of that
- * customer that were not (`categories`: what the request asks for, when known). Asked before the
- * customer is loaded, so a third party cannot tell an unknown customer id from one that is not its own.
+ * customer that were not. A read that names the order or contract it is for (X-On-Behalf-Of) counts
+ * only the disclosures recorded under that reference (compared without regard to case), so the
+ * on-behalf-of the audit log records for it is one the register bears out. Asked before the customer
+ * is loaded, so a third party cannot tell an unknown customer id from one that is not its own.
  */
 export async function assertDisclosedTo(
   em: EntityManager,
   actor: Actor,
   customerId: string,
-  categories: ReadonlySet<string> | null,
-  now: Date = new Date(),
+  read: DisclosedRead = {},
 ): Promise<void> {
+  const now = read.now ?? new Date();
   if (actor.kind !== 'third_party') return;
   const parties = await em.find(ThirdPartyEntity, { actor: actor.id }, { fields: ['id', 'name'] });
   if (parties.length === 0) {
@@ -36,10 +47,10 @@ export async function assertDisclosedTo(
   const all = await em.find(
     DisclosureEntity,
     { customer: customerId, thirdParty: { $in: parties.map((p) => p.id) } },
-    { fields: ['categories', 'validUntil'] },
+    { fields: ['categories', 'validUntil', 'reference'] },
   );
-  const disclosures = all.filter((d) => d.validUntil === null || d.validUntil.getTime() > now.getTime());
-  if (disclosures.length === 0) {
+  const open = all.filter((d) => d.validUntil === null || d.validUntil.getTime() > now.getTime());
+  if (open.length === 0) {
     const ended = all.map((d) => d.validUntil!.getTime());
     throw new ForbiddenError(
       ended.length === 0
@@ -48,8 +59,21 @@ export async function assertDisclosedTo(
       { reason: 'NOT_DISCLOSED', customerId },
     );
   }
+  const stated = read.onBehalfOf ?? null;
+  const disclosures =
+    stated === null ? open : open.filter((d) => d.reference?.toLowerCase() === stated.toLowerCase());
+  if (disclosures.length === 0) {
+    const references = [...new Set(open.flatMap((d) => (d.reference === null ? [] : [d.reference])))].sort();
+    throw new ForbiddenError(
+      `Nothing of customer ${customerId} was disclosed to ${names} under "${stated}" (X-On-Behalf-Of); ` +
+        (references.length === 0
+          ? 'its disclosures name no order or contract, so leave the header out.'
+          : `its disclosures are for ${references.join(', ')}.`),
+      { reason: 'NOT_DISCLOSED', customerId, onBehalfOf: stated },
+    );
+  }
   const disclosed = new Set(disclosures.flatMap((d) => d.categories));
-  const beyond = [...(categories ?? [])].filter((c) => !disclosed.has(c)).sort();
+  const beyond = [...(read.categories ?? [])].filter((c) => !disclosed.has(c)).sort();
   if (beyond.length > 0) {
     throw new ForbiddenError(
       `Of customer ${customerId}, ${beyond.join(', ')} ${beyond.length === 1 ? 'was' : 'were'} not disclosed to ${names} (only ${[...disclosed].sort().join(', ')}); ask for those categories alone.`,

@@ -104,6 +104,7 @@ export async function startHttpServer(
           const traceId = currentTraceId();
           const clientIp = req.ip ?? null;
           const userAgent = req.header('user-agent')?.slice(0, 300) ?? null;
+          const behalf = onBehalfOf(req.header(ON_BEHALF_OF_HEADER));
           return {
             em,
             actor,
@@ -112,12 +113,13 @@ export async function startHttpServer(
             traceId,
             clientIp,
             userAgent,
+            onBehalfOf: behalf,
             services,
             audit: {
               actorId: actor?.id ?? null,
               actorKind: actor?.kind ?? 'system',
               role: actor?.role ?? null,
-              onBehalfOf: onBehalfOf(req.header(ON_BEHALF_OF_HEADER)),
+              onBehalfOf: behalf,
               purpose: purpose?.text ?? null,
               requestId,
               traceId,

@@ -14,6 +14,8 @@ export interface RequestContext {
   traceId: string;
   clientIp: string | null;
   userAgent: string | null;
+  /** The order or contract a third party says it acts under (X-On-Behalf-Of). */
+  onBehalfOf: string | null;
   services: Services;
   /** Stamped on every audit event this request makes. */
   audit: AuditContext;

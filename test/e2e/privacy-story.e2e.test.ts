@@ -50,7 +50,7 @@ describe('privacy officer story', () => {
       variables: { id },
       token,
       purpose: 'domain-registration',
-      headers: { 'x-on-behalf-of': 'domain:femke.nl' },
+      headers: { 'x-on-behalf-of': 'femke.nl' },
     });
 
   beforeAll(async () => {
@@ -166,6 +166,21 @@ describe('privacy officer story', () => {
       code: 'FORBIDDEN',
       reason: 'NOT_DISCLOSED',
       categories: ['company'],
+    });
+
+    // A read for another domain than the one the data went out for is refused: what the audit log
+    // records as on whose behalf, the register bears out.
+    const elsewhere = await t.graphql(CustomerRegistrantContactDocument, {
+      variables: { id: customerId },
+      token: tokens.registry,
+      purpose: 'domain-registration',
+      headers: { 'x-on-behalf-of': 'jansen.nl' },
+    });
+    expect(elsewhere.body.data ?? null).toBeNull();
+    expect(elsewhere.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'NOT_DISCLOSED',
+      onBehalfOf: 'jansen.nl',
     });
 
     // Only customers disclosed to it: an unknown id is refused alike, so SIDN learns nothing from it.

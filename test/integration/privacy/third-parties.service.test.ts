@@ -194,7 +194,43 @@ describe('ThirdPartyService on PostgreSQL', () => {
     ]);
     // Reads are judged at the time of the read: past the end, even an open-ended look is refused.
     const later = new Date(Date.now() + 25 * hour);
-    await expectRejection(assertDisclosedTo(em(), registry, customerId, null, later), ForbiddenError);
+    await expectRejection(assertDisclosedTo(em(), registry, customerId, { now: later }), ForbiddenError);
+  });
+
+  it('counts, for a read that names its order (X-On-Behalf-Of), only the disclosures under that reference', async () => {
+    const registry = (
+      await t.platform.services.actors.create(em(), {
+        kind: 'third_party',
+        role: 'registry',
+        name: 'Nominet API',
+      })
+    ).actor;
+    const entry = await registryEntry('Nominet (references)', registry.id);
+    const customerId = await newCustomer(t);
+    const disclose = (categories: string[], reference: string | null) =>
+      service.recordDisclosure(
+        em(),
+        { customerId, thirdPartyId: entry.id, categories, purpose: 'registration', reference },
+        officer,
+      );
+    await disclose(['name'], 'shop.uk');
+    await disclose(['email'], 'blog.uk');
+    const read = (onBehalfOf: string | null, ...categories: string[]) =>
+      t.platform.services.customers.get(em(), customerId, {
+        actor: registry,
+        purpose: parsePurpose('domain-registration'),
+        onBehalfOf,
+        categories: new Set(categories),
+      });
+
+    // Without a reference, everything disclosed to it counts; with one, only that order's disclosures.
+    expect((await read(null, 'name', 'email')).id).toBe(customerId);
+    expect((await read('SHOP.uk', 'name')).id).toBe(customerId);
+    const other = await expectRejection(read('shop.uk', 'email'), ForbiddenError);
+    expect(other.details).toMatchObject({ reason: 'NOT_DISCLOSED', categories: ['email'] });
+    const unknown = await expectRejection(read('mail.uk', 'name'), ForbiddenError);
+    expect(unknown.details).toMatchObject({ reason: 'NOT_DISCLOSED', onBehalfOf: 'mail.uk' });
+    expect(unknown.message).toMatch(/under "mail.uk".*its disclosures are for blog.uk, shop.uk/);
   });
 
   it('records a disclosure with what became public, audited as a disclosure in the same transaction', async () => {
