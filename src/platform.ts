@@ -58,10 +58,14 @@ export async function createPlatform(config: Config, log: (line: string) => void
   const db = await openDatabase(config, log);
   const witnesses: CheckpointWitness[] = [new FileWitness(config.audit.witnessDir)];
   if (config.audit.witnessUrl !== undefined) witnesses.push(new HttpWitness(config.audit.witnessUrl));
-  const recorderDb = poolRunner(db.url, 2);
+  const idleConnectionLost = (error: Error) =>
+    log(
+      `Database: an idle connection was ended by the server (${error.message}); a new one opens when needed`,
+    );
+  const recorderDb = poolRunner(db.url, 2, idleConnectionLost);
   // Order scoring's own connections: its statements are prepared, and it runs as many transactions at
   // once as the ORM's pool allows other requests.
-  const scoringDb = poolRunner(db.url, config.database.poolMax);
+  const scoringDb = poolRunner(db.url, config.database.poolMax, idleConnectionLost);
   const audit = new AuditLog(sqlRunner(db.orm.em.fork()), {
     recorderDb,
     signingKey: keys.auditSigningKey,

@@ -35,8 +35,18 @@ function preparedQuery(sql: string, params: readonly unknown[]): QueryConfig {
 }
 const statements = new Map<string, { name: string; text: string }>();
 
-export function poolRunner(url: string, max: number): PoolRunner {
+/**
+ * @param onIdleError told when the server ends one of the pool's idle connections (a restart, a
+ * failover, pg_terminate_backend): the pool drops it and opens another when one is needed. Without a
+ * listener that event would end the process.
+ */
+export function poolRunner(
+  url: string,
+  max: number,
+  onIdleError: (error: Error) => void = () => undefined,
+): PoolRunner {
   const pool = new Pool({ connectionString: url, max });
+  pool.on('error', onIdleError);
   const runner: PoolRunner = {
     query: async <T>(sql: string, params: readonly unknown[] = []) =>
       (await pool.query(preparedQuery(sql, params))).rows as T[],
