@@ -28,7 +28,7 @@ interface Benchmark {
 
 const BENCHMARKS: readonly Benchmark[] = [
   // First, in a fresh process: run after score-order in the same process its ratio fell from
-  // 0.83x-0.90x to 0.71x-0.78x (two runs), probably the service's allocations paying for what the
+  // 0.80x-0.90x to 0.71x-0.78x (two runs), probably the service's allocations paying for what the
   // earlier benchmarks left in the heap.
   {
     name: 'geo',
