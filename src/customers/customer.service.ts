@@ -32,7 +32,7 @@ import {
   validateCustomerInput,
 } from '../validation';
 import { assertDisclosedTo } from '../privacy/third-party-access';
-import { assertCustomerReadable, seesArchived, seesRestricted, type ReadAccess } from '../privacy/row-access';
+import { assertCustomerReadable, visibleCustomersWhere, type ReadAccess } from '../privacy/row-access';
 import { customerAad, CustomerView } from './customer-view';
 
 export interface CustomerFilter {
@@ -187,12 +187,12 @@ export class CustomerService {
       const t = new Date(cursor.t);
       where.$or = [{ createdAt: { $lt: t } }, { createdAt: t, id: { $lt: cursor.id } }];
     }
-    // Lists leave out the customers this reader may not see, rather than failing the whole page.
-    if (access !== undefined && !seesRestricted(access)) where.restricted = false;
-    if (access !== undefined && !seesArchived(access)) {
-      if (filter.status === CustomerStatus.Archived) return toPage([], size, () => ({}), cursor !== null);
-      where.status ??= { $ne: CustomerStatus.Archived };
+    const visible = visibleCustomersWhere(access);
+    if (visible.status !== undefined && filter.status === CustomerStatus.Archived) {
+      return toPage([], size, () => ({}), cursor !== null);
     }
+    // A status the filter names is already not the archive, so it stands in for the visibility one.
+    Object.assign(where, { ...visible, ...where });
     const rows = await em.find(CustomerEntity, where, {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       limit: size + 1,

@@ -11,7 +11,6 @@ import type { AuditLog } from '../../audit/audit-log';
 import { locateCity } from '../../geo/city-locations';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { ActorEntity } from '../db/entities/actor.entity';
-import { CustomerStatus } from '../db/entities/customer.entity';
 import {
   Decision,
   OrderEntity,
@@ -22,7 +21,7 @@ import {
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
-import { assertCustomerReadable, seesArchived, seesRestricted, type ReadAccess } from '../privacy/row-access';
+import { assertCustomerReadable, visibleCustomersWhere, type ReadAccess } from '../privacy/row-access';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
 import type { TraderNameMatch } from '../vat/trader-name';
@@ -83,7 +82,7 @@ export class OrderReviewService {
     if (filter.reasonCode != null) where.reasonCodes = { $contains: [filter.reasonCode] };
     // As in customer lists, the orders of customers this reader may not see (restricted, archived) are
     // left out rather than failing the page.
-    const customer = visibleCustomers(access);
+    const customer = visibleCustomersWhere(access);
     if (filter.customerId != null) customer.id = filter.customerId;
     if (Object.keys(customer).length > 0) where.customer = customer;
     if (filter.unreviewed === true) where.reviewOutcome = null;
@@ -149,7 +148,7 @@ export class OrderReviewService {
     access?: ReadAccess,
   ): Promise<RescoreResult[]> {
     if (to.getTime() <= from.getTime()) throw new ValidationError('to', 'must be after from');
-    const customer = visibleCustomers(access);
+    const customer = visibleCustomersWhere(access);
     const inPeriod = {
       createdAt: { $gte: from, $lt: to },
       ...(Object.keys(customer).length > 0 ? { customer } : {}),
@@ -247,12 +246,4 @@ export class OrderReviewService {
     );
     return results;
   }
-}
-
-/** The condition on an order's customer that keeps out those this reader may not see (none without one). */
-function visibleCustomers(access: ReadAccess | undefined): Record<string, unknown> {
-  const customer: Record<string, unknown> = {};
-  if (access !== undefined && !seesRestricted(access)) customer.restricted = false;
-  if (access !== undefined && !seesArchived(access)) customer.status = { $ne: CustomerStatus.Archived };
-  return customer;
 }

@@ -34,8 +34,8 @@ export async function assertDisclosedTo(
   customerId: string,
   read: DisclosedRead = {},
 ): Promise<void> {
-  const now = read.now ?? new Date();
   if (actor.kind !== 'third_party') return;
+  const now = read.now ?? new Date();
   const parties = await em.find(ThirdPartyEntity, { actor: actor.id }, { fields: ['id', 'name'] });
   if (parties.length === 0) {
     throw new ForbiddenError(
