@@ -3,8 +3,8 @@
  * `maxmind` city reader it is built on, over the same random public addresses in one run. The ratio
  * is what matters: absolute rates depend on the machine. Target: the service at >= 0.8x the bare
  * reader. The issue names no address family, so both are held to it: IPv4 (random public addresses)
- * and IPv6 (addresses inside announced prefixes), where the bare reader's walk is cheaper and the
- * service's fixed costs (parse, classify, ASN search, result) weigh more.
+ * and IPv6 (addresses inside announced prefixes). The service parses each address once and walks the
+ * trees with the parsed form (geo/mmdb-search.ts); the bare reader parses the text on every call.
  * Also reports how long the default files take to load.
  *
  * Run: `npm run build && node dist/bench/geo-lookups.js`, or through the bench runner.

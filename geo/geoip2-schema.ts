@@ -51,7 +51,7 @@ export class GeoIp2LocationSource implements GeoSource {
   fill(ip: ParsedIp, out: IpIntelligenceDraft): boolean {
     const db = this.file.value;
     if (ip.version === 6 && db.ipVersion === 4) return false;
-    const [record, prefixLength] = db.reader.getWithPrefixLength(ip.address);
+    const [record, prefixLength] = db.search.find(ip);
     if (record === null) return false;
     out.country = record.country?.iso_code ?? null;
     out.city = record.city?.names?.en ?? null;
@@ -95,7 +95,7 @@ export class GeoIp2AsnSource implements GeoSource {
   fill(ip: ParsedIp, out: IpIntelligenceDraft): boolean {
     const db = this.file.value;
     if (ip.version === 6 && db.ipVersion === 4) return false;
-    const [record, prefixLength] = db.reader.getWithPrefixLength(ip.address);
+    const [record, prefixLength] = db.search.find(ip);
     if (record === null) return false;
     out.asn = record.autonomous_system_number ?? null;
     out.organisation = record.autonomous_system_organization ?? null;
@@ -128,7 +128,7 @@ export class GeoIp2AnonymousIpSource implements GeoSource {
   fill(ip: ParsedIp, out: IpIntelligenceDraft): boolean {
     const db = this.file.value;
     if (ip.version === 6 && db.ipVersion === 4) return false;
-    const record = db.reader.get(ip.address);
+    const [record] = db.search.find(ip);
     if (record === null) return false;
     const a = out.anonymity;
     a.isAnonymous = record.is_anonymous === true;

@@ -87,7 +87,7 @@ export class FlatLocationSource implements GeoSource {
   fill(ip: ParsedIp, out: IpIntelligenceDraft): boolean {
     const file = this.fileFor(ip.version);
     if (file === null) return false;
-    const [record, prefixLength] = file.value.reader.getWithPrefixLength(ip.address);
+    const [record, prefixLength] = file.value.search.find(ip);
     if (record === null) return false;
     // Missing values are empty strings in these files.
     out.country = record.country_code || null;

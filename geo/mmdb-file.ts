@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Reader, type Response } from 'maxmind';
+import { MmdbSearch } from './mmdb-search';
 import type { Loaded } from './watched-file';
 
 // Mirrors the reader's data-section offset arithmetic: tree, then 16 zero bytes, then data.
@@ -42,6 +43,8 @@ export class RecordCache {
 
 export interface OpenedMmdb<T extends Response> {
   readonly reader: Reader<T>;
+  /** Lookups of addresses already parsed (the service's path); `reader` for text. */
+  readonly search: MmdbSearch<T>;
   readonly databaseType: string;
   readonly buildDate: Date;
   readonly ipVersion: 4 | 6;
@@ -91,6 +94,7 @@ export async function openMmdb<T extends Response>(
   }
   return {
     reader,
+    search: new MmdbSearch(reader, buffer),
     databaseType: m.databaseType,
     buildDate: m.buildEpoch,
     ipVersion: m.ipVersion === 4 ? 4 : 6,
