@@ -70,9 +70,12 @@ export class AuditSealer {
   /** One batch from the inbox, with its checkpoint. Null when the inbox was empty. */
   async sealOnce(): Promise<SignedCheckpoint | null> {
     await this.appender.ensurePartitions();
-    // Most ticks find the inbox empty: look without taking the lock the group commits need.
-    const [waiting] = await this.db.query<{ any: boolean }>('select exists (select from audit_inbox) as any');
-    if (waiting?.any !== true) return null;
+    // Most ticks find the inbox empty: look without taking the lock the group commits need. Through
+    // the primary key, not `exists (select from audit_inbox)`: sealed rows are deleted, and until
+    // (auto)vacuum has run a sequential scan reads every page they left behind (1.2 ms a look in the
+    // score-order benchmark), while the index scan marks their entries dead and skips them next time.
+    const waiting = await this.db.query('select inbox_id from audit_inbox order by inbox_id limit 1');
+    if (waiting.length === 0) return null;
     const sealed = await this.db.transaction(async (tx) => {
       // The row lock first, then the inbox: rows another sealer took before we got the lock are gone.
       const range = await this.appender.readRange(tx, true);
