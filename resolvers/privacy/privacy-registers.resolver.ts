@@ -9,6 +9,7 @@ import {
   ComplaintFilter,
   ComplaintObject,
   ComplaintUpdateInput,
+  DisclosureEndInput,
   DisclosureInput,
   DisclosureObject,
   NewComplaintInput,
@@ -56,6 +57,17 @@ export class PrivacyRegisterResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<DisclosureObject> {
     return ctx.services.thirdParties.recordDisclosure(ctx.em, { ...input }, ctx.audit);
+  }
+
+  @Mutation(() => DisclosureObject, {
+    description:
+      'Ends a disclosure: from endsAt its third party no longer reads what it covers through the API (a later disclosure opens access again).',
+  })
+  async endDisclosure(
+    @Arg('input', () => DisclosureEndInput) input: DisclosureEndInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DisclosureObject> {
+    return ctx.services.thirdParties.endDisclosure(ctx.em, { ...input }, ctx.audit);
   }
 
   @Query(() => [DisclosureObject], {

@@ -302,6 +302,21 @@ export class ThirdPartyInput {
   actorId?: string | null;
 }
 
+@ObjectType('DisclosureEnd')
+export class DisclosureEndObject {
+  @Field({ description: 'From this moment the third party no longer reads what the disclosure covers.' })
+  endsAt!: Date;
+
+  @Field()
+  reason!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Who recorded the end.' })
+  actorId!: string | null;
+
+  @Field()
+  recordedAt!: Date;
+}
+
 @ObjectType('Disclosure')
 export class DisclosureObject {
   @Field(() => ID)
@@ -333,6 +348,19 @@ export class DisclosureObject {
     description: 'Until when the third party may read these categories through the API; null: no end.',
   })
   validUntil!: Date | null;
+
+  @Field(() => DisclosureEndObject, {
+    nullable: true,
+    description: 'The end recorded after the disclosure (endDisclosure), if any.',
+  })
+  end!: DisclosureEndObject | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the third party's API access to these categories ends: the earlier of validUntil and end.endsAt; null: no end.",
+  })
+  accessEndsAt!: Date | null;
 }
 
 @InputType()
@@ -360,6 +388,21 @@ export class DisclosureInput {
     description: 'Until when the third party may read these categories through the API (after disclosedAt).',
   })
   validUntil?: Date | null;
+}
+
+@InputType()
+export class DisclosureEndInput {
+  @Field(() => ID)
+  disclosureId!: string;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'From when the third party may no longer read; now when left out. May lie ahead.',
+  })
+  endsAt?: Date | null;
+
+  @Field({ description: 'Why: the order was carried out, the contract ended, the domain moved, ...' })
+  reason!: string;
 }
 
 @ObjectType('Complaint')

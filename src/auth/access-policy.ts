@@ -38,6 +38,7 @@ export const OPERATION_CATEGORIES: Partial<Record<string, readonly DataCategory[
   updateComplaint: [DataCategory.Correspondence],
   disclosures: [DataCategory.AccessLog],
   recordDisclosure: [DataCategory.AccessLog],
+  endDisclosure: [DataCategory.AccessLog],
 };
 
 /** The privacy officer's own operations (GDPR requests, complaints, inspections). */
@@ -59,6 +60,7 @@ const PRIVACY_OFFICE_OPERATIONS = [
   'updateComplaint',
   'disclosures',
   'recordDisclosure',
+  'endDisclosure',
   'thirdParties',
   'retentionReport',
   'policyVersions',
@@ -73,6 +75,7 @@ const ADMINISTRATION_OPERATIONS = [
   'registerThirdParty',
   'linkThirdPartyActor',
   'recordDisclosure',
+  'endDisclosure',
   'disclosures',
   'publishPolicyVersion',
   'notifyPolicyVersion',

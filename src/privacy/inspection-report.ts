@@ -12,6 +12,8 @@ import type { SignedCheckpoint } from '../../audit/checkpoint-witness';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { ComplaintEntity, DisclosureEntity, PrivacyRequestEntity } from '../db/entities/privacy.entities';
 import { ConflictError } from '../errors/errors';
+import { disclosureEnds } from './third-parties.service';
+import { accessEndOf } from './third-party-access';
 
 export interface InspectionEvent {
   /** The event exactly as hashed into the log (its canonical record). */
@@ -78,6 +80,7 @@ export async function buildInspectionReport(
     { customer: customerId, disclosedAt: period },
     { populate: ['thirdParty'], orderBy: { disclosedAt: 'asc' } },
   );
+  const ends = await disclosureEnds(em, disclosures);
   return {
     customerId,
     from: from.toISOString(),
@@ -111,16 +114,28 @@ export async function buildInspectionReport(
       requestIds: c.requestIds,
       eventIds: c.eventIds,
     })),
-    disclosures: disclosures.map((d) => ({
-      id: d.id,
-      thirdParty: d.thirdParty.name,
-      disclosedAt: d.disclosedAt.toISOString(),
-      categories: d.categories,
-      madePublic: d.madePublic,
-      purpose: d.purpose,
-      reference: d.reference,
-      validUntil: d.validUntil?.toISOString() ?? null,
-    })),
+    disclosures: disclosures.map((d) => {
+      const end = ends.get(d.id) ?? null;
+      return {
+        id: d.id,
+        thirdParty: d.thirdParty.name,
+        disclosedAt: d.disclosedAt.toISOString(),
+        categories: d.categories,
+        madePublic: d.madePublic,
+        purpose: d.purpose,
+        reference: d.reference,
+        validUntil: d.validUntil?.toISOString() ?? null,
+        ended:
+          end === null
+            ? null
+            : {
+                endsAt: end.endsAt.toISOString(),
+                reason: end.reason,
+                recordedAt: end.recordedAt.toISOString(),
+              },
+        accessEndsAt: accessEndOf(d.validUntil, end)?.toISOString() ?? null,
+      };
+    }),
     howToVerify:
       'For each event: leafHash = SHA-256(0x00 || canonical JSON of event); walk proof to the root (RFC 6962/9162) and compare ' +
       'with checkpoint.rootHash; check the Ed25519 signature of the checkpoint text with the published key. ' +

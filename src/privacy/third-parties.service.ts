@@ -11,12 +11,18 @@ import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
 import { ActorEntity } from '../db/entities/actor.entity';
 import { CustomerEntity } from '../db/entities/customer.entity';
-import { DisclosureEntity, ThirdPartyEntity, ThirdPartyKind } from '../db/entities/privacy.entities';
+import {
+  DisclosureEndEntity,
+  DisclosureEntity,
+  ThirdPartyEntity,
+  ThirdPartyKind,
+} from '../db/entities/privacy.entities';
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
 import { normalizeText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
+import { accessEndOf } from './third-party-access';
 
 export interface ThirdPartyInput {
   name: string;
@@ -67,6 +73,24 @@ export interface DisclosureView {
   reference: string | null;
   actorId: string | null;
   validUntil: Date | null;
+  /** The end recorded later (endDisclosure), if any. */
+  end: DisclosureEndView | null;
+  /** When the third party's API access to these categories ends: the earlier of the two; null: no end. */
+  accessEndsAt: Date | null;
+}
+
+export interface DisclosureEndInput {
+  disclosureId: string;
+  /** From when the third party may no longer read; now when not given. May lie ahead (a contract's end). */
+  endsAt?: Date | null;
+  reason: string;
+}
+
+export interface DisclosureEndView {
+  endsAt: Date;
+  reason: string;
+  actorId: string | null;
+  recordedAt: Date;
 }
 
 export const NAME_MAX = 200;
@@ -272,7 +296,60 @@ export class ThirdPartyService {
       await this.audit.recordInTransaction(sqlRunner(tx), [
         auditEvent(context, { action: 'disclose', subjectId: customer.id, categories, fields: categories }),
       ]);
-      return disclosureView(entity);
+      return disclosureView(entity, null);
+    });
+  }
+
+  /**
+   * Ends a disclosure recorded without an end, or one whose end lies further ahead: from `endsAt` its
+   * third party no longer reads what it covers (a later disclosure opens access again). The register is
+   * insert-only, so the end is a row of its own; a disclosure is ended once.
+   */
+  async endDisclosure(
+    em: EntityManager,
+    input: DisclosureEndInput,
+    context: AuditContext,
+    now: Date = new Date(),
+  ): Promise<DisclosureView> {
+    const disclosureId = requireUuid(input.disclosureId, 'disclosureId');
+    const reason = normalizeText(input.reason, 'reason', { maxLength: PURPOSE_MAX });
+    const endsAt = input.endsAt == null ? now : requireDate(input.endsAt, 'endsAt');
+    return em.transactional(async (tx) => {
+      const entity = await tx.findOne(DisclosureEntity, { id: disclosureId }, { populate: ['thirdParty'] });
+      if (entity === null) throw new NotFoundError('disclosure', disclosureId);
+      if (endsAt.getTime() <= entity.disclosedAt.getTime()) {
+        throw new ValidationError(
+          'endsAt',
+          `must be after the disclosure (${entity.disclosedAt.toISOString()})`,
+        );
+      }
+      const earlier = await tx.findOne(DisclosureEndEntity, { disclosureId });
+      const endedAt = accessEndOf(entity.validUntil, earlier);
+      if (earlier !== null || (endedAt !== null && endedAt.getTime() <= endsAt.getTime())) {
+        throw new ConflictError(
+          `Disclosure ${disclosureId} already ends at ${endedAt!.toISOString()}` +
+            (earlier === null ? ' (its validUntil)' : `, ended before: ${earlier.reason}`),
+          { disclosureId, accessEndsAt: endedAt!.toISOString() },
+        );
+      }
+      const end = tx.create(DisclosureEndEntity, {
+        disclosureId,
+        endsAt,
+        reason,
+        actor: actorOf(tx, context),
+        recordedAt: now,
+      });
+      tx.persist(end);
+      await tx.flush();
+      await this.audit.recordInTransaction(sqlRunner(tx), [
+        auditEvent(context, {
+          action: 'update',
+          subjectId: entity.customer.id,
+          categories: entity.categories,
+          fields: ['disclosure.end'],
+        }),
+      ]);
+      return disclosureView(entity, end);
     });
   }
 
@@ -286,7 +363,8 @@ export class ThirdPartyService {
       { customer: customerId },
       { populate: ['thirdParty'], orderBy: [{ disclosedAt: 'desc' }, { id: 'desc' }] },
     );
-    return rows.map(disclosureView);
+    const ends = await disclosureEnds(em, rows);
+    return rows.map((d) => disclosureView(d, ends.get(d.id) ?? null));
   }
 }
 
@@ -328,7 +406,17 @@ export function thirdPartyView(entity: ThirdPartyEntity): ThirdPartyView {
   };
 }
 
-function disclosureView(entity: DisclosureEntity): DisclosureView {
+/** The recorded ends of these disclosures, by disclosure id. */
+export async function disclosureEnds(
+  em: EntityManager,
+  disclosures: readonly { id: string }[],
+): Promise<Map<string, DisclosureEndEntity>> {
+  if (disclosures.length === 0) return new Map();
+  const ends = await em.find(DisclosureEndEntity, { disclosureId: { $in: disclosures.map((d) => d.id) } });
+  return new Map(ends.map((e) => [e.disclosureId, e]));
+}
+
+function disclosureView(entity: DisclosureEntity, end: DisclosureEndEntity | null): DisclosureView {
   return {
     id: entity.id,
     customerId: entity.customer.id,
@@ -341,6 +429,16 @@ function disclosureView(entity: DisclosureEntity): DisclosureView {
     reference: entity.reference,
     actorId: entity.actor?.id ?? null,
     validUntil: entity.validUntil,
+    end:
+      end === null
+        ? null
+        : {
+            endsAt: end.endsAt,
+            reason: end.reason,
+            actorId: end.actor?.id ?? null,
+            recordedAt: end.recordedAt,
+          },
+    accessEndsAt: accessEndOf(entity.validUntil, end),
   };
 }
 

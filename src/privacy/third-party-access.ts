@@ -3,13 +3,14 @@
  * party reads a customer through the API only as far as the disclosure register says that customer's
  * data went to it: the order system records the disclosure (recordDisclosure, with its categories) when
  * it passes an order on, and from then on the registry or payment provider may look up those categories
- * of that customer, until the disclosure's end (validUntil) when it was given one. Its API actor is tied
+ * of that customer, until the disclosure's end when it has one (validUntil, given with it, or an end
+ * recorded later with endDisclosure: the earlier counts). Its API actor is tied
  * to its register entry (registerThirdParty with actorId, or linkThirdPartyActor); an actor tied to none
  * reads no one.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
-import { DisclosureEntity, ThirdPartyEntity } from '../db/entities/privacy.entities';
+import { DisclosureEndEntity, DisclosureEntity, ThirdPartyEntity } from '../db/entities/privacy.entities';
 import { ForbiddenError } from '../errors/errors';
 
 export interface DisclosedRead {
@@ -17,7 +18,7 @@ export interface DisclosedRead {
   categories?: ReadonlySet<string> | null;
   /** The order or contract the third party says it acts under (X-On-Behalf-Of), if it says one. */
   onBehalfOf?: string | null;
-  /** When the read happens (disclosures past their validUntil no longer count). */
+  /** When the read happens (disclosures past their end no longer count). */
   now?: Date;
 }
 
@@ -49,9 +50,15 @@ export async function assertDisclosedTo(
     { customer: customerId, thirdParty: { $in: parties.map((p) => p.id) } },
     { fields: ['categories', 'validUntil', 'reference'] },
   );
-  const open = all.filter((d) => d.validUntil === null || d.validUntil.getTime() > now.getTime());
+  const ends =
+    all.length === 0
+      ? []
+      : await em.find(DisclosureEndEntity, { disclosureId: { $in: all.map((d) => d.id) } });
+  const endOf = (d: Pick<DisclosureEntity, 'id' | 'validUntil'>) =>
+    accessEndOf(d.validUntil, ends.find((e) => e.disclosureId === d.id) ?? null);
+  const open = all.filter((d) => (endOf(d)?.getTime() ?? Infinity) > now.getTime());
   if (open.length === 0) {
-    const ended = all.map((d) => d.validUntil!.getTime());
+    const ended = all.map((d) => endOf(d)!.getTime());
     throw new ForbiddenError(
       ended.length === 0
         ? `No data of customer ${customerId} was disclosed to ${names}: a third party reads only customers whose data went to it for an order (recordDisclosure).`
@@ -80,4 +87,13 @@ export async function assertDisclosedTo(
       { reason: 'NOT_DISCLOSED', customerId, categories: beyond },
     );
   }
+}
+
+/** When a disclosure stops opening its customer to the third party: the earlier of its two ends, if any. */
+export function accessEndOf(
+  validUntil: Date | null,
+  end: Pick<DisclosureEndEntity, 'endsAt'> | null,
+): Date | null {
+  if (end === null) return validUntil;
+  return validUntil !== null && validUntil.getTime() < end.endsAt.getTime() ? validUntil : end.endsAt;
 }

@@ -15,6 +15,7 @@ import {
   CustomerRegistrantContactDocument,
   CustomerRegistrantDocument,
   DisclosuresDocument,
+  EndDisclosureDocument,
   InspectionReportDocument,
   LinkThirdPartyActorDocument,
   PrivacyRequestsDocument,
@@ -40,6 +41,7 @@ describe('privacy officer story', () => {
   let sidnId: string;
   let registryActorId: string;
   let requestId: string;
+  let disclosureId: string;
   /** The registration runs a year; SIDN may look the registrant up until then. */
   const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString();
   const start = new Date(Date.now() - 60_000).toISOString();
@@ -144,6 +146,7 @@ describe('privacy officer story', () => {
     expect(disclosed.body.errors, JSON.stringify(disclosed.body.errors)).toBeUndefined();
     expect(disclosed.body.data!.recordDisclosure.madePublic).toEqual(['name']);
     expect(disclosed.body.data!.recordDisclosure.validUntil).toBe(validUntil);
+    disclosureId = disclosed.body.data!.recordDisclosure.id;
   });
 
   it('2. support and the registry read the data', async () => {
@@ -193,6 +196,49 @@ describe('privacy officer story', () => {
       code: 'FORBIDDEN',
       reason: 'THIRD_PARTY_NOT_REGISTERED',
     });
+  });
+
+  it('2b. the registration is done: the privacy officer ends the disclosure and SIDN reads no more', async () => {
+    const end = (input: { disclosureId: string; reason: string; endsAt?: string }, token = tokens.officer) =>
+      t.graphql(EndDisclosureDocument, { variables: { input }, token, purpose: 'privacy-request:77' });
+    const reason = 'registration of femke.nl completed';
+
+    const bySupport = await end({ disclosureId, reason }, tokens.support);
+    expect(bySupport.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const beforeDisclosure = await end({ disclosureId, reason, endsAt: start });
+    expect(beforeDisclosure.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'endsAt',
+    });
+    const unknown = await end({ disclosureId: '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f', reason });
+    expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    // None of the refused calls ended it: SIDN still reads.
+    expect((await readAsRegistry(tokens.registry, customerId)).body.errors).toBeUndefined();
+
+    const ended = await end({ disclosureId, reason });
+    expect(ended.body.errors, JSON.stringify(ended.body.errors)).toBeUndefined();
+    const view = ended.body.data!.endDisclosure;
+    expect(view.validUntil).toBe(validUntil); // as recorded; the earlier end is what counts
+    expect(view.end).toMatchObject({ reason, actorId: expect.any(String) });
+    expect(view.accessEndsAt).toBe(view.end!.endsAt);
+    expect(Date.parse(view.accessEndsAt!)).toBeLessThan(Date.parse(validUntil));
+
+    const refused = await readAsRegistry(tokens.registry, customerId);
+    expect(refused.body.data ?? null).toBeNull();
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'NOT_DISCLOSED',
+    });
+    expect(refused.body.errors?.[0]?.message).toMatch(/may be read only until .*, which has passed/);
+
+    const again = await end({ disclosureId, reason: 'twice' });
+    expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', disclosureId });
+    const listed = await t.graphql(DisclosuresDocument, {
+      variables: { customerId },
+      token: tokens.officer,
+      purpose: 'privacy-request:77',
+    });
+    expect(listed.body.data!.disclosures.map((d) => d.accessEndsAt)).toEqual([view.accessEndsAt]);
   });
 
   it('3. the customer asks for access: the answer lists the data, the recipients and the reads (by role, not name)', async () => {
@@ -416,7 +462,12 @@ describe('privacy officer story', () => {
     expect(report.requests.map((q) => q.kind).sort()).toEqual(['access', 'erasure']);
     expect(report.complaints).toHaveLength(1);
     expect(report.disclosures).toHaveLength(1);
-    expect(report.disclosures[0]).toMatchObject({ reference: 'femke.nl', validUntil });
+    expect(report.disclosures[0]).toMatchObject({
+      reference: 'femke.nl',
+      validUntil,
+      ended: { reason: 'registration of femke.nl completed' },
+    });
+    expect(Date.parse(report.disclosures[0]!.accessEndsAt as string)).toBeLessThan(Date.parse(validUntil));
     for (const { event, proof } of report.events) {
       const verdict = verifyEventProof({
         event,

@@ -6,6 +6,7 @@ import { MailingConsentChangeEntity } from './mailing-consent-change.entity';
 import { OrderEntity, OrderRescoreEntity } from './order.entity';
 import {
   ComplaintEntity,
+  DisclosureEndEntity,
   DisclosureEntity,
   PolicyNotificationEntity,
   PolicyVersionEntity,
@@ -25,6 +26,7 @@ export const entities = [
   PrivacyRequestEntity,
   ThirdPartyEntity,
   DisclosureEntity,
+  DisclosureEndEntity,
   RecipientNotificationEntity,
   ComplaintEntity,
   PolicyVersionEntity,

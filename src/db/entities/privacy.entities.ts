@@ -155,6 +155,28 @@ export class DisclosureEntity {
   validUntil: Date | null = null;
 }
 
+/** A disclosure's end recorded after the disclosure (see Migration20261203000007_disclosure_end). */
+@Entity({ tableName: 'disclosure_end' })
+export class DisclosureEndEntity {
+  [OptionalProps]?: 'actor';
+
+  @PrimaryKey({ type: 'uuid' })
+  disclosureId!: string;
+
+  /** From this moment the third party no longer reads what the disclosure covers. */
+  @Property({ type: 'timestamptz' })
+  endsAt!: Date;
+
+  @Property({ type: 'text' })
+  reason!: string;
+
+  @ManyToOne(() => ActorEntity, { fieldName: 'actor_id', nullable: true })
+  actor: ActorEntity | null = null;
+
+  @Property({ type: 'timestamptz' })
+  recordedAt!: Date;
+}
+
 @Entity({ tableName: 'recipient_notification' })
 export class RecipientNotificationEntity {
   @PrimaryKey({ type: 'uuid' })

@@ -10,6 +10,7 @@ import { Migration20261125000003_orders } from './Migration20261125000003_orders
 import { Migration20261125000004_privacy } from './Migration20261125000004_privacy';
 import { Migration20261201000005_order_iban_customer_index } from './Migration20261201000005_order_iban_customer_index';
 import { Migration20261202000006_disclosure_valid_until } from './Migration20261202000006_disclosure_valid_until';
+import { Migration20261203000007_disclosure_end } from './Migration20261203000007_disclosure_end';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261202000006_disclosure_valid_until',
     class: Migration20261202000006_disclosure_valid_until,
   },
+  { name: 'Migration20261203000007_disclosure_end', class: Migration20261203000007_disclosure_end },
 ];

@@ -28,7 +28,7 @@ describe('privacy services as the application role', () => {
 
     const [sidn] = await thirdParties.ensureDefaults(em());
     const customerId = await newCustomer(t);
-    await thirdParties.recordDisclosure(
+    const disclosure = await thirdParties.recordDisclosure(
       em(),
       {
         customerId,
@@ -38,6 +38,12 @@ describe('privacy services as the application role', () => {
       },
       officer,
     );
+    const ended = await thirdParties.endDisclosure(
+      em(),
+      { disclosureId: disclosure.id, reason: 'registration done' },
+      officer,
+    );
+    expect(ended.end?.reason).toBe('registration done');
     const request = await requests.create(em(), { customerId, kind: 'erasure', channel: 'email' }, officer);
     await requests.extend(em(), request.id, request.latestExtension, 'Backups need to be checked', officer);
     expect(await requests.notifyRecipients(em(), request.id, 'Erasure of name and email')).toHaveLength(1);

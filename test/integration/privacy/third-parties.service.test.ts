@@ -198,6 +198,85 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await expectRejection(assertDisclosedTo(em(), registry, customerId, { now: later }), ForbiddenError);
   });
 
+  it('ends a disclosure later (endDisclosure): the earlier of its two ends counts, and it ends once', async () => {
+    const registry = (
+      await t.platform.services.actors.create(em(), {
+        kind: 'third_party',
+        role: 'registry',
+        name: 'EURid API',
+      })
+    ).actor;
+    const entry = await registryEntry('EURid (ends)', registry.id);
+    const customerId = await newCustomer(t);
+    const hour = 3_600_000;
+    const now = Date.now();
+    const disclose = (validUntil: Date | null, reference: string) =>
+      service.recordDisclosure(
+        em(),
+        {
+          customerId,
+          thirdPartyId: entry.id,
+          categories: ['name'],
+          purpose: 'registration',
+          reference,
+          disclosedAt: new Date(now - 2 * hour),
+          validUntil,
+        },
+        officer,
+      );
+    const readAt = (at: number) => assertDisclosedTo(em(), registry, customerId, { now: new Date(at) });
+
+    // Open until tomorrow; ended from two hours on: reads stop then, not tomorrow.
+    const eu = await disclose(new Date(now + 24 * hour), 'a.eu');
+    const beyond = await expectRejection(
+      service.endDisclosure(
+        em(),
+        { disclosureId: eu.id, reason: 'x', endsAt: new Date(now + 25 * hour) },
+        officer,
+      ),
+      ConflictError,
+    );
+    expect(beyond.details).toMatchObject({ accessEndsAt: new Date(now + 24 * hour).toISOString() });
+    const ended = await service.endDisclosure(
+      em(),
+      { disclosureId: eu.id, reason: 'transfer to another registrar', endsAt: new Date(now + 2 * hour) },
+      officer,
+    );
+    expect(ended.accessEndsAt).toEqual(new Date(now + 2 * hour));
+    expect(ended.validUntil).toEqual(new Date(now + 24 * hour));
+    await readAt(now + hour);
+    const refused = await expectRejection(readAt(now + 3 * hour), ForbiddenError);
+    expect(refused.message).toContain(new Date(now + 2 * hour).toISOString());
+    await expectRejection(
+      service.endDisclosure(em(), { disclosureId: eu.id, reason: 'again' }, officer),
+      ConflictError,
+    );
+
+    // Past its validUntil already: nothing left to end.
+    const past = await disclose(new Date(now - hour), 'b.eu');
+    await expectRejection(
+      service.endDisclosure(em(), { disclosureId: past.id, reason: 'late' }, officer),
+      ConflictError,
+    );
+    await expectRejection(
+      service.endDisclosure(em(), { disclosureId: past.id, reason: ' ' }, officer),
+      ValidationError,
+      'reason',
+    );
+    // Open-ended: it lets the read three hours on through until it is ended (now).
+    const open = await disclose(null, 'c.eu');
+    await readAt(now + 3 * hour);
+    await service.endDisclosure(em(), { disclosureId: open.id, reason: 'done' }, officer, new Date(now));
+    await expectRejection(readAt(now + 3 * hour), ForbiddenError);
+    const listed = await service.disclosures(em(), customerId);
+    // (All three were disclosed at the same moment, so their order is by id; compared by reference.)
+    expect(listed.map((d) => [d.reference, d.end?.reason ?? null, d.accessEndsAt]).sort()).toEqual([
+      ['a.eu', 'transfer to another registrar', new Date(now + 2 * hour)],
+      ['b.eu', null, new Date(now - hour)],
+      ['c.eu', 'done', new Date(now)],
+    ]);
+  });
+
   it('counts, for a read that names its order (X-On-Behalf-Of), only the disclosures under that reference', async () => {
     const registry = (
       await t.platform.services.actors.create(em(), {

@@ -161,6 +161,7 @@ const LATER_OPERATIONS: Record<string, readonly Role[]> = {
   updateComplaint: ['privacy_officer'],
   disclosures: ['privacy_officer', 'admin'],
   recordDisclosure: ['order_system', 'privacy_officer', 'admin'],
+  endDisclosure: ['privacy_officer', 'admin'],
   thirdParties: ['privacy_officer', 'admin'],
   registerThirdParty: ['admin'],
   linkThirdPartyActor: ['admin'],
