@@ -12,8 +12,7 @@ import type { SignedCheckpoint } from '../../audit/checkpoint-witness';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { ComplaintEntity, DisclosureEntity, PrivacyRequestEntity } from '../db/entities/privacy.entities';
 import { ConflictError } from '../errors/errors';
-import { disclosureEnds } from './third-parties.service';
-import { accessEndOf } from './third-party-access';
+import { accessEndOf, disclosureEnds } from './third-party-access';
 
 export interface InspectionEvent {
   /** The event exactly as hashed into the log (its canonical record). */

@@ -22,7 +22,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/errors'
 import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
 import { normalizeText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
-import { accessEndOf } from './third-party-access';
+import { accessEndOf, disclosureEnds } from './third-party-access';
 
 export interface ThirdPartyInput {
   name: string;
@@ -325,11 +325,12 @@ export class ThirdPartyService {
       }
       const earlier = await tx.findOne(DisclosureEndEntity, { disclosureId });
       const endedAt = accessEndOf(entity.validUntil, earlier);
-      if (earlier !== null || (endedAt !== null && endedAt.getTime() <= endsAt.getTime())) {
+      // An end recorded before always means endedAt is set; a validUntil only blocks a later end.
+      if (endedAt !== null && (earlier !== null || endedAt.getTime() <= endsAt.getTime())) {
         throw new ConflictError(
-          `Disclosure ${disclosureId} already ends at ${endedAt!.toISOString()}` +
+          `Disclosure ${disclosureId} already ends at ${endedAt.toISOString()}` +
             (earlier === null ? ' (its validUntil)' : `, ended before: ${earlier.reason}`),
-          { disclosureId, accessEndsAt: endedAt!.toISOString() },
+          { disclosureId, accessEndsAt: endedAt.toISOString() },
         );
       }
       const end = tx.create(DisclosureEndEntity, {
@@ -404,16 +405,6 @@ export function thirdPartyView(entity: ThirdPartyEntity): ThirdPartyView {
     disclosurePolicy: entity.disclosurePolicy,
     createdAt: entity.createdAt,
   };
-}
-
-/** The recorded ends of these disclosures, by disclosure id. */
-export async function disclosureEnds(
-  em: EntityManager,
-  disclosures: readonly { id: string }[],
-): Promise<Map<string, DisclosureEndEntity>> {
-  if (disclosures.length === 0) return new Map();
-  const ends = await em.find(DisclosureEndEntity, { disclosureId: { $in: disclosures.map((d) => d.id) } });
-  return new Map(ends.map((e) => [e.disclosureId, e]));
 }
 
 function disclosureView(entity: DisclosureEntity, end: DisclosureEndEntity | null): DisclosureView {

@@ -50,12 +50,9 @@ export async function assertDisclosedTo(
     { customer: customerId, thirdParty: { $in: parties.map((p) => p.id) } },
     { fields: ['categories', 'validUntil', 'reference'] },
   );
-  const ends =
-    all.length === 0
-      ? []
-      : await em.find(DisclosureEndEntity, { disclosureId: { $in: all.map((d) => d.id) } });
+  const ends = await disclosureEnds(em, all);
   const endOf = (d: Pick<DisclosureEntity, 'id' | 'validUntil'>) =>
-    accessEndOf(d.validUntil, ends.find((e) => e.disclosureId === d.id) ?? null);
+    accessEndOf(d.validUntil, ends.get(d.id) ?? null);
   const open = all.filter((d) => (endOf(d)?.getTime() ?? Infinity) > now.getTime());
   if (open.length === 0) {
     const ended = all.map((d) => endOf(d)!.getTime());
@@ -96,4 +93,14 @@ export function accessEndOf(
 ): Date | null {
   if (end === null) return validUntil;
   return validUntil !== null && validUntil.getTime() < end.endsAt.getTime() ? validUntil : end.endsAt;
+}
+
+/** The ends recorded later (endDisclosure) of these disclosures, by disclosure id. */
+export async function disclosureEnds(
+  em: EntityManager,
+  disclosures: readonly { id: string }[],
+): Promise<Map<string, DisclosureEndEntity>> {
+  if (disclosures.length === 0) return new Map();
+  const ends = await em.find(DisclosureEndEntity, { disclosureId: { $in: disclosures.map((d) => d.id) } });
+  return new Map(ends.map((e) => [e.disclosureId, e]));
 }
