@@ -106,6 +106,18 @@ describe('ThirdPartyService on PostgreSQL', () => {
       disclosurePolicy: `${name}: shows nothing publicly.`,
       ...(actorId === undefined ? {} : { actorId }),
     });
+  /** A registry's API actor tied to a new register entry, and a new customer to disclose to it. */
+  const registryWithCustomer = async (actorName: string, entryName: string) => {
+    const registry = (
+      await t.platform.services.actors.create(em(), {
+        kind: 'third_party',
+        role: 'registry',
+        name: actorName,
+      })
+    ).actor;
+    const entry = await registryEntry(entryName, registry.id);
+    return { registry, entry, customerId: await newCustomer(t) };
+  };
 
   it('ties only a third-party actor to an entry, which then reads just the customers disclosed to it', async () => {
     const actors = t.platform.services.actors;
@@ -150,13 +162,11 @@ describe('ThirdPartyService on PostgreSQL', () => {
   });
 
   it("ends a third party's reads of a disclosure at its validUntil", async () => {
-    const actors = t.platform.services.actors;
     const customers = t.platform.services.customers;
-    const registry = (
-      await actors.create(em(), { kind: 'third_party', role: 'registry', name: 'DNS.be API' })
-    ).actor;
-    const entry = await registryEntry('DNS Belgium (validity)', registry.id);
-    const customerId = await newCustomer(t);
+    const { registry, entry, customerId } = await registryWithCustomer(
+      'DNS.be API',
+      'DNS Belgium (validity)',
+    );
     const access = { actor: registry, purpose: parsePurpose('domain-registration') };
     const hour = 3_600_000;
     const disclose = (disclosedAt: Date, validUntil: Date | null, reference: string) =>
@@ -199,15 +209,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
   });
 
   it('ends a disclosure later (endDisclosure): the earlier of its two ends counts, and it ends once', async () => {
-    const registry = (
-      await t.platform.services.actors.create(em(), {
-        kind: 'third_party',
-        role: 'registry',
-        name: 'EURid API',
-      })
-    ).actor;
-    const entry = await registryEntry('EURid (ends)', registry.id);
-    const customerId = await newCustomer(t);
+    const { registry, entry, customerId } = await registryWithCustomer('EURid API', 'EURid (ends)');
     const hour = 3_600_000;
     const now = Date.now();
     const disclose = (validUntil: Date | null, reference: string) =>
@@ -278,15 +280,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
   });
 
   it('counts, for a read that names its order (X-On-Behalf-Of), only the disclosures under that reference', async () => {
-    const registry = (
-      await t.platform.services.actors.create(em(), {
-        kind: 'third_party',
-        role: 'registry',
-        name: 'Nominet API',
-      })
-    ).actor;
-    const entry = await registryEntry('Nominet (references)', registry.id);
-    const customerId = await newCustomer(t);
+    const { registry, entry, customerId } = await registryWithCustomer('Nominet API', 'Nominet (references)');
     const disclose = (categories: string[], reference: string | null) =>
       service.recordDisclosure(
         em(),
