@@ -16,7 +16,11 @@ export function toVatDeterminationObject(vat: VatDetermination): VatDeterminatio
     reverseCharge: vat.reverseCharge,
     treatment: vat.treatment,
     reason: vat.reason,
-    // Orders scored before names were compared carry no nameMatch.
-    vatNumber: { ...vat.vatNumber, nameMatch: vat.vatNumber.nameMatch ?? 'NOT_COMPARED' },
+    // Orders scored before names or addresses were compared carry no verdict on them.
+    vatNumber: {
+      ...vat.vatNumber,
+      nameMatch: vat.vatNumber.nameMatch ?? 'NOT_COMPARED',
+      addressMatch: vat.vatNumber.addressMatch ?? 'NOT_COMPARED',
+    },
   };
 }

@@ -172,6 +172,12 @@ export class VatNumberVerdictObject {
       "MATCH or MISMATCH: the name VIES holds for a VERIFIED number against the customer's; NOT_COMPARED when VIES withheld it",
   })
   nameMatch!: string;
+
+  @Field({
+    description:
+      'MATCH when the billing postal code or city is in the address VIES holds for a VERIFIED number, else MISMATCH (reported, it does not decide the reverse charge); NOT_COMPARED when VIES withheld it',
+  })
+  addressMatch!: string;
 }
 
 @ObjectType('VatDetermination')

@@ -24,7 +24,7 @@ import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/p
 import { assertCustomerReadable, visibleCustomersWhere, type ReadAccess } from '../privacy/row-access';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
-import type { TraderNameMatch } from '../vat/trader-name';
+import type { VatNumberVerdict } from '../vat/vat-determination';
 import { countSignals } from './order-velocity';
 import { OrderView } from './order-view';
 
@@ -186,6 +186,9 @@ export class OrderReviewService {
         customerId: entity.customer.id,
       };
       const { velocity, identityReuse: reuse } = await countSignals(db, keys, rules, entity.createdAt);
+      // As VIES answered when the order was scored (orders from before names or addresses were compared
+      // have no verdict on them).
+      const storedVerdict = entity.vat.vatNumber as Partial<VatNumberVerdict> | undefined;
       const assessment = scoreOrderSignals(
         {
           ip: geo,
@@ -201,9 +204,8 @@ export class OrderReviewService {
           velocity,
           identityReuse: reuse,
           vatEvidenceConflict: (entity.vat.evidence as { conflict?: boolean } | undefined)?.conflict ?? null,
-          // As VIES answered when the order was scored (orders from before names were compared have none).
-          vatNameMatch:
-            (entity.vat.vatNumber as { nameMatch?: TraderNameMatch } | undefined)?.nameMatch ?? null,
+          vatNameMatch: storedVerdict?.nameMatch ?? null,
+          vatAddressMatch: storedVerdict?.addressMatch ?? null,
         },
         rules,
       );

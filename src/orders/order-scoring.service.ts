@@ -240,6 +240,7 @@ export class OrderScoringService {
       vatNumber: vatAnalysis,
       viesResult: vies,
       declaredNames: facts.declaredNames.names,
+      declaredPlace: { postalCode: order.billingAddress.postalCode, city: order.billingAddress.city },
       evidence: {
         billingCountry: order.billingAddress.country,
         ipCountry: ip.classification === 'public' ? ip.country : null,
@@ -265,6 +266,7 @@ export class OrderScoringService {
         identityReuse: signals.identityReuse,
         vatEvidenceConflict: vat.evidence.conflict,
         vatNameMatch: vat.vatNumber.nameMatch,
+        vatAddressMatch: vat.vatNumber.addressMatch,
       },
       rules,
     );

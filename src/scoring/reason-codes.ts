@@ -57,6 +57,8 @@ export const ReasonCode = {
   VAT_EVIDENCE_CONFLICT: 'VAT_EVIDENCE_CONFLICT',
   /** VIES registers the VAT number to another name than the customer's. */
   VAT_NAME_MISMATCH: 'VAT_NAME_MISMATCH',
+  /** Neither the billing postal code nor the billing city is in the address VIES registers the VAT number at. */
+  VAT_ADDRESS_MISMATCH: 'VAT_ADDRESS_MISMATCH',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 
@@ -98,6 +100,8 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
   HIGH_VALUE_FIRST_ORDER: "A customer's first order is at or above the high-value amount for its currency.",
   VAT_EVIDENCE_CONFLICT: 'The VAT place-of-supply evidence (billing, IP, bank, phone) contradicts itself.',
   VAT_NAME_MISMATCH: "VIES registers the VAT number to another name than the customer's.",
+  VAT_ADDRESS_MISMATCH:
+    'Neither the billing postal code nor the billing city is in the address VIES registers the VAT number at.',
 };
 
 export interface ReasonCodeDescription {

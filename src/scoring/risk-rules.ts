@@ -75,7 +75,7 @@ export function countCeiling(allowed: number): number {
 const DAY = 24 * 60;
 
 export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({
-  version: '2026-11-26.1',
+  version: '2026-11-26.2',
   weights: {
     // Travel, VPNs and cross-border commuters make a single country mismatch common and weak.
     IP_COUNTRY_MISMATCH_BILLING: 20,
@@ -109,6 +109,8 @@ export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({
     VAT_EVIDENCE_CONFLICT: 10,
     // Alone enough for review: someone else's VAT number is how an undue reverse charge is claimed.
     VAT_NAME_MISMATCH: 30,
+    // Low: a registered seat and a billing address differ for ordinary reasons (branch, accounts office).
+    VAT_ADDRESS_MISMATCH: 10,
   },
   thresholds: { review: 30, reject: 70 },
   velocity: {

@@ -16,6 +16,7 @@
  */
 import { ValidationError } from '../errors/errors';
 import type { TraderNameMatch } from '../vat/trader-name';
+import type { TraderAddressMatch } from '../vat/trader-address';
 import { analyseVatNumber } from '../vat/vat-number';
 import { disposableEmailDomainOf } from './disposable-email-domains';
 import type { IpClassification } from '../../geo/ip-classify';
@@ -81,6 +82,8 @@ export interface OrderSignalsInput {
   readonly vatEvidenceConflict?: boolean | null;
   /** The name VIES holds for the VAT number against the customer's (src/vat/trader-name.ts). */
   readonly vatNameMatch?: TraderNameMatch | null;
+  /** The address VIES holds for the VAT number against the billing address (src/vat/trader-address.ts). */
+  readonly vatAddressMatch?: TraderAddressMatch | null;
 }
 
 export type RiskDecision = 'ACCEPT' | 'REVIEW' | 'REJECT';
@@ -147,6 +150,11 @@ const SKIP = {
   vatNameNotCompared: skip(
     ReasonCode.VAT_NAME_MISMATCH,
     'VIES gave no name for the VAT number (not asked, unavailable, or withheld by the member state)',
+  ),
+  vatAddressNoVat: skip(ReasonCode.VAT_ADDRESS_MISMATCH, 'no VAT number given'),
+  vatAddressNotCompared: skip(
+    ReasonCode.VAT_ADDRESS_MISMATCH,
+    'VIES gave no address for the VAT number (not asked, unavailable, or withheld by the member state), or the billing address has no postal code or city',
   ),
 } as const;
 
@@ -314,6 +322,7 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
       SKIP.vatNonEuNoVat,
       SKIP.vatMismatchNoVat,
       SKIP.vatNameNoVat,
+      SKIP.vatAddressNoVat,
     );
   } else {
     const vat = analyseVatNumber(vatText);
@@ -341,6 +350,16 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
       );
     } else if (input.vatNameMatch !== 'MATCH') {
       notEvaluated.push(SKIP.vatNameNotCompared);
+    }
+    if (input.vatAddressMatch === 'MISMATCH') {
+      // No addresses in the evidence either, for the same reason.
+      fire(
+        ReasonCode.VAT_ADDRESS_MISMATCH,
+        'VIES registers the VAT number at an address in another place than the billing address',
+        { vatCountry: vat.country, billingCountry },
+      );
+    } else if (input.vatAddressMatch !== 'MATCH') {
+      notEvaluated.push(SKIP.vatAddressNotCompared);
     }
     if (vatCountry === null) {
       notEvaluated.push(SKIP.vatMismatchNoVatCountry);

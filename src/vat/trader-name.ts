@@ -19,15 +19,24 @@ const IGNORED = new Set([
   ...['and', 'en', 'und', 'et', 'y', 'e'],
 ]);
 
-function words(name: string): string[] {
-  return name
+/**
+ * Text as registries and customers write it, folded for comparing: no accents, lower case, '&' as a
+ * separator, dots and apostrophes dropped ("B.V." is "bv", "'s-Gravenhage" is "s", "gravenhage"), split
+ * on everything else that is not a letter or digit. Also used for addresses (trader-address.ts).
+ */
+export function foldedWords(text: string): string[] {
+  return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/&/g, ' ')
     .replace(/[.'’]/g, '')
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 1 && !IGNORED.has(w));
+    .filter((w) => w.length > 0);
+}
+
+function words(name: string): string[] {
+  return foldedWords(name).filter((w) => w.length > 1 && !IGNORED.has(w));
 }
 
 function sameTrader(a: readonly string[], b: readonly string[]): boolean {

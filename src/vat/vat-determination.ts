@@ -5,7 +5,9 @@
  * (Implementing Regulation 282/2011, art. 18): a number with a good check digit that VIES could not
  * confirm is NOT_VERIFIED, and the customer is then taxed as a consumer (art. 18(2)). So is one VIES
  * registers to another name than the customer's (art. 18(1)(a) asks for the name as well; see
- * trader-name.ts); where VIES withholds the name, the number alone decides.
+ * trader-name.ts); where VIES withholds the name, the number alone decides. VIES's address is compared
+ * with the billing address too, but only reported (trader-address.ts): a seat and a billing address
+ * differ for ordinary reasons.
  */
 import {
   establishVatCountry,
@@ -14,6 +16,7 @@ import {
   type VatEvidence,
 } from './vat-evidence';
 import { isEuCountry, type EuMemberState, type VatNumberAnalysis } from './vat-number';
+import { compareTraderAddress, type DeclaredPlace, type TraderAddressMatch } from './trader-address';
 import { compareTraderNames, type TraderNameMatch } from './trader-name';
 import type { VatVerification, ViesResult } from './vies-client';
 
@@ -37,6 +40,8 @@ export interface DetermineVatInput {
   viesResult: ViesResult | null;
   /** The names the customer goes by (company name, own name), to hold against the name VIES gives. */
   declaredNames?: readonly (string | null)[];
+  /** The billing address's postal code and city, to hold against the address VIES gives. */
+  declaredPlace?: DeclaredPlace;
   evidence: VatEvidence;
   supplierCountry?: EuMemberState;
   evidenceOptions?: EvidenceOptions;
@@ -50,6 +55,8 @@ export interface VatNumberVerdict {
   verified: VatVerification;
   /** The name VIES gave for a VERIFIED number against the customer's; NOT_COMPARED when it gave none. */
   nameMatch: TraderNameMatch;
+  /** The address VIES gave for a VERIFIED number against the billing address; NOT_COMPARED when it gave none. */
+  addressMatch: TraderAddressMatch;
 }
 
 export interface VatDetermination {
@@ -111,6 +118,13 @@ export function determineVat(input: DetermineVatInput): VatDetermination {
       verified === 'VERIFIED'
         ? compareTraderNames(input.viesResult?.name ?? null, input.declaredNames ?? [])
         : 'NOT_COMPARED',
+    addressMatch:
+      verified === 'VERIFIED'
+        ? compareTraderAddress(
+            input.viesResult?.address ?? null,
+            input.declaredPlace ?? { postalCode: null, city: null },
+          )
+        : 'NOT_COMPARED',
   };
 
   if (
@@ -127,6 +141,9 @@ export function determineVat(input: DetermineVatInput): VatDetermination {
       `business with VAT number of ${country} confirmed by VIES`,
       ...(verdict.valid ? [] : ['although its check digit does not match (VIES prevails)']),
       ...(elsewhere ? [`but the evidence points to ${evidence.country}`] : []),
+      ...(verdict.addressMatch === 'MISMATCH'
+        ? ['VIES registers it at an address in another place than the billing address']
+        : []),
       ...(evidence.conflict ? [`evidence: ${evidence.reason}`] : []),
     ];
     return {

@@ -12,6 +12,8 @@ import { startFakeVies, type FakeVies } from '../support/fake-vies';
 import { startTestServer, type TestServer } from '../support/test-platform';
 
 const KNOWN = 'DE136695976';
+/** Registered to the same name, at an address in Munich. */
+const KNOWN_IN_MUNICH = 'DE111111125';
 
 function germanBusiness(
   key: string,
@@ -36,7 +38,10 @@ describe('scoreOrder with VIES', () => {
   let token: string;
 
   beforeAll(async () => {
-    vies = await startFakeVies({ [KNOWN]: 'MUSTER GMBH' });
+    vies = await startFakeVies({
+      [KNOWN]: 'MUSTER GMBH',
+      [KNOWN_IN_MUNICH]: { name: 'MUSTER GMBH', address: 'MARIENPLATZ 1\n80331 MUENCHEN' },
+    });
     t = await startTestServer({ VIES_URL: vies.url, VIES_TIMEOUT_MS: '2000' });
     const em = t.platform.db.orm.em.fork();
     token = (
@@ -61,6 +66,33 @@ describe('scoreOrder with VIES', () => {
       vatNumber: { valid: true, country: 'DE', verified: 'VERIFIED', nameMatch: 'MATCH' },
     });
     expect(vies.requests).toContainEqual({ countryCode: 'DE', vatNumber: '136695976' });
+  });
+
+  it('reports a VAT number VIES registers at an address elsewhere, and still reverse-charges it', async () => {
+    const r = await t.graphql(ScoreOrderDocument, {
+      variables: { input: germanBusiness('vies-address', KNOWN_IN_MUNICH) },
+      token,
+    });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    const assessment = r.body.data!.scoreOrder;
+    expect(assessment.vat).toMatchObject({
+      customerType: 'business',
+      reverseCharge: true,
+      vatNumber: { verified: 'VERIFIED', nameMatch: 'MATCH', addressMatch: 'MISMATCH' },
+    });
+    expect(assessment.reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'VAT_ADDRESS_MISMATCH',
+        evidence: { vatCountry: 'DE', billingCountry: 'DE' },
+      }),
+    );
+    // A number VIES registers without an address (as Germany's really are) is not compared.
+    const plain = await t.graphql(ScoreOrderDocument, {
+      variables: { input: germanBusiness('vies-no-address', KNOWN) },
+      token,
+    });
+    expect(plain.body.data!.scoreOrder.vat.vatNumber.addressMatch).toBe('NOT_COMPARED');
+    expect(plain.body.data!.scoreOrder.reasons.map((x) => x.code)).not.toContain('VAT_ADDRESS_MISMATCH');
   });
 
   it('taxes a business as a consumer when VIES registers its VAT number to another name', async () => {

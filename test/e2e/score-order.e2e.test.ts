@@ -109,6 +109,7 @@ describe('scoreOrder over HTTP', () => {
       country: 'DE',
       verified: 'NOT_VERIFIED',
       nameMatch: 'NOT_COMPARED',
+      addressMatch: 'NOT_COMPARED',
     });
     expect(a.vat.reverseCharge).toBe(false);
   });

@@ -8,7 +8,10 @@ export interface FakeVies {
   close(): Promise<void>;
 }
 
-export async function startFakeVies(registered: Record<string, string>): Promise<FakeVies> {
+/** Per VAT number (with its prefix): the registered name, or the name and address. */
+export type FakeViesRegister = Record<string, string | { name: string; address: string }>;
+
+export async function startFakeVies(registered: FakeViesRegister): Promise<FakeVies> {
   const requests: FakeVies['requests'] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -16,7 +19,9 @@ export async function startFakeVies(registered: Record<string, string>): Promise
     req.on('end', () => {
       const { countryCode, vatNumber } = JSON.parse(body) as { countryCode: string; vatNumber: string };
       requests.push({ countryCode, vatNumber });
-      const name = registered[`${countryCode}${vatNumber}`];
+      const entry = registered[`${countryCode}${vatNumber}`];
+      const { name, address } =
+        typeof entry === 'string' ? { name: entry, address: undefined } : (entry ?? {});
       res.setHeader('content-type', 'application/json');
       res.end(
         JSON.stringify({
@@ -24,7 +29,7 @@ export async function startFakeVies(registered: Record<string, string>): Promise
           vatNumber,
           valid: name !== undefined,
           name: name ?? '---',
-          address: '---',
+          address: address ?? '---',
           requestDate: new Date().toISOString(),
         }),
       );

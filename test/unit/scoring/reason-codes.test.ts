@@ -41,6 +41,7 @@ describe('ReasonCode', () => {
         'HIGH_VALUE_FIRST_ORDER',
         'VAT_EVIDENCE_CONFLICT',
         'VAT_NAME_MISMATCH',
+        'VAT_ADDRESS_MISMATCH',
       ].sort(),
     );
   });

@@ -51,6 +51,7 @@ describe('a clean order', () => {
       ReasonCode.VAT_NUMBER_NON_EU,
       ReasonCode.VAT_NUMBER_COUNTRY_MISMATCH,
       ReasonCode.VAT_NAME_MISMATCH,
+      ReasonCode.VAT_ADDRESS_MISMATCH,
       ReasonCode.IP_COUNTRY_MISMATCH_VAT,
     ]);
     expect(notEvaluatedOf(result, ReasonCode.VAT_NUMBER_MALFORMED)).toEqual(['no VAT number given']);
@@ -431,6 +432,26 @@ describe('the VAT number', () => {
         'VIES gave no name for the VAT number (not asked, unavailable, or withheld by the member state)',
       ]);
     }
+  });
+
+  it('fires VAT_ADDRESS_MISMATCH, with countries only as evidence, when VIES registers the number elsewhere', () => {
+    const dutch = { vatNumber: 'NL010000446B01' };
+    const result = score({ ...dutch, vatAddressMatch: 'MISMATCH' });
+    expect(reasonOf(result, ReasonCode.VAT_ADDRESS_MISMATCH)).toEqual({
+      code: ReasonCode.VAT_ADDRESS_MISMATCH,
+      message: 'VIES registers the VAT number at an address in another place than the billing address',
+      weight: W.VAT_ADDRESS_MISMATCH,
+      evidence: { vatCountry: 'NL', billingCountry: 'NL' },
+    });
+    // Alone it is not enough for review: seats and billing addresses differ for ordinary reasons.
+    expect(result.decision).toBe('ACCEPT');
+    expect(codesOf(score({ ...dutch, vatAddressMatch: 'MATCH' }))).toEqual([]);
+    for (const unknown of ['NOT_COMPARED', null, undefined] as const) {
+      const r = score({ ...dutch, vatAddressMatch: unknown });
+      expect(codesOf(r)).toEqual([]);
+      expect(notEvaluatedOf(r, ReasonCode.VAT_ADDRESS_MISMATCH)).toHaveLength(1);
+    }
+    expect(notEvaluatedOf(score({}), ReasonCode.VAT_ADDRESS_MISMATCH)).toEqual(['no VAT number given']);
   });
 });
 

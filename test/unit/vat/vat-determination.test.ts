@@ -75,6 +75,36 @@ describe('determineVat', () => {
     expect(JSON.stringify(other)).not.toMatch(/BEISPIEL|Muster/);
   });
 
+  it("reports whether VIES's address lies where the billing address does, without deciding the reverse charge by it", () => {
+    const at = (address: string | null, status: VatVerification = 'VERIFIED') =>
+      determineVat({
+        customerType: 'business',
+        vatNumber: analyseVatNumber(GERMAN_VAT),
+        viesResult: { ...vies('DE', '111111125', status), address },
+        declaredPlace: { postalCode: '10117', city: 'Berlin' },
+        evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+      });
+    expect(at('FRIEDRICHSTR. 1\n10117 BERLIN')).toMatchObject({
+      treatment: 'REVERSE_CHARGE',
+      vatNumber: { addressMatch: 'MATCH' },
+    });
+    expect(at(null).vatNumber.addressMatch).toBe('NOT_COMPARED');
+    // VIES's address counts only for a number it confirmed.
+    expect(at('MARIENPLATZ 1\n80331 MUENCHEN', 'NOT_REGISTERED').vatNumber.addressMatch).toBe('NOT_COMPARED');
+    const elsewhere = at('MARIENPLATZ 1\n80331 MUENCHEN');
+    expect(elsewhere).toMatchObject({
+      customerType: 'business',
+      reverseCharge: true,
+      conflict: false,
+      vatNumber: { verified: 'VERIFIED', addressMatch: 'MISMATCH' },
+    });
+    expect(elsewhere.reason).toContain(
+      'VIES registers it at an address in another place than the billing address',
+    );
+    // The addresses themselves stay out of the determination, which is stored in clear.
+    expect(JSON.stringify(elsewhere)).not.toMatch(/MARIENPLATZ|80331|10117|Berlin/i);
+  });
+
   it('never reverse-charges a check-digit-valid number VIES could not confirm: NOT_VERIFIED, taxed as a consumer', () => {
     const result = determineVat({
       customerType: 'business',
@@ -193,6 +223,7 @@ describe('determineVat', () => {
       country: 'DE',
       verified: 'NOT_VERIFIED',
       nameMatch: 'NOT_COMPARED',
+      addressMatch: 'NOT_COMPARED',
     });
     const none = determineVat({ customerType: 'business', vatNumber: null, viesResult: null, evidence: {} });
     expect(none.vatNumber).toEqual({
@@ -200,6 +231,7 @@ describe('determineVat', () => {
       country: null,
       verified: 'NOT_VERIFIED',
       nameMatch: 'NOT_COMPARED',
+      addressMatch: 'NOT_COMPARED',
     });
     expect(none.reason).toMatch(/without a VAT number/);
   });
