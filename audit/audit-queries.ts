@@ -119,7 +119,7 @@ export interface UnusualAccessRow {
   ownBaseline: number | null;
   /** The mean over all actors of the same role in the baseline window. */
   roleBaseline: number | null;
-  /** distinctSubjects divided by the larger applicable baseline. */
+  /** distinctSubjects divided by the actor's own baseline, or its role's when it has none (at least 1). */
   ratio: number;
   reason: string;
 }
