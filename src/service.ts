@@ -1,7 +1,7 @@
 /**
  * Runs the service: platform, demo data on an empty development database, the HTTP server, and a
- * graceful shutdown on SIGINT/SIGTERM (in-flight requests finish, then the pool and the embedded
- * database stop).
+ * graceful shutdown on SIGINT/SIGTERM, or when `npm start`'s npm has gone (in-flight requests finish,
+ * then the pool and the embedded database stop).
  */
 import { locateCity } from '../geo/city-locations';
 import type { Config } from './config/config';
@@ -29,10 +29,10 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
   if (tokens.length > 0) printDemoHelp(server.url, tokens);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (why: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal} received: finishing in-flight requests, then stopping.`);
+    log(`${why}: finishing in-flight requests, then stopping.`);
     try {
       await server.stop();
       retention.stop();
@@ -49,8 +49,24 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
   // first and then stops the database itself (platform.close), so it replaces that hook.
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT received'));
+  process.once('SIGTERM', () => void stop('SIGTERM received'));
+  if (process.env.npm_lifecycle_event !== undefined) stopWhenOrphaned(stop);
+}
+
+/**
+ * Under `npm start` the service's parent is the shell npm runs the script in. A SIGTERM to npm ends npm
+ * and that shell, which do not pass it on, and the service with its embedded database would run on
+ * unseen. So a service started by npm stops, as on SIGTERM, once its parent is gone.
+ */
+function stopWhenOrphaned(stop: (why: string) => Promise<void>): void {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    void stop('The npm process that started the service has ended');
+  }, 1000);
+  watch.unref();
 }
 
 /** Loads the GeoIP databases and the city index in the background, so the first order is not the slow one. */

@@ -1,6 +1,6 @@
 /**
  * The service as started by `npm start` (the build): SIGTERM lets in-flight requests finish before the
- * process exits; a port taken by something else gives the embedded PostgreSQL a clear error; the
+ * process exits, and so does the end of the npm that started it; a port taken by something else gives the embedded PostgreSQL a clear error; the
  * embedded cluster is reached through its Unix socket.
  */
 import { mkdtempSync } from 'node:fs';
@@ -66,6 +66,23 @@ describe('service lifecycle', () => {
     expect(output()).toMatch(/SIGTERM received: finishing in-flight requests/);
     expect(output()).toContain('Stopped.');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it('stops as on SIGTERM when the npm that started it ends, though npm and its shell do not pass the signal on', async () => {
+    const service = await startServiceProcess(
+      { ...t.env, NODE_ENV: 'test', npm_lifecycle_event: 'start' },
+      { underShell: true },
+    );
+    // What a SIGTERM to npm does: npm ends, and so does its shell, without passing the signal on.
+    service.child.kill('SIGTERM');
+    await service.exited;
+    await expect(fetch(`${service.baseUrl}/healthz`).then((r) => r.status)).resolves.toBe(200);
+    await service.closed;
+    expect(service.output()).toMatch(
+      /The npm process that started the service has ended: finishing in-flight/,
+    );
+    expect(service.output()).toContain('Stopped.');
+    await expect(fetch(`${service.baseUrl}/healthz`)).rejects.toThrow();
   });
 
   // The test cluster is the embedded one unless TEST_DATABASE_URL names another server.

@@ -17,7 +17,18 @@ export interface ServiceProcess {
   graphqlUrl: string;
   /** Everything the process printed so far. */
   output(): string;
+  /** When `child` exits (the shell, with `underShell`). */
   exited: Promise<number | null>;
+  /** When the service's output closes: it has exited, however it was started. */
+  closed: Promise<void>;
+}
+
+export interface ServiceProcessOptions {
+  /**
+   * Start it as `npm start` does: npm runs the script in a shell, which stays in between as the service's
+   * parent (`child` is then the shell).
+   */
+  underShell?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -30,10 +41,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string>,
+  options: ServiceProcessOptions = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  // "; true" keeps the shell from replacing itself with node, as some shells do for a lone command.
+  const [command, args] = options.underShell
+    ? ['sh', ['-c', '"$SERVICE_NODE" dist/src/main.js; true']]
+    : [process.execPath, ['dist/src/main.js']];
+  const child = spawn(command, args, {
     cwd: root,
     env: {
       ...process.env,
@@ -41,12 +59,14 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
       DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pfp-process-')),
       ...env,
       PORT: String(port),
+      SERVICE_NODE: process.execPath,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const closed = new Promise<void>((resolve) => child.stdout?.once('close', () => resolve()));
   for (let i = 0; i < 150 && !output.includes('GraphQL API at'); i++) {
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
@@ -56,5 +76,5 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     throw new Error(`the service did not start:\n${output}`);
   }
   const baseUrl = `http://127.0.0.1:${port}`;
-  return { child, baseUrl, graphqlUrl: `${baseUrl}/graphql`, output: () => output, exited };
+  return { child, baseUrl, graphqlUrl: `${baseUrl}/graphql`, output: () => output, exited, closed };
 }
