@@ -70,7 +70,8 @@ export async function runAuditQuery(): Promise<BenchReport> {
     let picked = 0;
     const pick = () => subjectIds[picked++ % subjectIds.length] as string;
 
-    const viaHttp = async (subjectId: string): Promise<number> => {
+    /** Milliseconds for one request and its answer (`field`'s value), which must not be empty unless allowed. */
+    const timed = async (query: string, variables: object, field: string, mayBeEmpty = false) => {
       const t0 = now();
       const response = await fetch(server.url, {
         method: 'POST',
@@ -79,19 +80,20 @@ export async function runAuditQuery(): Promise<BenchReport> {
           authorization: `Bearer ${officer.token}`,
           'x-purpose': 'inspection',
         },
-        body: JSON.stringify({ query: QUERY, variables: { subjectId } }),
+        body: JSON.stringify({ query, variables }),
       });
-      const body = (await response.json()) as {
-        data?: { auditEvents?: { edges: unknown[] } };
-        errors?: unknown;
-      };
+      const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
       const elapsed = now() - t0;
-      if (response.status !== 200 || body.errors !== undefined || body.data?.auditEvents === undefined) {
-        throw new Error(`auditEvents failed: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
+      const answer = body.data?.[field] as { edges?: unknown[] } | unknown[] | undefined;
+      if (response.status !== 200 || body.errors !== undefined || answer === undefined) {
+        throw new Error(`${field} failed: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
       }
-      if (body.data.auditEvents.edges.length === 0) throw new Error(`no events for subject ${subjectId}`);
+      if (!mayBeEmpty && (Array.isArray(answer) ? answer : (answer.edges ?? [])).length === 0) {
+        throw new Error(`${field} answered nothing for ${JSON.stringify(variables)}`);
+      }
       return elapsed;
     };
+    const viaHttp = (subjectId: string) => timed(QUERY, { subjectId }, 'auditEvents');
     const client = await pool.connect();
     const direct = async (subjectId: string): Promise<number> => {
       const t0 = now();
@@ -142,6 +144,7 @@ export async function runAuditQuery(): Promise<BenchReport> {
       const rec = latencySummary(recordTimes);
       console.log(`  of which one audit.record() commit (measured alone, sequential): median ${ms(rec.p50)}`);
       await explain(client, pick());
+      await otherQuestions(timed, pick);
       return {
         sizes,
         rows: [
@@ -170,6 +173,43 @@ export async function runAuditQuery(): Promise<BenchReport> {
     await bench.close();
   }
 }
+
+/**
+ * The privacy officer's other two questions, for information (the issue sets no target for them):
+ * accessSummary of one subject over its whole history, and unusualAccess for one day (with the 30 days
+ * before it as the baseline) and for a week.
+ */
+async function otherQuestions(
+  timed: (query: string, variables: object, field: string, mayBeEmpty?: boolean) => Promise<number>,
+  pick: () => string,
+): Promise<void> {
+  const summary: number[] = [];
+  for (let i = 0; i < 50; i++)
+    summary.push(await timed(SUMMARY_QUERY, { subjectId: pick() }, 'accessSummary'));
+  const s = latencySummary(summary);
+  console.log(`accessSummary(subjectId), whole history, over HTTP: median ${ms(s.p50)}, p95 ${ms(s.p95)}`);
+  const today = new Date(new Date().toISOString().slice(0, 10));
+  for (const days of [1, 7]) {
+    const from = new Date(today.getTime() - days * 86_400_000).toISOString();
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      // Empty is a fine answer: the generated actors all read alike.
+      times.push(await timed(UNUSUAL_QUERY, { from, to: today.toISOString() }, 'unusualAccess', true));
+    }
+    const u = latencySummary(times);
+    console.log(
+      `unusualAccess over ${days} day(s) (baseline: the 30 days before), over HTTP: median ${ms(u.p50)}, max ${ms(u.max)}`,
+    );
+  }
+}
+
+const SUMMARY_QUERY = `query AccessSummary($subjectId: ID!) {
+  accessSummary(subjectId: $subjectId) { actorId actorKind role purpose reads categories firstAt lastAt }
+}`;
+
+const UNUSUAL_QUERY = `query UnusualAccess($from: DateTime!, $to: DateTime!) {
+  unusualAccess(from: $from, to: $to) { actorId role day distinctSubjects ownBaseline roleBaseline ratio reason }
+}`;
 
 /** Partitions for the last 12 months, events by generate_series in chunks, indexes rebuilt, ANALYZE. */
 async function fill(pool: Pool, events: number, subjects: number): Promise<number> {
