@@ -13,6 +13,9 @@
  *
  * Each GraphQL request also records its own access-log read event (committed before the answer), as
  * every privacy-officer query does; that commit is part of the HTTP latency.
+ *
+ * Then, for information, the officer's other questions on the same table: accessSummary of one subject
+ * and unusualAccess for a day and a week (see otherQuestions).
  */
 import type { Pool, PoolClient } from 'pg';
 import { auditEvent, offlineContext } from '../audit/audit-context';
