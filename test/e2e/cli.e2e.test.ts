@@ -3,13 +3,14 @@
  * actors and tokens, audit verification and export, the finance report, and key rotation.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineContext } from '../../audit/audit-context';
+import { freePort } from '../support/service-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 import { readEvents, tamper } from '../support/audit-fixtures';
 
@@ -18,11 +19,14 @@ const root = path.resolve(__dirname, '../..');
 
 describe('command line', () => {
   let t: TestPlatform;
-  const cli = async (args: string[], env: Record<string, string> = {}) => {
+  /** Runs the command; an `env` value of undefined leaves that variable out. */
+  const cli = async (args: string[], env: Record<string, string | undefined> = {}) => {
+    const merged: Record<string, string | undefined> = { ...process.env, ...t.env, ...env };
+    for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
     try {
       const { stdout, stderr } = await run(process.execPath, ['dist/src/cli/main.js', ...args], {
         cwd: root,
-        env: { ...process.env, ...t.env, ...env },
+        env: merged,
       });
       return { code: 0, out: stdout + stderr };
     } catch (error) {
@@ -79,6 +83,34 @@ describe('command line', () => {
     expect(employee.code).toBe(1);
     expect(employee.out).toMatch(/--third-party: is only for --kind third_party/);
     expect((await t.platform.services.actors.list(em)).map((a) => a.name)).not.toContain('support');
+  });
+
+  it('exits 1 from a failed verification on the embedded database too, whose exit hook would end it with 0', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cli-embedded-'));
+    const checkpoint = path.join(dataDir, 'not-ours.json');
+    writeFileSync(
+      checkpoint,
+      JSON.stringify({
+        treeSize: 1,
+        rootHash: 'aa'.repeat(32),
+        createdAt: new Date().toISOString(),
+        signature: '00'.repeat(64),
+        publicKey: '00'.repeat(32),
+      }),
+    );
+    const embedded = {
+      DATABASE_URL: undefined,
+      MIGRATION_DATABASE_URL: undefined,
+      DATA_DIR: dataDir,
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    };
+    const bad = await cli(['audit', 'verify', '--against', checkpoint], embedded);
+    expect(bad.out).toMatch(/Embedded PostgreSQL on 127\.0\.0\.1/);
+    expect(bad.out).toMatch(/FAILED: the external checkpoint is not signed by a trusted key/);
+    expect(bad.code).toBe(1);
+    const ok = await cli(['audit', 'verify'], embedded);
+    expect(ok.out).toMatch(/OK: /);
+    expect(ok.code).toBe(0);
   });
 
   it('verifies the audit log, and exits 1 naming the first bad event after tampering', async () => {
