@@ -49,6 +49,18 @@ export class PrivacyRegisterResolver {
     return ctx.services.thirdParties.linkActor(ctx.em, thirdPartyId, actorId ?? null);
   }
 
+  @Mutation(() => ThirdPartyObject, {
+    description:
+      'Whether the third party must name the order or contract each read is for in the X-On-Behalf-Of header; a read without it is then BAD_USER_INPUT.',
+  })
+  async requireOnBehalfOf(
+    @Arg('thirdPartyId', () => ID) thirdPartyId: string,
+    @Arg('required') required: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ThirdPartyObject> {
+    return ctx.services.thirdParties.requireOnBehalfOf(ctx.em, thirdPartyId, required);
+  }
+
   @Mutation(() => DisclosureObject, {
     description: 'Records that personal data went to a third party (an audited disclose).',
   })

@@ -279,6 +279,9 @@ export class ThirdPartyObject {
 
   @Field()
   disclosurePolicy!: string;
+
+  @Field({ description: 'Its reads must name the order or contract they are for (X-On-Behalf-Of).' })
+  onBehalfOfRequired!: boolean;
 }
 
 @InputType()
@@ -300,6 +303,13 @@ export class ThirdPartyInput {
 
   @Field(() => ID, { nullable: true })
   actorId?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Its reads must name the order or contract they are for (X-On-Behalf-Of); false when left out.',
+  })
+  onBehalfOfRequired?: boolean | null;
 }
 
 @ObjectType('DisclosureEnd')

@@ -34,6 +34,8 @@ export interface ThirdPartyInput {
   disclosurePolicy: string;
   /** The actor it reads the API as, when it has one. */
   actorId?: string | null;
+  /** Its reads must name the order or contract they are for (X-On-Behalf-Of); false when left out. */
+  onBehalfOfRequired?: boolean | null;
 }
 
 export interface ThirdPartyView {
@@ -44,6 +46,7 @@ export interface ThirdPartyView {
   receives: string[];
   madePublic: string[];
   disclosurePolicy: string;
+  onBehalfOfRequired: boolean;
   createdAt: Date;
 }
 
@@ -183,6 +186,7 @@ export class ThirdPartyService {
         receives,
         madePublic,
         disclosurePolicy,
+        onBehalfOfRequired: input.onBehalfOfRequired ?? false,
         createdAt: new Date(),
       });
       tx.persist(entity);
@@ -213,6 +217,24 @@ export class ThirdPartyService {
     return em.transactional(async (tx) => {
       const thirdParty = await loadThirdParty(tx, id);
       thirdParty.actor = wanted === null ? null : await loadThirdPartyActor(tx, wanted);
+      await tx.flush();
+      return thirdPartyView(thirdParty);
+    });
+  }
+
+  /**
+   * Whether the third party's reads must name the order or contract they are for (X-On-Behalf-Of), so
+   * that each of its audit events says on whose behalf it read.
+   */
+  async requireOnBehalfOf(
+    em: EntityManager,
+    thirdPartyId: string,
+    required: boolean,
+  ): Promise<ThirdPartyView> {
+    const id = requireUuid(thirdPartyId, 'thirdPartyId');
+    return em.transactional(async (tx) => {
+      const thirdParty = await loadThirdParty(tx, id);
+      thirdParty.onBehalfOfRequired = required;
       await tx.flush();
       return thirdPartyView(thirdParty);
     });
@@ -403,6 +425,7 @@ export function thirdPartyView(entity: ThirdPartyEntity): ThirdPartyView {
     receives: [...entity.receives],
     madePublic: [...entity.madePublic],
     disclosurePolicy: entity.disclosurePolicy,
+    onBehalfOfRequired: entity.onBehalfOfRequired,
     createdAt: entity.createdAt,
   };
 }

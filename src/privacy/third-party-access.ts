@@ -11,7 +11,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
 import { DisclosureEndEntity, DisclosureEntity, ThirdPartyEntity } from '../db/entities/privacy.entities';
-import { ForbiddenError } from '../errors/errors';
+import { ForbiddenError, ValidationError } from '../errors/errors';
+
+/** `X-On-Behalf-Of`: the order or contract a third party acts under, recorded with its reads. */
+export const ON_BEHALF_OF_HEADER = 'X-On-Behalf-Of';
 
 export interface DisclosedRead {
   /** The categories the request asks for, when known. */
@@ -26,8 +29,9 @@ export interface DisclosedRead {
  * Refuses a third-party actor's read of a customer not disclosed to it, or of categories of that
  * customer that were not. A read that names the order or contract it is for (X-On-Behalf-Of) counts
  * only the disclosures recorded under that reference (compared without regard to case), so the
- * on-behalf-of the audit log records for it is one the register bears out. Asked before the customer
- * is loaded, so a third party cannot tell an unknown customer id from one that is not its own.
+ * on-behalf-of the audit log records for it is one the register bears out; a third party the register
+ * marks `onBehalfOfRequired` must name one. Asked before the customer is loaded, so a third party
+ * cannot tell an unknown customer id from one that is not its own.
  */
 export async function assertDisclosedTo(
   em: EntityManager,
@@ -37,7 +41,11 @@ export async function assertDisclosedTo(
 ): Promise<void> {
   if (actor.kind !== 'third_party') return;
   const now = read.now ?? new Date();
-  const parties = await em.find(ThirdPartyEntity, { actor: actor.id }, { fields: ['id', 'name'] });
+  const parties = await em.find(
+    ThirdPartyEntity,
+    { actor: actor.id },
+    { fields: ['id', 'name', 'onBehalfOfRequired'] },
+  );
   if (parties.length === 0) {
     throw new ForbiddenError(
       `Third-party actor ${actor.name} is not tied to an entry of the third-party register, so it may read no customer; an administrator ties it with linkThirdPartyActor.`,
@@ -45,6 +53,13 @@ export async function assertDisclosedTo(
     );
   }
   const names = parties.map((p) => p.name).join(', ');
+  const stated = read.onBehalfOf ?? null;
+  if (stated === null && parties.some((p) => p.onBehalfOfRequired)) {
+    throw new ValidationError(
+      ON_BEHALF_OF_HEADER,
+      `reads by ${names} must name the order or contract they are for in this header (the third-party register requires it)`,
+    );
+  }
   const all = await em.find(
     DisclosureEntity,
     { customer: customerId, thirdParty: { $in: parties.map((p) => p.id) } },
@@ -63,7 +78,6 @@ export async function assertDisclosedTo(
       { reason: 'NOT_DISCLOSED', customerId },
     );
   }
-  const stated = read.onBehalfOf ?? null;
   const disclosures =
     stated === null ? open : open.filter((d) => d.reference?.toLowerCase() === stated.toLowerCase());
   if (disclosures.length === 0) {

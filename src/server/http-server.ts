@@ -20,6 +20,7 @@ import { DomainError, UnauthenticatedError, ValidationError } from '../errors/er
 import { ReadCollector } from '../../audit/audit-context';
 import { createErrorFormatter, toRequestError } from '../errors/format-error';
 import type { Platform } from '../platform';
+import { ON_BEHALF_OF_HEADER } from '../privacy/third-party-access';
 import { auditPlugin } from './audit.plugin';
 import { guardPlugin } from './guard.plugin';
 import { assertPersonalDataTagged } from './personal-data-check';
@@ -171,9 +172,6 @@ function bearerToken(header: string | undefined): string | null {
   }
   return match[1] ?? null;
 }
-
-/** `X-On-Behalf-Of`: the order or contract a third party acts under, recorded with its reads. */
-export const ON_BEHALF_OF_HEADER = 'X-On-Behalf-Of';
 
 function onBehalfOf(header: string | undefined): string | null {
   if (header === undefined || header.trim() === '') return null;

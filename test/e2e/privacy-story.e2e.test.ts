@@ -18,6 +18,7 @@ import {
   EndDisclosureDocument,
   InspectionReportDocument,
   LinkThirdPartyActorDocument,
+  RequireOnBehalfOfDocument,
   PrivacyRequestsDocument,
   RecordDisclosureDocument,
   ScoreOrderDocument,
@@ -196,6 +197,31 @@ describe('privacy officer story', () => {
       code: 'FORBIDDEN',
       reason: 'THIRD_PARTY_NOT_REGISTERED',
     });
+
+    // The privacy officer requires SIDN to name the order each read is for: a read without it is refused.
+    const requireIt = (token: string | undefined) =>
+      t.graphql(RequireOnBehalfOfDocument, {
+        variables: { thirdPartyId: sidnId, required: true },
+        token,
+        purpose: 'inspection',
+      });
+    expect((await requireIt(tokens.support)).body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const required = await requireIt(tokens.officer);
+    expect(required.body.errors, JSON.stringify(required.body.errors)).toBeUndefined();
+    expect(required.body.data!.requireOnBehalfOf).toMatchObject({ id: sidnId, onBehalfOfRequired: true });
+    const unnamed = await t.graphql(CustomerRegistrantContactDocument, {
+      variables: { id: customerId },
+      token: tokens.registry,
+      purpose: 'domain-registration',
+    });
+    expect(unnamed.body.data ?? null).toBeNull();
+    expect(unnamed.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'X-On-Behalf-Of',
+    });
+    expect((await readAsRegistry(tokens.registry, customerId)).body.errors).toBeUndefined();
   });
 
   it('2b. the registration is done: the privacy officer ends the disclosure and SIDN reads no more', async () => {

@@ -89,7 +89,7 @@ export type ThirdPartyKind = (typeof ThirdPartyKind)[keyof typeof ThirdPartyKind
 
 @Entity({ tableName: 'third_party' })
 export class ThirdPartyEntity {
-  [OptionalProps]?: 'actor';
+  [OptionalProps]?: 'actor' | 'onBehalfOfRequired';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -114,6 +114,10 @@ export class ThirdPartyEntity {
 
   @Property({ type: 'text' })
   disclosurePolicy!: string;
+
+  /** Its reads must name the order or contract they are for (X-On-Behalf-Of). */
+  @Property({ type: 'boolean' })
+  onBehalfOfRequired: boolean = false;
 
   @Property({ type: 'timestamptz' })
   createdAt!: Date;

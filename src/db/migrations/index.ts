@@ -11,6 +11,7 @@ import { Migration20261125000004_privacy } from './Migration20261125000004_priva
 import { Migration20261201000005_order_iban_customer_index } from './Migration20261201000005_order_iban_customer_index';
 import { Migration20261202000006_disclosure_valid_until } from './Migration20261202000006_disclosure_valid_until';
 import { Migration20261203000007_disclosure_end } from './Migration20261203000007_disclosure_end';
+import { Migration20261204000008_third_party_on_behalf_of } from './Migration20261204000008_third_party_on_behalf_of';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -26,4 +27,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261202000006_disclosure_valid_until,
   },
   { name: 'Migration20261203000007_disclosure_end', class: Migration20261203000007_disclosure_end },
+  {
+    name: 'Migration20261204000008_third_party_on_behalf_of',
+    class: Migration20261204000008_third_party_on_behalf_of,
+  },
 ];

@@ -307,6 +307,51 @@ describe('ThirdPartyService on PostgreSQL', () => {
     expect(unknown.message).toMatch(/under "mail.uk".*its disclosures are for blog.uk, shop.uk/);
   });
 
+  it('refuses a read without X-On-Behalf-Of from a third party the register requires it of', async () => {
+    const { registry, entry, customerId } = await registryWithCustomer('SWITCH API', 'SWITCH (on behalf)');
+    expect(entry.onBehalfOfRequired).toBe(false);
+    await service.recordDisclosure(
+      em(),
+      {
+        customerId,
+        thirdPartyId: entry.id,
+        categories: ['name'],
+        purpose: 'registration',
+        reference: 'a.ch',
+      },
+      officer,
+    );
+    const read = (onBehalfOf: string | null) =>
+      t.platform.services.customers.get(em(), customerId, {
+        actor: registry,
+        purpose: parsePurpose('domain-registration'),
+        onBehalfOf,
+        categories: new Set(['name']),
+      });
+    expect((await read(null)).id).toBe(customerId);
+
+    expect((await service.requireOnBehalfOf(em(), entry.id, true)).onBehalfOfRequired).toBe(true);
+    const missing = await expectRejection(read(null), ValidationError, 'X-On-Behalf-Of');
+    expect(missing.message).toMatch(/SWITCH \(on behalf\) must name the order or contract/);
+    expect((await read('a.ch')).id).toBe(customerId);
+    // Naming an order still counts only that order's disclosures.
+    await expectRejection(read('b.ch'), ForbiddenError);
+
+    await service.requireOnBehalfOf(em(), entry.id, false);
+    expect((await read(null)).id).toBe(customerId);
+    await expectRejection(service.requireOnBehalfOf(em(), UNKNOWN, true), NotFoundError);
+    // Registered with the requirement from the start.
+    const strict = await service.register(em(), {
+      name: 'Strict registry',
+      kind: entry.kind,
+      receives: ['name'],
+      madePublic: [],
+      disclosurePolicy: 'Reads only for a named order.',
+      onBehalfOfRequired: true,
+    });
+    expect((await service.get(em(), strict.id)).onBehalfOfRequired).toBe(true);
+  });
+
   it('records a disclosure with what became public, audited as a disclosure in the same transaction', async () => {
     const customerId = await newCustomer(t);
     const nl = await service.recordDisclosure(

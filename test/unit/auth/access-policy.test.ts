@@ -165,6 +165,7 @@ const LATER_OPERATIONS: Record<string, readonly Role[]> = {
   thirdParties: ['privacy_officer', 'admin'],
   registerThirdParty: ['admin'],
   linkThirdPartyActor: ['admin'],
+  requireOnBehalfOf: ['privacy_officer', 'admin'],
   retentionReport: ['privacy_officer', 'admin'],
   runRetention: ['admin'],
   publishPolicyVersion: ['admin'],
