@@ -3,7 +3,7 @@
  * actors and tokens, audit verification and export, the finance report, and key rotation.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -104,13 +104,18 @@ describe('command line', () => {
       DATA_DIR: dataDir,
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
     };
-    const bad = await cli(['audit', 'verify', '--against', checkpoint], embedded);
-    expect(bad.out).toMatch(/Embedded PostgreSQL on 127\.0\.0\.1/);
-    expect(bad.out).toMatch(/FAILED: the external checkpoint is not signed by a trusted key/);
-    expect(bad.code).toBe(1);
-    const ok = await cli(['audit', 'verify'], embedded);
-    expect(ok.out).toMatch(/OK: /);
-    expect(ok.code).toBe(0);
+    try {
+      const bad = await cli(['audit', 'verify', '--against', checkpoint], embedded);
+      expect(bad.out).toMatch(/Embedded PostgreSQL on 127\.0\.0\.1/);
+      expect(bad.out).toMatch(/FAILED: the external checkpoint is not signed by a trusted key/);
+      expect(bad.code).toBe(1);
+      const ok = await cli(['audit', 'verify'], embedded);
+      expect(ok.out).toMatch(/OK: /);
+      expect(ok.code).toBe(0);
+    } finally {
+      // The command stopped its cluster as it ended; its files go too.
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('verifies the audit log, and exits 1 naming the first bad event after tampering', async () => {
