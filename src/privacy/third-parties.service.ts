@@ -214,11 +214,8 @@ export class ThirdPartyService {
   async linkActor(em: EntityManager, thirdPartyId: string, actorId: string | null): Promise<ThirdPartyView> {
     const id = requireUuid(thirdPartyId, 'thirdPartyId');
     const wanted = actorId === null ? null : requireUuid(actorId, 'actorId');
-    return em.transactional(async (tx) => {
-      const thirdParty = await loadThirdParty(tx, id);
+    return this.change(em, id, async (thirdParty, tx) => {
       thirdParty.actor = wanted === null ? null : await loadThirdPartyActor(tx, wanted);
-      await tx.flush();
-      return thirdPartyView(thirdParty);
     });
   }
 
@@ -232,9 +229,20 @@ export class ThirdPartyService {
     required: boolean,
   ): Promise<ThirdPartyView> {
     const id = requireUuid(thirdPartyId, 'thirdPartyId');
+    return this.change(em, id, (thirdParty) => {
+      thirdParty.onBehalfOfRequired = required;
+    });
+  }
+
+  /** Changes a register entry (`id` already checked) in a transaction of its own and returns it. */
+  private change(
+    em: EntityManager,
+    id: string,
+    apply: (thirdParty: ThirdPartyEntity, tx: EntityManager) => void | Promise<void>,
+  ): Promise<ThirdPartyView> {
     return em.transactional(async (tx) => {
       const thirdParty = await loadThirdParty(tx, id);
-      thirdParty.onBehalfOfRequired = required;
+      await apply(thirdParty, tx);
       await tx.flush();
       return thirdPartyView(thirdParty);
     });
