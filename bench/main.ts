@@ -1,11 +1,11 @@
 /**
  * The benchmark runner (`npm run bench`, or `npm run bench -- audit-append verify` for some of them).
  * Prints the machine, runs each benchmark on a fresh database, prints a summary table (figure, target,
- * met) and merges the summary into .data/bench-results.json. With more than one benchmark selected, each
- * runs in a process of its own, as a server would: in one process a benchmark's heap carried what the
- * earlier ones left (geo's ratio fell from 0.80x-0.90x to 0.71x-0.78x after score-order, and
- * score-order's resident memory was 403 MB after verify's million events against 298 MB alone). Benchmarks report figures and ratios to a
- * baseline measured in the same run; nothing here asserts. Sizes come from BENCH_* variables (see each
+ * met) and merges the summary into .data/bench-results.json. With more than one benchmark selected,
+ * each runs in a process of its own, as a server would: in one process a benchmark's heap carried what
+ * the earlier ones left (geo's ratio fell from 0.80x-0.90x to 0.71x-0.78x after score-order, and
+ * score-order's resident memory was 403 MB after verify's million events against 298 MB alone).
+ * Benchmarks report figures and ratios to a baseline measured in the same run; nothing here asserts. Sizes come from BENCH_* variables (see each
  * benchmark's header and `npm run bench -- --help`).
  */
 import 'reflect-metadata';

@@ -4,9 +4,8 @@
  * data went to it: the order system records the disclosure (recordDisclosure, with its categories) when
  * it passes an order on, and from then on the registry or payment provider may look up those categories
  * of that customer, until the disclosure's end when it has one (validUntil, given with it, or an end
- * recorded later with endDisclosure: the earlier counts). Its API actor is tied
- * to its register entry (registerThirdParty with actorId, or linkThirdPartyActor); an actor tied to none
- * reads no one.
+ * recorded later with endDisclosure: the earlier counts). Its API actor is tied to its register entry
+ * (registerThirdParty with actorId, or linkThirdPartyActor); an actor tied to none reads no one.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
@@ -83,7 +82,7 @@ export async function assertDisclosedTo(
   if (disclosures.length === 0) {
     const references = [...new Set(open.flatMap((d) => (d.reference === null ? [] : [d.reference])))].sort();
     throw new ForbiddenError(
-      `Nothing of customer ${customerId} was disclosed to ${names} under "${stated}" (X-On-Behalf-Of); ` +
+      `Nothing of customer ${customerId} was disclosed to ${names} under "${stated}" (${ON_BEHALF_OF_HEADER}); ` +
         (references.length === 0
           ? 'its disclosures name no order or contract, so leave the header out.'
           : `its disclosures are for ${references.join(', ')}.`),

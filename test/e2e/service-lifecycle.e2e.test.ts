@@ -1,7 +1,7 @@
 /**
  * The service as started by `npm start` (the build): SIGTERM lets in-flight requests finish before the
- * process exits, and so does the end of the npm that started it; a port taken by something else gives the embedded PostgreSQL a clear error; the
- * embedded cluster is reached through its Unix socket.
+ * process exits, and so does the end of the npm that started it; a port taken by something else gives
+ * the embedded PostgreSQL a clear error; the embedded cluster is reached through its Unix socket.
  */
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
