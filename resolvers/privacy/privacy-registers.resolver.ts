@@ -16,6 +16,7 @@ import {
   PolicyNotifyResultObject,
   PolicyVersionInput,
   PolicyVersionObject,
+  ThirdPartyChangeObject,
   ThirdPartyInput,
   ThirdPartyObject,
 } from './privacy.types';
@@ -29,12 +30,23 @@ export class PrivacyRegisterResolver {
     return ctx.services.thirdParties.list(ctx.em);
   }
 
+  @Query(() => [ThirdPartyChangeObject], {
+    description:
+      'What changed in what the third party may read (its actor, the X-On-Behalf-Of requirement), oldest first, with who changed it.',
+  })
+  async thirdPartyChanges(
+    @Arg('thirdPartyId', () => ID) thirdPartyId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ThirdPartyChangeObject[]> {
+    return ctx.services.thirdParties.changes(ctx.em, thirdPartyId);
+  }
+
   @Mutation(() => ThirdPartyObject)
   async registerThirdParty(
     @Arg('input', () => ThirdPartyInput) input: ThirdPartyInput,
     @Ctx() ctx: RequestContext,
   ): Promise<ThirdPartyObject> {
-    return ctx.services.thirdParties.register(ctx.em, { ...input });
+    return ctx.services.thirdParties.register(ctx.em, { ...input }, ctx.actor?.id ?? null);
   }
 
   @Mutation(() => ThirdPartyObject, {
@@ -46,7 +58,7 @@ export class PrivacyRegisterResolver {
     @Arg('actorId', () => ID, { nullable: true }) actorId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ThirdPartyObject> {
-    return ctx.services.thirdParties.linkActor(ctx.em, thirdPartyId, actorId ?? null);
+    return ctx.services.thirdParties.linkActor(ctx.em, thirdPartyId, actorId ?? null, ctx.actor?.id ?? null);
   }
 
   @Mutation(() => ThirdPartyObject, {
@@ -58,7 +70,7 @@ export class PrivacyRegisterResolver {
     @Arg('required') required: boolean,
     @Ctx() ctx: RequestContext,
   ): Promise<ThirdPartyObject> {
-    return ctx.services.thirdParties.requireOnBehalfOf(ctx.em, thirdPartyId, required);
+    return ctx.services.thirdParties.requireOnBehalfOf(ctx.em, thirdPartyId, required, ctx.actor?.id ?? null);
   }
 
   @Mutation(() => DisclosureObject, {

@@ -8,6 +8,7 @@ import {
   RequestChannel,
   RequestKind,
   RequestStatus,
+  ThirdPartyChangeKind,
   ThirdPartyKind,
 } from '../../src/db/entities/privacy.entities';
 import { Connection } from '../common/connection.type';
@@ -20,6 +21,11 @@ export const RequestChannelEnum = enumType(RequestChannel, 'PrivacyRequestChanne
 export const IdentityCheckEnum = enumType(IdentityCheck, 'IdentityCheck');
 export const RequestStatusEnum = enumType(RequestStatus, 'PrivacyRequestStatus');
 export const ThirdPartyKindEnum = enumType(ThirdPartyKind, 'ThirdPartyKind');
+export const ThirdPartyChangeKindEnum = enumType(
+  ThirdPartyChangeKind,
+  'ThirdPartyChangeKind',
+  'What changed in what a third party may read. HISTORY_STARTED: the entry existed before changes were kept; its settings as they stood then.',
+);
 export const ComplaintSourceEnum = enumType(ComplaintSource, 'ComplaintSource');
 export const ComplaintStatusEnum = enumType(ComplaintStatus, 'ComplaintStatus');
 export const PolicyChangeKindEnum = enumType(PolicyChangeKind, 'PolicyChangeKind');
@@ -281,6 +287,29 @@ export class ThirdPartyObject {
   disclosurePolicy!: string;
 
   @Field({ description: 'Its reads must name the order or contract they are for (X-On-Behalf-Of).' })
+  onBehalfOfRequired!: boolean;
+}
+
+@ObjectType('ThirdPartyChange', {
+  description: 'A change of what a third party may read, with its settings after the change.',
+})
+export class ThirdPartyChangeObject {
+  @Field()
+  changedAt!: Date;
+
+  @Field(() => ThirdPartyChangeKindEnum)
+  change!: ThirdPartyChangeKind;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The actor who made the change; null: the platform itself or the command line.',
+  })
+  changedBy!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The actor the third party reads the API as, after it.' })
+  actorId!: string | null;
+
+  @Field()
   onBehalfOfRequired!: boolean;
 }
 

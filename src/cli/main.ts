@@ -88,7 +88,7 @@ export function buildCli(): Command {
           `Created ${created.actor.kind} "${created.actor.name}" (role ${created.actor.role}), id ${created.actor.id}`,
         );
         if (entry !== undefined) {
-          await thirdParties.linkActor(em, entry.id, created.actor.id);
+          await thirdParties.linkActor(em, entry.id, created.actor.id, null);
           console.log(`It reads as "${entry.name}": only customers whose data was disclosed to it.`);
         }
         console.log('API token (shown only now; store it safely):');

@@ -95,7 +95,7 @@ async function discloseToDemoThirdParties(
     const demo = DEMO_DISCLOSURES[actor.role];
     const entry = register.find((p) => p.name === demo?.entry);
     if (demo === undefined || entry === undefined) continue;
-    await thirdParties.linkActor(em, entry.id, actor.id);
+    await thirdParties.linkActor(em, entry.id, actor.id, null);
     for (const [i, customerId] of customerIds.entries()) {
       await thirdParties.recordDisclosure(
         em,

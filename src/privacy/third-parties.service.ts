@@ -2,10 +2,12 @@
  * The register of third parties that receive customers' data (domain registries, registrars, the
  * payment provider), each with what it receives, what it makes public and its disclosure policy; and,
  * per customer, every disclosure: what went where, why, and what became public through it. A disclosure
- * is audited in its own transaction, so the register and the tamper-evident log never disagree.
+ * is audited in its own transaction, so the register and the tamper-evident log never disagree. Every
+ * change of what a third party may read (its actor, the X-On-Behalf-Of requirement) is kept, with who
+ * made it, so the privacy officer can say since when it could read and who allowed it.
  */
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
@@ -14,6 +16,8 @@ import { CustomerEntity } from '../db/entities/customer.entity';
 import {
   DisclosureEndEntity,
   DisclosureEntity,
+  ThirdPartyChangeEntity,
+  ThirdPartyChangeKind,
   ThirdPartyEntity,
   ThirdPartyKind,
 } from '../db/entities/privacy.entities';
@@ -48,6 +52,16 @@ export interface ThirdPartyView {
   disclosurePolicy: string;
   onBehalfOfRequired: boolean;
   createdAt: Date;
+}
+
+export interface ThirdPartyChangeView {
+  changedAt: Date;
+  change: ThirdPartyChangeKind;
+  /** Who made it; null: the platform itself or the command line. */
+  changedBy: string | null;
+  /** The settings after the change. */
+  actorId: string | null;
+  onBehalfOfRequired: boolean;
 }
 
 export interface DisclosureInput {
@@ -161,7 +175,12 @@ export const DEFAULT_THIRD_PARTIES: readonly Omit<ThirdPartyInput, 'actorId'>[] 
 export class ThirdPartyService {
   constructor(private readonly audit: AuditLog) {}
 
-  async register(em: EntityManager, input: ThirdPartyInput): Promise<ThirdPartyView> {
+  /** @param changedBy the actor registering it; null for the platform itself or the command line. */
+  async register(
+    em: EntityManager,
+    input: ThirdPartyInput,
+    changedBy: string | null,
+  ): Promise<ThirdPartyView> {
     const name = normalizeText(input.name, 'name', { maxLength: NAME_MAX });
     const kind = requireOneOf(input.kind, ThirdPartyKind, 'kind');
     const receives = requireCategories(input.receives, 'receives', ALL_DATA_CATEGORIES);
@@ -189,7 +208,7 @@ export class ThirdPartyService {
         onBehalfOfRequired: input.onBehalfOfRequired ?? false,
         createdAt: new Date(),
       });
-      tx.persist(entity);
+      tx.persist([entity, changeOf(tx, entity, ThirdPartyChangeKind.Registered, changedBy)]);
       try {
         await tx.flush();
       } catch (error) {
@@ -211,11 +230,18 @@ export class ThirdPartyService {
    * Ties the actor a third party reads the API as to its register entry (null unties it): its reads
    * are then limited to the customers disclosed to it (src/privacy/third-party-access.ts).
    */
-  async linkActor(em: EntityManager, thirdPartyId: string, actorId: string | null): Promise<ThirdPartyView> {
+  async linkActor(
+    em: EntityManager,
+    thirdPartyId: string,
+    actorId: string | null,
+    changedBy: string | null,
+  ): Promise<ThirdPartyView> {
     const id = requireUuid(thirdPartyId, 'thirdPartyId');
     const wanted = actorId === null ? null : requireUuid(actorId, 'actorId');
-    return this.change(em, id, async (thirdParty, tx) => {
+    return this.change(em, id, changedBy, async (thirdParty, tx) => {
+      if ((thirdParty.actor?.id ?? null) === wanted) return null;
       thirdParty.actor = wanted === null ? null : await loadThirdPartyActor(tx, wanted);
+      return wanted === null ? ThirdPartyChangeKind.ActorUnlinked : ThirdPartyChangeKind.ActorLinked;
     });
   }
 
@@ -227,25 +253,54 @@ export class ThirdPartyService {
     em: EntityManager,
     thirdPartyId: string,
     required: boolean,
+    changedBy: string | null,
   ): Promise<ThirdPartyView> {
     const id = requireUuid(thirdPartyId, 'thirdPartyId');
-    return this.change(em, id, (thirdParty) => {
+    return this.change(em, id, changedBy, (thirdParty) => {
+      if (thirdParty.onBehalfOfRequired === required) return null;
       thirdParty.onBehalfOfRequired = required;
+      return required ? ThirdPartyChangeKind.OnBehalfOfRequired : ThirdPartyChangeKind.OnBehalfOfNotRequired;
     });
   }
 
-  /** Changes a register entry (`id` already checked) in a transaction of its own and returns it. */
+  /**
+   * Changes a register entry (`id` already checked) in a transaction of its own, keeps the change in
+   * its history, and returns the entry. `apply` says which change it made, or null for none.
+   */
   private change(
     em: EntityManager,
     id: string,
-    apply: (thirdParty: ThirdPartyEntity, tx: EntityManager) => void | Promise<void>,
+    changedBy: string | null,
+    apply: (
+      thirdParty: ThirdPartyEntity,
+      tx: EntityManager,
+    ) => ThirdPartyChangeKind | null | Promise<ThirdPartyChangeKind | null>,
   ): Promise<ThirdPartyView> {
     return em.transactional(async (tx) => {
-      const thirdParty = await loadThirdParty(tx, id);
-      await apply(thirdParty, tx);
+      // Locked, so that two changes of one entry are kept in the order they were made.
+      const thirdParty = await loadThirdParty(tx, id, LockMode.PESSIMISTIC_WRITE);
+      const kind = await apply(thirdParty, tx);
+      if (kind !== null) tx.persist(changeOf(tx, thirdParty, kind, changedBy));
       await tx.flush();
       return thirdPartyView(thirdParty);
     });
+  }
+
+  /** What changed in what the third party may read, oldest first. */
+  async changes(em: EntityManager, thirdPartyId: string): Promise<ThirdPartyChangeView[]> {
+    const thirdParty = await loadThirdParty(em, requireUuid(thirdPartyId, 'thirdPartyId'));
+    const rows = await em.find(
+      ThirdPartyChangeEntity,
+      { thirdParty },
+      { orderBy: [{ changedAt: 'asc' }, { id: 'asc' }] },
+    );
+    return rows.map((row) => ({
+      changedAt: row.changedAt,
+      change: row.change,
+      changedBy: row.changedBy?.id ?? null,
+      actorId: row.actor?.id ?? null,
+      onBehalfOfRequired: row.onBehalfOfRequired,
+    }));
   }
 
   async list(em: EntityManager): Promise<ThirdPartyView[]> {
@@ -270,7 +325,7 @@ export class ThirdPartyService {
         continue;
       }
       try {
-        result.push(await this.register(em, spec));
+        result.push(await this.register(em, spec, null));
       } catch (error) {
         // Another process registered it in the meantime; theirs is as good as ours.
         if (!(error instanceof ConflictError)) throw error;
@@ -476,10 +531,32 @@ async function loadThirdPartyActor(em: EntityManager, id: string): Promise<Actor
   return actor;
 }
 
-async function loadThirdParty(em: EntityManager, id: string): Promise<ThirdPartyEntity> {
-  const entity = isUuid(id) ? await em.findOne(ThirdPartyEntity, { id }) : null;
+async function loadThirdParty(
+  em: EntityManager,
+  id: string,
+  lockMode?: LockMode.PESSIMISTIC_WRITE,
+): Promise<ThirdPartyEntity> {
+  const entity = isUuid(id) ? await em.findOne(ThirdPartyEntity, { id }, { lockMode }) : null;
   if (entity === null) throw new NotFoundError('third party', id);
   return entity;
+}
+
+/** The history row for a change just made to `thirdParty` (its settings as they now are). */
+function changeOf(
+  em: EntityManager,
+  thirdParty: ThirdPartyEntity,
+  change: ThirdPartyChangeKind,
+  changedBy: string | null,
+): ThirdPartyChangeEntity {
+  return em.create(ThirdPartyChangeEntity, {
+    id: randomUUID(),
+    thirdParty,
+    changedAt: new Date(),
+    change,
+    changedBy: changedBy === null ? null : em.getReference(ActorEntity, changedBy),
+    actor: thirdParty.actor,
+    onBehalfOfRequired: thirdParty.onBehalfOfRequired,
+  });
 }
 
 /** Distinct categories, each one of `allowed`, in their given order. */

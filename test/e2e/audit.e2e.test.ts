@@ -46,14 +46,18 @@ async function actors(t: TestServer) {
 async function discloseToRegistry(t: TestServer, registryToken: string, customerId: string): Promise<void> {
   const em = t.platform.db.orm.em.fork();
   const registry = await t.platform.services.actors.authenticate(em, registryToken);
-  const entry = await t.platform.services.thirdParties.register(em, {
-    name: 'SIDN (audit test)',
-    kind: ThirdPartyKind.DomainRegistry,
-    receives: ['name', 'company', 'address', 'email', 'phone'],
-    madePublic: ['name'],
-    disclosurePolicy: 'Shows only the holder name.',
-    actorId: registry.id,
-  });
+  const entry = await t.platform.services.thirdParties.register(
+    em,
+    {
+      name: 'SIDN (audit test)',
+      kind: ThirdPartyKind.DomainRegistry,
+      receives: ['name', 'company', 'address', 'email', 'phone'],
+      madePublic: ['name'],
+      disclosurePolicy: 'Shows only the holder name.',
+      actorId: registry.id,
+    },
+    null,
+  );
   await t.platform.services.thirdParties.recordDisclosure(
     em,
     {

@@ -25,6 +25,7 @@ import {
   SetPrivacyRequestIdentityCheckDocument,
   SubjectAccessReportDocument,
   ThirdPartiesDocument,
+  ThirdPartyChangesDocument,
   UpdateComplaintDocument,
 } from '../../schema/generated/graphql';
 import type { SubjectAccessReport } from '../../src/privacy/subject-access-report';
@@ -38,6 +39,8 @@ const IBAN = 'NL91ABNA0417164300';
 describe('privacy officer story', () => {
   let t: TestServer;
   const tokens: Record<string, string> = {};
+  /** Actor ids by the names of `tokens`. */
+  const actorIds: Record<string, string> = {};
   let customerId: string;
   let sidnId: string;
   let registryActorId: string;
@@ -59,8 +62,11 @@ describe('privacy officer story', () => {
   beforeAll(async () => {
     t = await startTestServer();
     const em = t.platform.db.orm.em.fork();
-    const make = async (kind: 'employee' | 'service' | 'third_party', role: string, name: string) =>
-      (await t.platform.services.actors.create(em, { kind, role, name })).token;
+    const make = async (kind: 'employee' | 'service' | 'third_party', role: string, name: string) => {
+      const created = await t.platform.services.actors.create(em, { kind, role, name });
+      actorIds[role] = created.actor.id;
+      return created.token;
+    };
     const registry = await t.platform.services.actors.create(em, {
       kind: 'third_party',
       role: 'registry',
@@ -222,6 +228,37 @@ describe('privacy officer story', () => {
       field: 'X-On-Behalf-Of',
     });
     expect((await readAsRegistry(tokens.registry, customerId)).body.errors).toBeUndefined();
+
+    // The register keeps who allowed what: registered at start, linked by the admin, required by the officer.
+    const changes = (token: string | undefined) =>
+      t.graphql(ThirdPartyChangesDocument, {
+        variables: { thirdPartyId: sidnId },
+        token,
+        purpose: 'inspection',
+      });
+    expect((await changes(tokens.support)).body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const history = await changes(tokens.officer);
+    expect(history.body.errors, JSON.stringify(history.body.errors)).toBeUndefined();
+    expect(history.body.data!.thirdPartyChanges).toEqual([
+      expect.objectContaining({
+        change: 'REGISTERED',
+        changedBy: null,
+        actorId: null,
+        onBehalfOfRequired: false,
+      }),
+      expect.objectContaining({
+        change: 'ACTOR_LINKED',
+        changedBy: actorIds.admin,
+        actorId: registryActorId,
+        onBehalfOfRequired: false,
+      }),
+      expect.objectContaining({
+        change: 'ON_BEHALF_OF_REQUIRED',
+        changedBy: actorIds.privacy_officer,
+        actorId: registryActorId,
+        onBehalfOfRequired: true,
+      }),
+    ]);
   });
 
   it('2b. the registration is done: the privacy officer ends the disclosure and SIDN reads no more', async () => {

@@ -13,6 +13,7 @@ import {
   PrivacyRequestEntity,
   RecipientNotificationEntity,
   RetentionActionEntity,
+  ThirdPartyChangeEntity,
   ThirdPartyEntity,
 } from './privacy.entities';
 
@@ -25,6 +26,7 @@ export const entities = [
   OrderRescoreEntity,
   PrivacyRequestEntity,
   ThirdPartyEntity,
+  ThirdPartyChangeEntity,
   DisclosureEntity,
   DisclosureEndEntity,
   RecipientNotificationEntity,

@@ -123,6 +123,46 @@ export class ThirdPartyEntity {
   createdAt!: Date;
 }
 
+export const ThirdPartyChangeKind = {
+  Registered: 'registered',
+  ActorLinked: 'actor_linked',
+  ActorUnlinked: 'actor_unlinked',
+  OnBehalfOfRequired: 'on_behalf_of_required',
+  OnBehalfOfNotRequired: 'on_behalf_of_not_required',
+  /** The entry existed before changes were kept (migration 9): its settings as they stood then. */
+  HistoryStarted: 'history_started',
+} as const;
+export type ThirdPartyChangeKind = (typeof ThirdPartyChangeKind)[keyof typeof ThirdPartyChangeKind];
+
+/** One change of what a third party may read, with its settings after the change. Insert-only. */
+@Entity({ tableName: 'third_party_change' })
+export class ThirdPartyChangeEntity {
+  [OptionalProps]?: 'changedBy' | 'actor';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @ManyToOne(() => ThirdPartyEntity, { fieldName: 'third_party_id' })
+  thirdParty!: ThirdPartyEntity;
+
+  @Property({ type: 'timestamptz' })
+  changedAt!: Date;
+
+  @Enum({ items: () => Object.values(ThirdPartyChangeKind), type: 'text' })
+  change!: ThirdPartyChangeKind;
+
+  /** Who made the change; null: the platform itself or the command line. */
+  @ManyToOne(() => ActorEntity, { fieldName: 'changed_by', nullable: true })
+  changedBy: ActorEntity | null = null;
+
+  /** The actor the third party reads the API as, after the change. */
+  @ManyToOne(() => ActorEntity, { fieldName: 'actor_id', nullable: true })
+  actor: ActorEntity | null = null;
+
+  @Property({ type: 'boolean' })
+  onBehalfOfRequired!: boolean;
+}
+
 @Entity({ tableName: 'disclosure' })
 export class DisclosureEntity {
   [OptionalProps]?: 'reference' | 'actor' | 'validUntil';

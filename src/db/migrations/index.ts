@@ -12,6 +12,7 @@ import { Migration20261201000005_order_iban_customer_index } from './Migration20
 import { Migration20261202000006_disclosure_valid_until } from './Migration20261202000006_disclosure_valid_until';
 import { Migration20261203000007_disclosure_end } from './Migration20261203000007_disclosure_end';
 import { Migration20261204000008_third_party_on_behalf_of } from './Migration20261204000008_third_party_on_behalf_of';
+import { Migration20261205000009_third_party_changes } from './Migration20261205000009_third_party_changes';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -31,4 +32,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261204000008_third_party_on_behalf_of',
     class: Migration20261204000008_third_party_on_behalf_of,
   },
+  { name: 'Migration20261205000009_third_party_changes', class: Migration20261205000009_third_party_changes },
 ];

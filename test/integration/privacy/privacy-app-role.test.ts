@@ -1,5 +1,6 @@
 // Regression guard: the privacy services need no right the application role lacks (the migrations grant
 // insert-only on the notification and disclosure tables, and no update or delete on the audit log).
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComplaintService } from '../../../src/privacy/complaints.service';
 import { PolicyVersionService } from '../../../src/privacy/policy-versions.service';
@@ -71,5 +72,36 @@ describe('privacy services as the application role', () => {
     expect((await policies.notify(em(), version.id, { channel: 'email' })).notified).toBeGreaterThan(0);
     expect((await policies.notify(em(), version.id, { channel: 'email' })).notified).toBe(0);
     expect(await policies.versionAt(em(), customerId, version.effectiveAt)).toMatchObject({ id: version.id });
+  });
+
+  it('changes what a third party may read and keeps the change, which it cannot alter afterwards', async () => {
+    const thirdParties = new ThirdPartyService(t.platform.services.audit);
+    const [sidn] = await thirdParties.ensureDefaults(em());
+    const registry = await t.platform.services.actors.create(em(), {
+      kind: 'third_party',
+      role: 'registry',
+      name: 'SIDN API (app role)',
+    });
+    await thirdParties.linkActor(em(), sidn!.id, registry.actor.id, null);
+    await thirdParties.requireOnBehalfOf(em(), sidn!.id, true, null);
+    expect((await thirdParties.changes(em(), sidn!.id)).map((c) => c.change)).toEqual([
+      'registered',
+      'actor_linked',
+      'on_behalf_of_required',
+    ]);
+
+    const app = new Client({ connectionString: t.platform.config.database.url! });
+    await app.connect();
+    try {
+      for (const statement of [
+        'update third_party_change set on_behalf_of_required = false',
+        'delete from third_party_change',
+        'truncate third_party_change',
+      ]) {
+        await expect(app.query(statement), statement).rejects.toThrow(/permission denied/);
+      }
+    } finally {
+      await app.end();
+    }
   });
 });

@@ -70,42 +70,50 @@ describe('ThirdPartyService on PostgreSQL', () => {
       disclosurePolicy: 'The .eu registry; shows nothing publicly.',
     };
     await expectRejection(
-      service.register(em(), { ...base, madePublic: ['address'] }),
+      service.register(em(), { ...base, madePublic: ['address'] }, null),
       ValidationError,
       'madePublic',
     );
     await expectRejection(
-      service.register(em(), { ...base, receives: ['shoe_size'] }),
+      service.register(em(), { ...base, receives: ['shoe_size'] }, null),
       ValidationError,
       'receives',
     );
-    await expectRejection(service.register(em(), { ...base, receives: [] }), ValidationError, 'receives');
     await expectRejection(
-      service.register(em(), { ...base, kind: 'bank' as never }),
+      service.register(em(), { ...base, receives: [] }, null),
+      ValidationError,
+      'receives',
+    );
+    await expectRejection(
+      service.register(em(), { ...base, kind: 'bank' as never }, null),
       ValidationError,
       'kind',
     );
-    await expectRejection(service.register(em(), { ...base, name: '  ' }), ValidationError, 'name');
-    await expectRejection(service.register(em(), { ...base, actorId: UNKNOWN }), NotFoundError);
-    await expectRejection(service.register(em(), { ...base, name: 'SIDN' }), ConflictError);
+    await expectRejection(service.register(em(), { ...base, name: '  ' }, null), ValidationError, 'name');
+    await expectRejection(service.register(em(), { ...base, actorId: UNKNOWN }, null), NotFoundError);
+    await expectRejection(service.register(em(), { ...base, name: 'SIDN' }, null), ConflictError);
 
-    const eurid = await service.register(em(), { ...base, receives: ['name', 'email', 'name'] });
+    const eurid = await service.register(em(), { ...base, receives: ['name', 'email', 'name'] }, null);
     expect(eurid.receives).toEqual(['name', 'email']);
     await service
-      .register(em(), { ...base, name: ' EURid  (2) ' })
+      .register(em(), { ...base, name: ' EURid  (2) ' }, null)
       .then((p) => expect(p.name).toBe('EURid (2)'));
   });
 
   /** A registry entry that receives name and email and publishes nothing, tied to `actorId` if given. */
   const registryEntry = (name: string, actorId?: string) =>
-    service.register(em(), {
-      name,
-      kind: 'domain_registry',
-      receives: ['name', 'email'],
-      madePublic: [],
-      disclosurePolicy: `${name}: shows nothing publicly.`,
-      ...(actorId === undefined ? {} : { actorId }),
-    });
+    service.register(
+      em(),
+      {
+        name,
+        kind: 'domain_registry',
+        receives: ['name', 'email'],
+        madePublic: [],
+        disclosurePolicy: `${name}: shows nothing publicly.`,
+        ...(actorId === undefined ? {} : { actorId }),
+      },
+      null,
+    );
   /** A registry's API actor tied to a new register entry, and a new customer to disclose to it. */
   const registryWithCustomer = async (actorName: string, entryName: string) => {
     const registry = (
@@ -126,13 +134,13 @@ describe('ThirdPartyService on PostgreSQL', () => {
       .actor;
     const employee = (await actors.create(em(), { kind: 'employee', role: 'support', name: 'Sam' })).actor;
     const entry = await registryEntry('EURid (linking)');
-    await expectRejection(service.linkActor(em(), entry.id, employee.id), ValidationError, 'actorId');
+    await expectRejection(service.linkActor(em(), entry.id, employee.id, null), ValidationError, 'actorId');
     await expectRejection(
-      service.register(em(), { ...entry, name: 'x', actorId: employee.id }),
+      service.register(em(), { ...entry, name: 'x', actorId: employee.id }, null),
       ValidationError,
     );
-    await expectRejection(service.linkActor(em(), entry.id, UNKNOWN), NotFoundError);
-    await expectRejection(service.linkActor(em(), UNKNOWN, registry.id), NotFoundError);
+    await expectRejection(service.linkActor(em(), entry.id, UNKNOWN, null), NotFoundError);
+    await expectRejection(service.linkActor(em(), UNKNOWN, registry.id, null), NotFoundError);
 
     const access = { actor: registry, purpose: parsePurpose('domain-registration') };
     const [mine, other] = [await newCustomer(t), await newCustomer(t)];
@@ -140,7 +148,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
       (await expectRejection(customers.get(em(), customerId, access), ForbiddenError)).details.reason;
     expect(await reason(mine)).toBe('THIRD_PARTY_NOT_REGISTERED');
 
-    expect((await service.linkActor(em(), entry.id, registry.id)).actorId).toBe(registry.id);
+    expect((await service.linkActor(em(), entry.id, registry.id, null)).actorId).toBe(registry.id);
     expect(await reason(mine)).toBe('NOT_DISCLOSED');
     await service.recordDisclosure(
       em(),
@@ -157,7 +165,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     // An unknown id is refused as a customer not disclosed, not as unknown.
     expect(await reason(UNKNOWN)).toBe('NOT_DISCLOSED');
 
-    expect((await service.linkActor(em(), entry.id, null)).actorId).toBeNull();
+    expect((await service.linkActor(em(), entry.id, null, null)).actorId).toBeNull();
     expect(await reason(mine)).toBe('THIRD_PARTY_NOT_REGISTERED');
   });
 
@@ -307,6 +315,58 @@ describe('ThirdPartyService on PostgreSQL', () => {
     expect(unknown.message).toMatch(/under "mail.uk".*its disclosures are for blog.uk, shop.uk/);
   });
 
+  it('keeps each change of what a third party may read, with who made it and the settings after it', async () => {
+    const actors = t.platform.services.actors;
+    const third = async (name: string) =>
+      (await actors.create(em(), { kind: 'third_party', role: 'registry', name })).actor.id;
+    const [first, second] = [await third('DNS.be API'), await third('DNS.be API (new)')];
+    const by = (await actors.create(em(), { kind: 'employee', role: 'privacy_officer', name: 'Pia' })).actor
+      .id;
+    const entry = await registryEntry('DNS Belgium (history)', first);
+    const history = async () =>
+      (await service.changes(em(), entry.id)).map((c) => [
+        c.change,
+        c.changedBy,
+        c.actorId,
+        c.onBehalfOfRequired,
+      ]);
+    expect(await history()).toEqual([['registered', null, first, false]]);
+
+    // What changes nothing is not kept; what is refused is not kept either.
+    await service.linkActor(em(), entry.id, first, by);
+    await service.requireOnBehalfOf(em(), entry.id, false, by);
+    const employee = (await actors.create(em(), { kind: 'employee', role: 'support', name: 'Sid' })).actor.id;
+    await expectRejection(service.linkActor(em(), entry.id, employee, by), ValidationError, 'actorId');
+    expect(await history()).toHaveLength(1);
+
+    await service.linkActor(em(), entry.id, second, by);
+    await service.requireOnBehalfOf(em(), entry.id, true, null);
+    await service.linkActor(em(), entry.id, null, by);
+    await service.requireOnBehalfOf(em(), entry.id, false, by);
+    expect(await history()).toEqual([
+      ['registered', null, first, false],
+      ['actor_linked', by, second, false],
+      ['on_behalf_of_required', null, second, true],
+      ['actor_unlinked', by, null, true],
+      ['on_behalf_of_not_required', by, null, false],
+    ]);
+
+    // Two changes at once are kept in the order they were made: the newest row is the entry as it is.
+    await Promise.all([
+      service.linkActor(em(), entry.id, first, by),
+      service.requireOnBehalfOf(em(), entry.id, true, by),
+    ]);
+    const now = await service.get(em(), entry.id);
+    expect((await history()).at(-1)).toEqual([expect.any(String), by, now.actorId, now.onBehalfOfRequired]);
+    expect([now.actorId, now.onBehalfOfRequired]).toEqual([first, true]);
+
+    expect((await service.changes(em(), sidn.id)).map((c) => [c.change, c.changedBy])).toEqual([
+      ['registered', null],
+    ]);
+    await expectRejection(service.changes(em(), UNKNOWN), NotFoundError);
+    await expectRejection(service.changes(em(), 'sidn'), ValidationError, 'thirdPartyId');
+  });
+
   it('refuses a read without X-On-Behalf-Of from a third party the register requires it of', async () => {
     const { registry, entry, customerId } = await registryWithCustomer('SWITCH API', 'SWITCH (on behalf)');
     expect(entry.onBehalfOfRequired).toBe(false);
@@ -330,25 +390,29 @@ describe('ThirdPartyService on PostgreSQL', () => {
       });
     expect((await read(null)).id).toBe(customerId);
 
-    expect((await service.requireOnBehalfOf(em(), entry.id, true)).onBehalfOfRequired).toBe(true);
+    expect((await service.requireOnBehalfOf(em(), entry.id, true, null)).onBehalfOfRequired).toBe(true);
     const missing = await expectRejection(read(null), ValidationError, 'X-On-Behalf-Of');
     expect(missing.message).toMatch(/SWITCH \(on behalf\) must name the order or contract/);
     expect((await read('a.ch')).id).toBe(customerId);
     // Naming an order still counts only that order's disclosures.
     await expectRejection(read('b.ch'), ForbiddenError);
 
-    await service.requireOnBehalfOf(em(), entry.id, false);
+    await service.requireOnBehalfOf(em(), entry.id, false, null);
     expect((await read(null)).id).toBe(customerId);
-    await expectRejection(service.requireOnBehalfOf(em(), UNKNOWN, true), NotFoundError);
+    await expectRejection(service.requireOnBehalfOf(em(), UNKNOWN, true, null), NotFoundError);
     // Registered with the requirement from the start.
-    const strict = await service.register(em(), {
-      name: 'Strict registry',
-      kind: entry.kind,
-      receives: ['name'],
-      madePublic: [],
-      disclosurePolicy: 'Reads only for a named order.',
-      onBehalfOfRequired: true,
-    });
+    const strict = await service.register(
+      em(),
+      {
+        name: 'Strict registry',
+        kind: entry.kind,
+        receives: ['name'],
+        madePublic: [],
+        disclosurePolicy: 'Reads only for a named order.',
+        onBehalfOfRequired: true,
+      },
+      null,
+    );
     expect((await service.get(em(), strict.id)).onBehalfOfRequired).toBe(true);
   });
 

@@ -163,6 +163,7 @@ const LATER_OPERATIONS: Record<string, readonly Role[]> = {
   recordDisclosure: ['order_system', 'privacy_officer', 'admin'],
   endDisclosure: ['privacy_officer', 'admin'],
   thirdParties: ['privacy_officer', 'admin'],
+  thirdPartyChanges: ['privacy_officer', 'admin'],
   registerThirdParty: ['admin'],
   linkThirdPartyActor: ['admin'],
   requireOnBehalfOf: ['privacy_officer', 'admin'],
