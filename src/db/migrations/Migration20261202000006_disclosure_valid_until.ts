@@ -1,8 +1,8 @@
 /**
  * A disclosure may say until when its third party may read the customer's data through the API: the
  * policy gives data to third parties "only to carry out the order", and an order is carried out at some
- * point. Without an end the disclosure stands as before. The register stays insert-only, so the end is
- * given when the disclosure is recorded.
+ * point. Without an end the disclosure stands as before. The register stays insert-only, so this end is
+ * given when the disclosure is recorded (one recorded later is a row of its own: migration 7).
  */
 import { Migration } from '@mikro-orm/migrations';
 
