@@ -49,13 +49,14 @@ ${table(
 )}
 <h2>Your orders</h2>
 ${table(
-  ['Date', 'Items', 'Amount', 'IP address', 'IP location'],
+  ['Date', 'Items', 'Amount', 'IP address', 'IP location', 'Given with the order'],
   report.orders.map((o) => [
     day(o.date),
     o.items.map((i) => i.product + (i.tld ? ` (.${i.tld})` : '')),
     `${(o.amountCents / 100).toFixed(2)} ${o.currency}`,
     o.ipAddress ?? 'erased',
     o.ipLocation === null ? '' : [o.ipLocation.city, o.ipLocation.country].filter(Boolean),
+    [o.vatNumber, o.email, o.phone, o.iban].filter((v): v is string => v !== null),
   ]),
 )}
 <h2>Who received your data</h2>

@@ -1,7 +1,9 @@
 /**
  * The answer to a subject-access request (GDPR art. 15) in a structured, machine-readable form that
  * also serves portability (art. 20): every personal value held (decrypted, for the subject only), per
- * category its purposes, legal basis, retention and source, the orders with their IP and GeoIP data,
+ * category its purposes, legal basis, retention and source, the orders with everything given with them
+ * (IP address and GeoIP data, billing address, VAT number, email, phone, IBAN) and the VAT evidence drawn
+ * from them,
  * the recipients (third parties that received data), the reads of the data from the audit log (date,
  * purpose, the reader's role or organisation; an employee's name only if the privacy officer chooses
  * so, following EU Court of Justice C-579/21), and the person's rights. The JSON Schema of this
@@ -14,12 +16,17 @@ import type { ActorService } from '../actors/actor.service';
 import type { CustomerView } from '../customers/customer-view';
 import { DisclosureEntity } from '../db/entities/privacy.entities';
 import { OrderEntity } from '../db/entities/order.entity';
-import { CUSTOMER_PERSONAL_FIELDS, type DataCategory } from '../personal-data/data-categories';
+import {
+  CUSTOMER_PERSONAL_FIELDS,
+  ORDER_PERSONAL_FIELDS,
+  type DataCategory,
+  type OrderPersonalField,
+} from '../personal-data/data-categories';
 import { OrderView } from '../orders/order-view';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { processingRegister, type RetentionSettings } from './processing-register';
 
-export const SUBJECT_ACCESS_REPORT_VERSION = 1;
+export const SUBJECT_ACCESS_REPORT_VERSION = 2;
 
 export interface SubjectAccessReport {
   schemaVersion: number;
@@ -43,6 +50,12 @@ export interface SubjectAccessReport {
     ipAddress: string | null;
     ipLocation: { country: string | null; city: string | null; organisation: string | null } | null;
     billingAddress: unknown;
+    vatNumber: string | null;
+    email: string | null;
+    phone: string | null;
+    iban: string | null;
+    /** The countries the order's details point to and the VAT country drawn from them. */
+    vatEvidence: unknown;
     decision: string;
   }[];
   recipients: {
@@ -103,9 +116,14 @@ export async function buildSubjectAccessReport(
     });
   }
   const categories = new Set<DataCategory>(personalData.map((p) => p.category as DataCategory));
-  const orders = await em.find(OrderEntity, { customer: customer.id }, { orderBy: { createdAt: 'asc' } });
-  if (orders.length > 0)
-    ['purchase_history', 'ip_address', 'address'].forEach((c) => categories.add(c as DataCategory));
+  const orders = (
+    await em.find(OrderEntity, { customer: customer.id }, { orderBy: { createdAt: 'asc' } })
+  ).map((entity) => new OrderView(entity, deps.cipher));
+  for (const order of orders) {
+    for (const [field, value] of Object.entries(ORDER_VALUES) as [OrderPersonalField, OrderValue][]) {
+      if (value(order) !== null) categories.add(ORDER_PERSONAL_FIELDS[field].category);
+    }
+  }
 
   const disclosures = await em.find(
     DisclosureEntity,
@@ -133,8 +151,7 @@ export async function buildSubjectAccessReport(
     },
     personalData,
     processing: [...categories].sort().map((category) => ({ category, ...register[category] })),
-    orders: orders.map((entity) => {
-      const order = new OrderView(entity, deps.cipher);
+    orders: orders.map((order) => {
       const geo = order.geoIp;
       return {
         id: order.id,
@@ -146,6 +163,11 @@ export async function buildSubjectAccessReport(
         ipLocation:
           geo === null ? null : { country: geo.country, city: geo.city, organisation: geo.organisation },
         billingAddress: order.billingAddress,
+        vatNumber: order.vatNumber,
+        email: order.email,
+        phone: order.phone,
+        iban: order.iban,
+        vatEvidence: order.vat,
         decision: order.decision,
       };
     }),
@@ -174,6 +196,24 @@ export async function buildSubjectAccessReport(
     complaintAuthority: AUTORITEIT_PERSOONSGEGEVENS,
   };
 }
+
+type OrderValue = (order: OrderView) => unknown;
+
+/**
+ * Each personal field an order holds, as the report reads it (null: not held). Typed over every order
+ * field, so a field added to ORDER_PERSONAL_FIELDS cannot be left out of the access answer unnoticed.
+ */
+const ORDER_VALUES: Record<OrderPersonalField, OrderValue> = {
+  orderIpAddress: (o) => o.ipAddress,
+  orderGeoIp: (o) => o.geoIp,
+  orderBillingAddress: (o) => o.billingAddress,
+  orderVatNumber: (o) => o.vatNumber,
+  orderEmail: (o) => o.email,
+  orderPhone: (o) => o.phone,
+  orderIban: (o) => o.iban,
+  orderItems: (o) => o.items,
+  orderVatEvidence: (o) => o.vat,
+};
 
 /** An employee by role (C-579/21), unless names are asked for; a third party or service by its name. */
 function readerOf(
