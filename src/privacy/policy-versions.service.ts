@@ -6,8 +6,10 @@
  * The rule implemented:
  * - a minor version takes effect when it is announced and then applies to everyone;
  * - a major version takes effect 30 days (30 × 24 hours) after its announcement, and applies to a
- *   customer only once that customer has been notified of it (on or before the date asked about); until
- *   then the newest other version that applies to them still governs them.
+ *   customer only once that customer has been notified of it (on or before the date asked about), or
+ *   when the customer's agreement began on or after its announcement: they agreed while it was on the
+ *   website, so there is no earlier agreement to give notice of a change to. Until then the newest
+ *   other version that applies to them still governs them.
  * A late notification does not restart the 30 days: the announcement on the website started them.
  */
 import { randomUUID } from 'node:crypto';
@@ -202,9 +204,8 @@ export class PolicyVersionService {
   /** The version that governed this customer at `at` (see the rule above); null when none did yet. */
   async versionAt(em: EntityManager, customerId: string, at: Date): Promise<PolicyVersionView | null> {
     const when = requireDate(at, 'at');
-    if (!isUuid(customerId) || (await em.count(CustomerEntity, { id: customerId })) === 0) {
-      throw new NotFoundError('customer', customerId);
-    }
+    const customer = isUuid(customerId) ? await em.findOne(CustomerEntity, { id: customerId }) : null;
+    if (customer === null) throw new NotFoundError('customer', customerId);
     const candidates = await em.find(
       PolicyVersionEntity,
       { effectiveAt: { $lte: when } },
@@ -220,7 +221,10 @@ export class PolicyVersionService {
             notifiedAt: { $lte: when },
           });
     const notified = new Set(told.map((n) => n.policyVersion.id));
-    const governing = candidates.find((v) => v.kind === PolicyChangeKind.Minor || notified.has(v.id));
+    const joinedAfter = (v: PolicyVersionEntity) => customer.subscriptionStart >= v.announcedAt;
+    const governing = candidates.find(
+      (v) => v.kind === PolicyChangeKind.Minor || notified.has(v.id) || joinedAfter(v),
+    );
     return governing === undefined ? null : policyVersionView(governing);
   }
 }

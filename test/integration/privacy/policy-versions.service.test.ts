@@ -184,10 +184,14 @@ describe('PolicyVersionService on PostgreSQL', () => {
   });
 
   it('answers which version governed a customer: majors from 30 days on, and only once notified', async () => {
-    // Dates in 2021, before every version the other tests publish.
-    const notified = await newCustomer(t);
-    const unnotified = await newCustomer(t);
-    const late = await newCustomer(t);
+    // Dates in 2021, before every version the other tests publish; these customers joined before them.
+    const since2020 = { subscriptionStart: at('2020-06-01T00:00:00Z') };
+    const notified = await newCustomer(t, since2020);
+    const unnotified = await newCustomer(t, since2020);
+    const late = await newCustomer(t, since2020);
+    // Joined while 2021.2 was announced but not yet in effect, and after it took effect: never notified.
+    const joinedInNotice = await newCustomer(t, { subscriptionStart: at('2021-03-15T00:00:00Z') });
+    const joinedAfter = await newCustomer(t, { subscriptionStart: at('2021-04-15T00:00:00Z') });
     const v1 = await policies.publish(
       em(),
       {
@@ -233,6 +237,10 @@ describe('PolicyVersionService on PostgreSQL', () => {
     // Notified after the effective date: the new version governs from the notification on.
     expect(await version(late, '2021-04-09T23:59:59.999Z')).toBe('2021.1');
     expect(await version(late, '2021-04-10T00:00:00.000Z')).toBe('2021.2');
+    // Who agreed while it was announced is governed by it from its effective date without a notice.
+    expect(await version(joinedInNotice, '2021-03-31T11:59:59.999Z')).toBe('2021.1');
+    expect(await version(joinedInNotice, '2021-03-31T12:00:00.000Z')).toBe('2021.2');
+    expect(await version(joinedAfter, '2021-04-15T00:00:00.000Z')).toBe('2021.2');
 
     // A later minor change applies to everyone at once.
     await policies.publish(
