@@ -282,7 +282,7 @@ export class VatEvidenceSummaryObject {
   @Field()
   currency!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Orders that went ahead (not rejected); the figures below count these' })
   orders!: number;
 
   @Field(() => Float, { description: 'Minor units (cents); Float because sums can exceed 32 bits' })
@@ -296,6 +296,12 @@ export class VatEvidenceSummaryObject {
 
   @Field(() => Int, { description: 'Orders with a VAT number that VIES did not verify' })
   unverified!: number;
+
+  @Field(() => Int, {
+    description:
+      'Orders rejected (a REJECT decision not approved on review, or rejected on review): no supply, so left out of the other figures',
+  })
+  rejected!: number;
 }
 
 @ObjectType('RescoreResult', {

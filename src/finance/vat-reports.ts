@@ -2,6 +2,11 @@
  * The finance team's VAT evidence reports over a period: which orders were taxed in one country while
  * the evidence points to another (or to none), and per country the orders and amounts by determined
  * VAT country, reverse-charged, conflicting and unverified. Both can be exported as CSV.
+ *
+ * The summary counts the orders that went ahead: a REJECT decision not approved on review, or any
+ * order rejected on review, is no supply to tax, so it is counted apart (`rejected`) and adds nothing to
+ * the amounts. The mismatch list keeps them: the evidence of a rejected order can be what finance asks
+ * about.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify/sync';
@@ -35,6 +40,8 @@ export interface VatSummaryRow {
   reverseCharged: number;
   conflicting: number;
   unverified: number;
+  /** Orders rejected (by the decision, not approved on review, or on review), left out of the rest. */
+  rejected: number;
 }
 
 export function checkPeriod(from: Date, to: Date): void {
@@ -124,13 +131,24 @@ export async function vatEvidenceSummary(em: EntityManager, from: Date, to: Date
     reverse_charged: string;
     conflicting: string;
     unverified: string;
+    rejected: string;
   }>(
-    `select vat_country as country, currency, count(*) as orders, sum(amount_cents) as amount_cents,
-       count(*) filter (where reverse_charge) as reverse_charged,
-       count(*) filter (where vat_conflict) as conflicting,
-       count(*) filter (where vat_number_enc is not null and vat_verified <> 'VERIFIED') as unverified
-     from customer_order where created_at >= ? and created_at < ?
-     group by vat_country, currency order by vat_country nulls last, currency`,
+    `with period as (
+       select vat_country, currency, amount_cents, reverse_charge, vat_conflict, vat_verified,
+         vat_number_enc is not null as has_vat_number,
+         (review_outcome is not distinct from 'REJECTED' or (decision = 'REJECT' and review_outcome is null))
+           as rejected
+       from customer_order where created_at >= ? and created_at < ?
+     )
+     select vat_country as country, currency,
+       count(*) filter (where not rejected) as orders,
+       coalesce(sum(amount_cents) filter (where not rejected), 0) as amount_cents,
+       count(*) filter (where reverse_charge and not rejected) as reverse_charged,
+       count(*) filter (where vat_conflict and not rejected) as conflicting,
+       count(*) filter (where has_vat_number and vat_verified <> 'VERIFIED' and not rejected)
+         as unverified,
+       count(*) filter (where rejected) as rejected
+     from period group by vat_country, currency order by vat_country nulls last, currency`,
     [from.toISOString(), to.toISOString()],
   );
   return rows.map((r) => ({
@@ -141,6 +159,7 @@ export async function vatEvidenceSummary(em: EntityManager, from: Date, to: Date
     reverseCharged: Number(r.reverse_charged),
     conflicting: Number(r.conflicting),
     unverified: Number(r.unverified),
+    rejected: Number(r.rejected),
   }));
 }
 
@@ -204,6 +223,7 @@ export function summaryCsv(rows: readonly VatSummaryRow[]): string {
       r.reverseCharged,
       r.conflicting,
       r.unverified,
+      r.rejected,
     ]),
     {
       header: true,
@@ -215,6 +235,7 @@ export function summaryCsv(rows: readonly VatSummaryRow[]): string {
         'reverseCharged',
         'conflicting',
         'unverified',
+        'rejected',
       ],
     },
   );
