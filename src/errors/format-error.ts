@@ -2,7 +2,13 @@
  * The one place where errors become what a client sees. Domain errors keep their message and code;
  * GraphQL's own request errors (syntax, validation, variable coercion) pass through; anything else is
  * an internal error: logged with its request id, shown to the client only as INTERNAL_SERVER_ERROR,
- * with no message, stack or SQL (in development the message is kept to help debugging).
+ * with no message, stack or SQL, in every environment (a development database holds real-looking data
+ * too, and its messages quote SQL, column names and ciphertexts).
+ *
+ * One safety net: a value the validators let through that PostgreSQL cannot take (its data exceptions,
+ * SQLSTATE class 22: a date out of range, a NUL character, a malformed id) is the caller's input, so it
+ * is BAD_USER_INPUT with a generic message, not an internal error; it is still logged, since it means a
+ * validator is missing.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -28,7 +34,6 @@ export const HTTP_STATUS: Partial<Record<string, number>> = {
 };
 
 export interface ErrorFormatterOptions {
-  development: boolean;
   log: (message: string, error: unknown) => void;
 }
 
@@ -49,17 +54,35 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    if (isDataException(original)) {
+      options.log('Input no validator refused', original);
+      return {
+        message:
+          'A value in the request cannot be used (for example a date out of range, a NUL character or a malformed id); check the input',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.BadUserInput },
+      };
+    }
     options.log('Internal error', original);
     return {
-      message:
-        options.development && original instanceof Error
-          ? `Internal error: ${original.message}`
-          : 'Internal server error',
+      message: 'Internal server error (logged on the server)',
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: ErrorCode.Internal },
     };
   };
+}
+
+/** A PostgreSQL data exception (SQLSTATE class 22), directly or as the cause of a wrapping error. */
+function isDataException(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
+    current = (current as { cause?: unknown }).cause ?? (current as { originalError?: unknown }).originalError;
+  }
+  return false;
 }
 
 /** A DomainError, directly or as the original error of a GraphQLError (how plugins and scalars wrap them). */

@@ -56,7 +56,6 @@ export async function startHttpServer(
     validationRules: [depthLimit(config.graphql.maxDepth)],
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({
-      development: config.env === 'development',
       log: (message, error) =>
         platform.log(
           `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

@@ -275,7 +275,7 @@ describe('foundation over HTTP', () => {
         token: tokens.support,
       });
       expect(r.body.errors?.[0]?.extensions?.code, JSON.stringify(r.body)).toBe('INTERNAL_SERVER_ERROR');
-      expect(r.body.errors?.[0]?.message).toBe('Internal server error');
+      expect(r.body.errors?.[0]?.message).toBe('Internal server error (logged on the server)');
       expect(JSON.stringify(r.body)).not.toMatch(/select|relation|customer_|at .*\.ts/i);
     } finally {
       await sql.query('alter table customer_moved rename to customer');
