@@ -43,6 +43,8 @@ describe('privacy rules over HTTP', () => {
         name: 'Bram Smit',
         email: 'bram@example.nl',
         address: { street: 'Vismarkt 1', postalCode: '9712 CA', city: 'Groningen', country: 'NL' },
+        // A customer since before the policy versions below, so a major one needs a notice.
+        subscriptionStart: new Date(Date.now() - 500 * 86_400_000),
       },
       offlineContext(null, 'account-management'),
     );
