@@ -4,8 +4,23 @@
  * more people's data on a day than they or their role usually do. Only sealed events are answered from,
  * so every event shown has its sequence number and can be proved.
  */
-import { eventFromRow, type AuditEvent, type AuditEventRow } from './audit-event';
+import { ValidationError } from '../src/errors/errors';
+import { checkPeriod } from '../src/validation/period';
+import { isUuid } from '../src/validation/uuid';
+import {
+  AuditAction,
+  AuditActorKind,
+  eventFromRow,
+  type AuditEvent,
+  type AuditEventRow,
+} from './audit-event';
 import type { SqlRunner } from './sql-runner';
+
+/** The longest period `unusualAccess` compares in one call (its cost follows the period's events). */
+export const UNUSUAL_ACCESS_MAX_DAYS = 366;
+const PURPOSE_MAX = 200;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
 
 export interface AuditEventFilter {
   subjectId?: string | null;
@@ -16,6 +31,48 @@ export interface AuditEventFilter {
   purpose?: string | null;
   from?: Date | null;
   to?: Date | null;
+}
+
+/**
+ * Refuses a filter that cannot match anything for a reason the asker should hear about: an id that is
+ * no id, a kind, action or category the log never records, a period that ends before it starts. An
+ * empty answer would read as "nobody did that", which is not what such a filter shows.
+ */
+export function checkAuditEventFilter(filter: AuditEventFilter, categories: readonly string[]): void {
+  const oneOf = (field: string, value: string | null | undefined, allowed: readonly string[]) => {
+    if (value != null && !allowed.includes(value)) {
+      throw new ValidationError(`filter.${field}`, `must be one of ${allowed.join(', ')}`);
+    }
+  };
+  if (filter.subjectId != null && !isUuid(filter.subjectId)) {
+    throw new ValidationError('filter.subjectId', 'is not a customer id');
+  }
+  if (filter.actorId != null && !isUuid(filter.actorId)) {
+    throw new ValidationError('filter.actorId', 'is not an actor id');
+  }
+  oneOf('actorKind', filter.actorKind, Object.values(AuditActorKind));
+  oneOf('action', filter.action, Object.values(AuditAction));
+  oneOf('category', filter.category, categories);
+  if (filter.purpose != null) {
+    if (filter.purpose.length > PURPOSE_MAX) {
+      throw new ValidationError('filter.purpose', `must be at most ${PURPOSE_MAX} characters`);
+    }
+    if (CONTROL_CHARACTERS.test(filter.purpose)) {
+      throw new ValidationError('filter.purpose', 'must not contain control characters');
+    }
+  }
+  checkPeriod(filter.from, filter.to, 'filter.to');
+}
+
+/** `unusualAccess`'s period: ordered, and at most UNUSUAL_ACCESS_MAX_DAYS long. */
+export function checkUnusualAccessPeriod(from: Date, to: Date): void {
+  checkPeriod(from, to);
+  if (to.getTime() - from.getTime() > UNUSUAL_ACCESS_MAX_DAYS * 86_400_000) {
+    throw new ValidationError(
+      'to',
+      `must be at most ${UNUSUAL_ACCESS_MAX_DAYS} days after from; ask per year`,
+    );
+  }
 }
 
 /** Keyset position: events strictly older than this (time, then sequence) come next. */

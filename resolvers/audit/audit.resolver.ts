@@ -1,7 +1,10 @@
 /** The privacy officer's audit-log operations: parse, call the audit log, map. */
 import { isUuid } from '../../src/validation/uuid';
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { checkAuditEventFilter, checkUnusualAccessPeriod } from '../../audit/audit-queries';
 import { checkpointText } from '../../audit/checkpoint';
+import { ALL_DATA_CATEGORIES } from '../../src/personal-data/data-categories';
+import { checkPeriod } from '../../src/validation/period';
 import { NotFoundError, ValidationError } from '../../src/errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage } from '../../src/pagination/page';
 import type { RequestContext } from '../../src/server/request-context';
@@ -29,6 +32,7 @@ export class AuditResolver {
     @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<AuditEventConnection> {
+    checkAuditEventFilter(filter ?? {}, ALL_DATA_CATEGORIES);
     const size = pageSize(first);
     const cursor = decodeTimeIdCursor(after);
     const events = await ctx.services.audit.events(
@@ -111,6 +115,7 @@ export class AuditResolver {
     @Arg('to', () => Date, { nullable: true }) to?: Date,
   ): Promise<AccessSummaryObject[]> {
     if (!isUuid(subjectId)) throw new ValidationError('subjectId', 'is not a customer id');
+    checkPeriod(from, to);
     const rows = await ctx.services.audit.accessSummary(subjectId, from ?? null, to ?? null);
     const names = await ctx.services.actors.namesByIds(
       ctx.em,
@@ -129,7 +134,7 @@ export class AuditResolver {
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: RequestContext,
   ): Promise<UnusualAccessObject[]> {
-    if (to.getTime() <= from.getTime()) throw new ValidationError('to', 'must be after from');
+    checkUnusualAccessPeriod(from, to);
     const rows = await ctx.services.audit.unusualAccess(from, to);
     const names = await ctx.services.actors.namesByIds(
       ctx.em,

@@ -12,8 +12,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify/sync';
 import { OrderEntity } from '../db/entities/order.entity';
 import { sqlRunner } from '../db/sql-runner';
-import { ValidationError } from '../errors/errors';
 import { normalizeCountry } from '../validation';
+import { checkPeriod } from '../validation/period';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
 
 export interface VatMismatchRow {
@@ -42,12 +42,6 @@ export interface VatSummaryRow {
   unverified: number;
   /** Orders rejected (by the decision, not approved on review, or on review), left out of the rest. */
   rejected: number;
-}
-
-export function checkPeriod(from: Date, to: Date): void {
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
-    throw new ValidationError('from', 'must be a date');
-  if (to.getTime() <= from.getTime()) throw new ValidationError('to', 'must be after from');
 }
 
 /**

@@ -3,6 +3,8 @@
  * review outcome of a REVIEW decision, and re-scoring a period under the current rules (kept beside the
  * original, which never changes).
  */
+import { checkPeriod } from '../validation/period';
+import { assertMultilineText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -23,6 +25,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/errors'
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
 import { assertCustomerReadable, visibleCustomersWhere, type ReadAccess } from '../privacy/row-access';
 import type { RiskRules } from '../scoring/risk-rules';
+import { REASON_CODES } from '../scoring/reason-codes';
 import { scoreOrderSignals } from '../scoring/score-order';
 import type { VatNumberVerdict } from '../vat/vat-determination';
 import { countSignals } from './order-velocity';
@@ -75,6 +78,13 @@ export class OrderReviewService {
     after?: string | null,
     access?: ReadAccess,
   ): Promise<Page<OrderView>> {
+    if (filter.customerId != null && !isUuid(filter.customerId)) {
+      throw new ValidationError('filter.customerId', 'is not a customer id');
+    }
+    if (filter.reasonCode != null && !(REASON_CODES as readonly string[]).includes(filter.reasonCode)) {
+      throw new ValidationError('filter.reasonCode', 'is not a reason code (see the README for the list)');
+    }
+    checkPeriod(filter.from, filter.to, 'filter.to');
     const size = pageSize(first);
     const cursor = decodeTimeIdCursor(after);
     const where: Record<string, unknown> = {};
@@ -118,6 +128,7 @@ export class OrderReviewService {
     const text = note?.trim() ?? null;
     if (text !== null && text.length > 2_000)
       throw new ValidationError('note', 'must be at most 2000 characters');
+    if (text !== null) assertMultilineText(text, 'note');
     return em.transactional(async (tx) => {
       const entity = isUuid(id) ? await tx.findOne(OrderEntity, { id }, { populate: ['customer'] }) : null;
       if (entity === null) throw new NotFoundError('order', id);

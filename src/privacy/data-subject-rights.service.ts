@@ -13,6 +13,7 @@ import { CustomerEntity, CustomerStatus } from '../db/entities/customer.entity';
 import { IdentityCheck, RequestKind, RequestStatus } from '../db/entities/privacy.entities';
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError } from '../errors/errors';
+import { isUuid } from '../validation/uuid';
 import { eraseCustomerData, type ErasureResult } from './erasure';
 import type {
   PrivacyRequestService,
@@ -183,7 +184,7 @@ export class DataSubjectRightsService {
   }
 
   private async lockCustomer(tx: EntityManager, id: string): Promise<CustomerEntity> {
-    const customer = await tx.findOne(CustomerEntity, { id });
+    const customer = isUuid(id) ? await tx.findOne(CustomerEntity, { id }) : null;
     if (customer === null) throw new NotFoundError('customer', id);
     return customer;
   }

@@ -31,6 +31,17 @@ export function normalizeText(value: string, field: string, rules: TextRules): s
   return text;
 }
 
+// Free text (a note, a resolution) may run over several lines; nothing else below a space belongs in it.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Refuses control characters in free text, except line breaks and tabs. */
+export function assertMultilineText(value: string, field: string): void {
+  if (CONTROL_CHARACTERS_BUT_LINES.test(value)) {
+    throw new ValidationError(field, 'must not contain control characters other than line breaks and tabs');
+  }
+}
+
 /** Reject oversized input before any library parses it. */
 export function assertMaxLength(value: string, field: string, maxLength: number): void {
   if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
