@@ -78,6 +78,8 @@ export const RECIPIENT_NOTIFIED_KINDS: readonly RequestKind[] = [
   RequestKind.Restriction,
 ];
 
+/** A data-subject request under the GDPR cannot have been received before it applied. */
+const GDPR_APPLIES_FROM = Date.UTC(2018, 4, 25);
 export const EXTENSION_REASON_MIN = 3;
 export const EXTENSION_REASON_MAX = 500;
 export const OUTCOME_MAX = 2_000;
@@ -168,6 +170,9 @@ export class PrivacyRequestService {
     const receivedAt = input.receivedAt == null ? now : requireDate(input.receivedAt, 'receivedAt');
     if (receivedAt.getTime() > now.getTime()) {
       throw new ValidationError('receivedAt', 'lies in the future');
+    }
+    if (receivedAt.getTime() < GDPR_APPLIES_FROM) {
+      throw new ValidationError('receivedAt', 'lies before the GDPR applied (25 May 2018)');
     }
     return em.transactional(async (tx) => {
       const customer = await tx.findOne(CustomerEntity, { id: customerId });

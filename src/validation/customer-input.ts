@@ -104,9 +104,16 @@ function checkPassword(value: string, field: string): string {
   return value;
 }
 
+// A subscription date outside these years is a typing error (or a probe), not a contract.
+const EARLIEST_SUBSCRIPTION_DATE = Date.UTC(1970, 0, 1);
+const LATEST_SUBSCRIPTION_DATE = Date.UTC(2100, 0, 1);
+
 function checkDate(value: Date, field: string): Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw new ValidationError(field, 'must be a valid date');
+  }
+  if (value.getTime() < EARLIEST_SUBSCRIPTION_DATE || value.getTime() >= LATEST_SUBSCRIPTION_DATE) {
+    throw new ValidationError(field, 'must lie between 1970 and 2100');
   }
   return new Date(value.getTime());
 }

@@ -13,6 +13,13 @@ export interface TextRules {
 // Control characters have no business in a name or an address and break CSV exports and logs.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+// Text-direction overrides make a name read differently from what it holds ("Trojan Source"), in the
+// officer's lists and in exports alike.
+const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+// Half of a UTF-16 pair without the other: PostgreSQL would store U+FFFD instead, silently.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Zero-width and other format characters: a value of only these looks empty.
+const INVISIBLE = /[\p{Cf}\s]/gu;
 
 /**
  * Canonical text: Unicode NFC (a composed and a decomposed 'é' must index alike), trimmed, inner
@@ -20,14 +27,20 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
  */
 export function normalizeText(value: string, field: string, rules: TextRules): string {
   if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
+  if (LONE_SURROGATE.test(value)) throw new ValidationError(field, 'is not valid Unicode text');
   const text = value.normalize('NFC').trim().replace(/\s+/g, ' ');
+  // Counted in characters as a person sees them (code points), not UTF-16 units: an emoji is one.
+  const length = [...text].length;
   const minLength = rules.minLength ?? 1;
-  if (text.length === 0) throw new ValidationError(field, 'must not be empty');
-  if (text.length < minLength) throw new ValidationError(field, `must be at least ${minLength} characters`);
-  if (text.length > rules.maxLength) {
+  if (text.replace(INVISIBLE, '').length === 0) throw new ValidationError(field, 'must not be empty');
+  if (length < minLength) throw new ValidationError(field, `must be at least ${minLength} characters`);
+  if (length > rules.maxLength) {
     throw new ValidationError(field, `must be at most ${rules.maxLength} characters`);
   }
   if (CONTROL_CHARACTERS.test(text)) throw new ValidationError(field, 'must not contain control characters');
+  if (DIRECTION_CONTROLS.test(text)) {
+    throw new ValidationError(field, 'must not contain text-direction control characters');
+  }
   return text;
 }
 

@@ -101,6 +101,12 @@ describe('PrivacyRequestService on PostgreSQL', () => {
       ValidationError,
       'receivedAt',
     );
+    const beforeGdpr = await expectRejection(
+      requests.create(em(), { ...ok, receivedAt: new Date('2018-05-24T23:59:59Z') }, officer),
+      ValidationError,
+      'receivedAt',
+    );
+    expect(beforeGdpr.message).toMatch(/before the GDPR applied/);
     await expectRejection(requests.create(em(), { ...ok, customerId: UNKNOWN }, officer), NotFoundError);
     expect(await countRows(t, 'privacy_request')).toBe(before);
 

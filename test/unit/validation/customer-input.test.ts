@@ -161,6 +161,13 @@ describe('validateCustomerInput, full', () => {
     expect(errorOf(() => validateCustomerInput(invalid, { partial: false })).fields).toEqual([
       { field: 'subscriptionStart', message: 'must be a valid date' },
     ]);
+    // Dates no contract has: year 0 (which the database cannot even hold), 1900, 2999.
+    for (const iso of ['0000-01-01T00:00:00Z', '1900-01-01T00:00:00Z', '2999-01-01T00:00:00Z']) {
+      const odd = { ...validCustomer(), subscriptionStart: new Date(iso), subscriptionEnd: null };
+      expect(errorOf(() => validateCustomerInput(odd, { partial: false })).fields, iso).toEqual([
+        { field: 'subscriptionStart', message: 'must lie between 1970 and 2100' },
+      ]);
+    }
   });
 
   it('refuses values of the wrong type, as an import file might carry', () => {

@@ -23,6 +23,24 @@ describe('normalizeText', () => {
     );
   });
 
+  it('counts characters as a person sees them, and refuses text that only looks like text', () => {
+    expect(normalizeText('🙂'.repeat(3), 'name', { maxLength: 3 })).toBe('🙂🙂🙂');
+    expectValidationError(() => normalizeText('🙂'.repeat(4), 'name', { maxLength: 3 }), 'name', /at most 3/);
+    expectValidationError(
+      () => normalizeText('\u200B\u200B\u200B', 'name', { maxLength: 50 }),
+      'name',
+      /must not be empty/,
+    );
+    expectValidationError(
+      () => normalizeText('Jan \u202Enesnaj', 'name', { maxLength: 50 }),
+      'name',
+      /text-direction/,
+    );
+    expectValidationError(() => normalizeText('Jan\uD800', 'name', { maxLength: 50 }), 'name', /Unicode/);
+    // A joiner inside a real name is fine.
+    expect(normalizeText('Anna\u200DMaria', 'name', { maxLength: 50 })).toBe('Anna\u200DMaria');
+  });
+
   it('refuses control characters', () => {
     expectValidationError(
       () => normalizeText('Jan\u0000Jansen', 'name', { maxLength: 50 }),
