@@ -1,12 +1,15 @@
 /**
  * Erasure (GDPR art. 17): removes a customer's personal data except what a legal obligation requires
- * keeping, and says what was erased and what was kept and why (art. 17(3)(b)). Two depths:
+ * keeping, and says what was erased and what was kept and why (art. 17(3)(b)). Three depths:
  *
  * - `request`: the person asked. Invoice data (name, address, company, KvK and VAT number, orders
  *   with their billing address and amounts) stays for the fiscal retention period; an order's IP
  *   address and GeoIP data stay only where they are VAT evidence of a One Stop Shop supply. Everything
  *   else goes: contact details, bank details, ID card, licence plate, login, IP addresses seen, and the
  *   mailing-consent history.
+ * - `archive`: a year after the subscription ended (retention.ts). The policy keeps the archive only
+ *   for administrative obligations, so it holds what a request keeps and nothing more; the same fields
+ *   go, and the customer is archived instead of erased.
  * - `purge`: the retention period is over; nothing personal is left.
  *
  * The audit log is kept: it holds no personal values, only which data was used, when and why, and it
@@ -17,9 +20,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomerEntity, CustomerStatus } from '../db/entities/customer.entity';
 import { MailingConsentChangeEntity } from '../db/entities/mailing-consent-change.entity';
 import { OrderEntity } from '../db/entities/order.entity';
+import { DataCategory, PERSONAL_FIELDS, type PersonalFieldSpec } from '../personal-data/data-categories';
 import { DEFAULT_RETENTION, type RetentionSettings } from './processing-register';
 
-export type ErasureDepth = 'request' | 'purge';
+export type ErasureDepth = 'request' | 'archive' | 'purge';
 
 export interface KeptData {
   category: string;
@@ -34,7 +38,7 @@ export interface ErasureResult {
   kept: KeptData[];
 }
 
-const CUSTOMER_ERASED_ON_REQUEST: [string, (c: CustomerEntity) => void][] = [
+const CUSTOMER_NOT_REQUIRED_BY_LAW: [string, (c: CustomerEntity) => void][] = [
   ['phone', (c) => (c.phoneEnc = null)],
   ['email', (c) => ((c.emailEnc = null), (c.emailBidx = null))],
   ['ipAddresses', (c) => (c.ipAddressesEnc = null)],
@@ -77,7 +81,7 @@ export async function eraseCustomerData(
 
   const present = (fields: [string, (c: CustomerEntity) => void][]) =>
     fields.filter(([field]) => hasValue(customer, field));
-  for (const [field, clear] of present(CUSTOMER_ERASED_ON_REQUEST)) {
+  for (const [field, clear] of present(CUSTOMER_NOT_REQUIRED_BY_LAW)) {
     clear(customer);
     erased.push(`customer.${field}`);
   }
@@ -128,7 +132,7 @@ export async function eraseCustomerData(
     }
   }
   erased.push(...[...erasedFromOrders].sort().map((f) => `order.${f}`));
-  if (depth === 'request' && orders.length > 0) {
+  if (depth !== 'purge' && orders.length > 0) {
     kept.push({
       category: 'purchase history',
       fields: ['order.items', 'order.amount', 'order.billingAddress', 'order.vatNumber'],
@@ -153,11 +157,41 @@ export async function eraseCustomerData(
   });
 
   customer.subscriptionEnd ??= now;
-  customer.status = CustomerStatus.Erased;
-  customer.erasedAt = now;
-  customer.restricted = false;
+  if (depth === 'archive') {
+    customer.status = CustomerStatus.Archived;
+    customer.archivedAt = now;
+  } else {
+    customer.status = CustomerStatus.Erased;
+    customer.erasedAt = now;
+    customer.restricted = false;
+  }
+  // The email address and the consent history are gone: nobody is left to send a mailing to.
   customer.mailingOptOut = true;
   return { erased, kept };
+}
+
+/** Erased fields that are not fields the API releases, with their categories. */
+const ERASED_ONLY: Record<string, DataCategory> = {
+  password: DataCategory.Login,
+  mailingConsentHistory: DataCategory.MailingConsent,
+};
+
+/**
+ * The erased fields (`customer.email`, `order.ipAddress`) as the audit log names fields
+ * (`email`, `orderIpAddress`, as in data-categories.ts), with their categories.
+ */
+export function erasedForAudit(erased: readonly string[]): { fields: string[]; categories: string[] } {
+  const fields = erased.map((path) => {
+    const [table, field = ''] = path.split('.');
+    return table === 'order' ? `order${field.charAt(0).toUpperCase()}${field.slice(1)}` : field;
+  });
+  const categories = fields.map((field) => {
+    const spec = (PERSONAL_FIELDS as Record<string, PersonalFieldSpec | undefined>)[field];
+    const category = spec?.category ?? ERASED_ONLY[field];
+    if (category === undefined) throw new Error(`Erased field ${field} has no data category.`);
+    return category;
+  });
+  return { fields, categories };
 }
 
 function hasValue(customer: CustomerEntity, field: string): boolean {

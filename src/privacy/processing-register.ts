@@ -30,7 +30,9 @@ const FRAUD = 'GDPR art. 6(1)(f): legitimate interest in preventing VAT and iden
 export function processingRegister(
   r: RetentionSettings = DEFAULT_RETENTION,
 ): Record<DataCategory, CategoryProcessing> {
-  const archived = `during the subscription, then archived for ${r.archiveAfterYears} year(s) and used only for administrative obligations, then deleted`;
+  // What administrative obligations do not require is deleted when the customer is archived (the
+  // policy's archive is for those obligations only; retention.ts and erasure.ts do it).
+  const archived = `during the subscription and ${r.archiveAfterYears} year(s) after it; deleted when your data is archived, as the archive holds only what administrative obligations require`;
   const fiscal = `during the subscription and ${r.fiscalYears} years after it (${r.ossYears} years for One Stop Shop supplies to consumers in other member states)`;
   const fromCustomer = 'provided by you when ordering or in the customer panel';
   const contractAndTax = `${CONTRACT}; ${TAX}`;
@@ -80,7 +82,7 @@ export function processingRegister(
     [DataCategory.IpAddress]: {
       purposes: ['detecting VAT fraud and identity fraud', 'VAT place of supply evidence'],
       legalBasis: `${FRAUD}; ${TAX}`,
-      retention: fiscal,
+      retention: `the IP addresses seen, and those of orders that were not One Stop Shop supplies: ${archived}; the IP address of an order that was a One Stop Shop supply to a consumer in another member state, and where it was located (VAT evidence): during the subscription and ${r.ossYears} years after it`,
       source: 'recorded by our systems when you order',
     },
     [DataCategory.BankDetails]: {
@@ -116,7 +118,7 @@ export function processingRegister(
     [DataCategory.MailingConsent]: {
       purposes: ['honouring your opt-out of internal mailings'],
       legalBasis: 'GDPR art. 6(1)(f) and art. 21',
-      retention: archived,
+      retention: `the history of your choices: ${archived}; from then on no mailing is sent to you`,
       source: 'your choice, with its history',
     },
     [DataCategory.Subscription]: {

@@ -14,7 +14,7 @@ import type { ActorService } from '../actors/actor.service';
 import type { CustomerView } from '../customers/customer-view';
 import { DisclosureEntity } from '../db/entities/privacy.entities';
 import { OrderEntity } from '../db/entities/order.entity';
-import { CUSTOMER_PERSONAL_FIELDS, type DataCategory } from '../personal-data/data-categories';
+import { CUSTOMER_PERSONAL_FIELDS, DataCategory } from '../personal-data/data-categories';
 import { OrderView } from '../orders/order-view';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { processingRegister, type RetentionSettings } from './processing-register';
@@ -104,8 +104,12 @@ export async function buildSubjectAccessReport(
   }
   const categories = new Set<DataCategory>(personalData.map((p) => p.category as DataCategory));
   const orders = await em.find(OrderEntity, { customer: customer.id }, { orderBy: { createdAt: 'asc' } });
-  if (orders.length > 0)
-    ['purchase_history', 'ip_address', 'address'].forEach((c) => categories.add(c as DataCategory));
+  // Only what the orders still hold: archiving and erasure take an order's IP address away unless it
+  // is VAT evidence, and the register's retention must be given for what is there.
+  if (orders.length > 0) categories.add(DataCategory.PurchaseHistory);
+  if (orders.some((o) => o.ipAddressEnc !== null || o.geoEnc !== null))
+    categories.add(DataCategory.IpAddress);
+  if (orders.some((o) => o.billingAddressEnc !== null)) categories.add(DataCategory.Address);
 
   const disclosures = await em.find(
     DisclosureEntity,
@@ -116,7 +120,7 @@ export async function buildSubjectAccessReport(
     (e) =>
       (e.action === 'read' || e.action === 'export' || e.action === 'disclose') && e.actorKind !== 'system',
   );
-  if (events.length > 0) categories.add('access_log' as DataCategory);
+  if (events.length > 0) categories.add(DataCategory.AccessLog);
   const names = await deps.actors.namesByIds(
     em,
     events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])),

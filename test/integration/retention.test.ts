@@ -1,11 +1,15 @@
 /**
  * Retention on PostgreSQL: bank details dropped when the subscription (and so the direct debit) ends,
- * archived one year later, purged when the fiscal period is over (ten years with One Stop Shop orders);
- * boundaries, the report, idempotence and two processes running the job at once.
+ * archived one year later with what administrative obligations do not need deleted, purged when the
+ * fiscal period is over (ten years with One Stop Shop orders); boundaries, the report, idempotence and
+ * two processes running the job at once.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offlineContext } from '../../audit/audit-context';
+import { offlineContext, type AuditContext } from '../../audit/audit-context';
 import type { Platform } from '../../src/platform';
+import { processingRegister } from '../../src/privacy/processing-register';
+import { sealedEvents } from './privacy/privacy-fixtures';
 import { attachPlatform, createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 const DAY = 86_400_000;
@@ -44,6 +48,85 @@ describe('retention', () => {
         [id],
       )
     ).rows[0];
+  }
+
+  /** A German consumer with two orders: one from Germany (a One Stop Shop supply), one from the Netherlands. */
+  async function customerWithOrders(
+    tag: string,
+  ): Promise<{ id: string; ossOrder: string; domesticOrder: string }> {
+    const em = t.platform.db.orm.em.fork();
+    const actor = await t.platform.services.actors.create(em, {
+      kind: 'service',
+      role: 'order_system',
+      name: `orders ${tag}`,
+    });
+    const orderSystem: AuditContext = {
+      ...offlineContext(null, 'fraud-prevention'),
+      actorId: actor.actor.id,
+      actorKind: 'service',
+      role: 'order_system',
+    };
+    const frankfurt = { street: 'Zeil 1', postalCode: '60313', city: 'Frankfurt am Main', country: 'DE' };
+    const amsterdam = {
+      street: 'Prinsengracht 263',
+      postalCode: '1016 GV',
+      city: 'Amsterdam',
+      country: 'NL',
+    };
+    const email = `${tag}@example.de`;
+    const first = await t.platform.services.orders.score(
+      t.platform.db.orm.em.fork(),
+      {
+        idempotencyKey: `${tag}-1`,
+        customer: {
+          name: 'Jonas Becker',
+          email,
+          phone: '+49 69 1234567',
+          address: frankfurt,
+          idCardNumber: 'L01X00T47',
+          licencePlate: 'F-JB 123',
+          username: `jonas-${tag}`,
+          password: 'a long enough password',
+        },
+        ipAddress: '84.128.1.1',
+        billingAddress: frankfurt,
+        email,
+        phone: '+49 69 1234567',
+        items: [{ product: 'hosting', amountCents: 995 }],
+        currency: 'EUR',
+      },
+      { ...orderSystem, requestId: randomUUID() },
+    );
+    const id = first.order.customerId;
+    const second = await t.platform.services.orders.score(
+      t.platform.db.orm.em.fork(),
+      {
+        idempotencyKey: `${tag}-2`,
+        customerId: id,
+        ipAddress: '77.160.1.1',
+        billingAddress: amsterdam,
+        email,
+        phone: '+31 20 555 0101',
+        items: [{ product: 'hosting', amountCents: 995 }],
+        currency: 'EUR',
+      },
+      { ...orderSystem, requestId: randomUUID() },
+    );
+    expect(first.order.entity.vat.treatment).toBe('OSS');
+    expect(second.order.entity.vat.treatment).toBe('DOMESTIC');
+    // A change of mind, so that there is a consent history.
+    await t.platform.services.customers.update(
+      t.platform.db.orm.em.fork(),
+      id,
+      { mailingOptOut: true },
+      context,
+    );
+    return { id, ossOrder: first.order.id, domesticOrder: second.order.id };
+  }
+
+  async function orderRow(id: string) {
+    const sql = await t.db.superuser();
+    return (await sql.query('select * from customer_order where id = $1', [id])).rows[0];
   }
 
   beforeAll(async () => {
@@ -98,6 +181,127 @@ describe('retention', () => {
     expect(await row(overAYear)).toMatchObject({ status: 'erased', name_enc: null, email_enc: null });
     expect(await row(notYetAYear)).toMatchObject({ status: 'erased', name_enc: null });
     expect((await row(justEnded)).status).toBe('archived');
+  });
+
+  it('deletes at archiving what administrative obligations do not need, as the register says, and audits it', async () => {
+    const { id, ossOrder, domesticOrder } = await customerWithOrders('archive');
+    await t.platform.services.customers.endSubscription(
+      t.platform.db.orm.em.fork(),
+      id,
+      context,
+      new Date(now.getTime() - YEAR - DAY),
+    );
+    const run = await t.platform.services.retention.run(t.platform.db.orm.em.fork(), now);
+    expect(run.archived).toBe(1);
+
+    const sql = await t.db.superuser();
+    const customer = (await sql.query('select * from customer where id = $1', [id])).rows[0];
+    expect(customer).toMatchObject({ status: 'archived', erased_at: null, mailing_opt_out: true });
+    for (const column of [
+      'phone_enc',
+      'email_enc',
+      'email_bidx',
+      'ip_addresses_enc',
+      'id_card_number_enc',
+      'id_card_number_bidx',
+      'licence_plate_enc',
+      'username_enc',
+      'username_bidx',
+      'password_hash',
+    ]) {
+      expect(customer[column], column).toBeNull();
+    }
+    // What the tax records need stays, readable for administrative obligations only.
+    expect(customer.name_enc).not.toBeNull();
+    expect(customer.address_enc).not.toBeNull();
+    const consent = await sql.query(
+      'select count(*)::int as n from mailing_consent_change where customer_id = $1',
+      [id],
+    );
+    expect(consent.rows[0].n).toBe(0);
+    const oss = await orderRow(ossOrder);
+    const domestic = await orderRow(domesticOrder);
+    for (const order of [oss, domestic]) {
+      expect(order).toMatchObject({ email_enc: null, email_bidx: null, phone_enc: null });
+      expect(order.billing_address_enc).not.toBeNull();
+    }
+    // The IP address is VAT evidence only for the One Stop Shop supply.
+    expect(oss.ip_address_enc).not.toBeNull();
+    expect(oss.geo_enc).not.toBeNull();
+    expect(domestic).toMatchObject({
+      ip_address_enc: null,
+      ip_bidx: null,
+      ip_network_bidx: null,
+      geo_enc: null,
+    });
+
+    const events = await sealedEvents(t, id);
+    const erase = events.filter((e) => e.action === 'erase' && e.fields.includes('email'));
+    expect(erase).toHaveLength(1);
+    expect(erase[0]!.fields).toEqual(
+      expect.arrayContaining([
+        'email',
+        'phone',
+        'ipAddresses',
+        'idCardNumber',
+        'licencePlate',
+        'username',
+        'password',
+        'mailingConsentHistory',
+        'orderEmail',
+        'orderPhone',
+        'orderIpAddress',
+        'orderGeoIp',
+      ]),
+    );
+    expect(erase[0]!.purpose).toBe('administrative-obligation');
+
+    // Every category archiving deleted from is one the register says is deleted when archived; the
+    // categories of what stays are not.
+    const register = processingRegister(t.platform.config.retention);
+    const deleted = erase[0]!.categories;
+    expect([...deleted].sort()).toEqual([
+      'email',
+      'id_document',
+      'ip_address',
+      'login',
+      'mailing_consent',
+      'phone',
+      'vehicle',
+    ]);
+    for (const category of deleted) {
+      expect(register[category as keyof typeof register].retention, category).toMatch(
+        /1 year\(s\) after it; deleted when your data is archived/,
+      );
+    }
+    for (const category of ['name', 'address', 'purchase_history'] as const) {
+      expect(register[category].retention, category).not.toMatch(/deleted/);
+    }
+
+    // The access answer lists only what is still held, each with that retention.
+    const view = await t.platform.services.customers.get(t.platform.db.orm.em.fork(), id);
+    const { report } = await t.platform.services.privacyReports.accessReport(
+      t.platform.db.orm.em.fork(),
+      view,
+      {
+        includeEmployeeNames: false,
+      },
+    );
+    const listed = report.processing.map((p) => p.category);
+    expect(listed).toEqual(expect.arrayContaining(['name', 'address', 'purchase_history', 'ip_address']));
+    for (const gone of ['email', 'phone', 'id_document', 'vehicle', 'login'])
+      expect(listed).not.toContain(gone);
+    const fields = report.personalData.map((p) => p.field);
+    for (const gone of [
+      'email',
+      'phone',
+      'ipAddresses',
+      'idCardNumber',
+      'licencePlate',
+      'username',
+      'password',
+    ])
+      expect(fields).not.toContain(gone);
   });
 
   it('reports what is overdue when the job has not run', async () => {
