@@ -4,7 +4,8 @@
  * is only for administrative obligations, what those do not require goes then (the fields an erasure
  * request removes, erasure.ts; what is left is readable only for administrative obligations, see
  * row-access.ts); everything is purged when the fiscal retention period is over (seven years; ten for
- * One Stop Shop supplies). The job is idempotent and safe to run in
+ * One Stop Shop supplies), for archived customers and for what an erasure request kept until that date
+ * (erasure.ts gives the same date). The job is idempotent and safe to run in
  * several processes at once: each batch locks its rows with SKIP LOCKED and every step moves a
  * customer to a state the step no longer selects.
  */
@@ -204,7 +205,10 @@ export class RetentionService {
       case RetentionActionKind.Archive:
         return "c.status = 'ended' and c.subscription_end is not null";
       case RetentionActionKind.Purge:
-        return "c.status = 'archived'";
+        // An erased customer was either purged already (and has its purge recorded) or erased on
+        // request, which keeps the invoice data and One Stop Shop evidence until this same date.
+        return `(c.status = 'archived' or (c.status = 'erased' and not exists (select 1 from retention_action ra
+                 where ra.customer_id = c.id and ra.action = '${RetentionActionKind.Purge}')))`;
     }
   }
 

@@ -44,7 +44,7 @@ describe('retention', () => {
     const sql = await t.db.superuser();
     return (
       await sql.query(
-        'select status, iban_enc, bank_name_enc, name_enc, email_enc, archived_at from customer where id = $1',
+        'select status, iban_enc, bank_name_enc, name_enc, email_enc, archived_at, erased_at from customer where id = $1',
         [id],
       )
     ).rows[0];
@@ -302,6 +302,97 @@ describe('retention', () => {
       'password',
     ])
       expect(fields).not.toContain(gone);
+  });
+
+  /** Carries out a verified erasure request for the customer; returns the answer. */
+  async function erase(customerId: string) {
+    const officer = offlineContext(null, 'privacy-request:7');
+    const request = await t.platform.services.privacyRequests.create(
+      t.platform.db.orm.em.fork(),
+      { customerId, kind: 'erasure', channel: 'email', identityCheck: 'verified' },
+      officer,
+    );
+    return t.platform.services.dataSubjectRights.carryOutErasure(
+      t.platform.db.orm.em.fork(),
+      request.id,
+      officer,
+    );
+  }
+
+  const purgeStatus = async (at: Date) =>
+    (await t.platform.services.retention.report(t.platform.db.orm.em.fork(), at)).actions.find(
+      (a) => a.action === 'purge',
+    )!;
+
+  it('purges what an erasure request kept on the date its answer gave, and reports it due from then', async () => {
+    // Ended on a leap day: seven years on is 28 February, as PostgreSQL counts.
+    const id = await customerEndedAt(new Date('2028-02-29T12:00:00.000Z'), 'erased@example.nl');
+    const answer = await erase(id);
+    const invoices = answer.kept.find((k) => k.category === 'invoice data')!;
+    expect(invoices.until).toEqual(new Date('2035-02-28T12:00:00.000Z'));
+    const until = invoices.until!;
+    const sql = await t.db.superuser();
+    const erasedAt = (await row(id)).erased_at as Date;
+
+    // Due from the kept-until date on, overdue after the grace period.
+    const justBefore = new Date(until.getTime() - 1);
+    expect((await purgeStatus(until)).due - (await purgeStatus(justBefore)).due).toBe(1);
+    const late = await purgeStatus(new Date(until.getTime() + 8 * DAY));
+    expect(late.overdueCustomerIds).toContain(id);
+
+    await t.platform.services.retention.run(t.platform.db.orm.em.fork(), justBefore);
+    expect((await row(id)).name_enc).not.toBeNull();
+    await t.platform.services.retention.run(t.platform.db.orm.em.fork(), until);
+    expect(await row(id)).toMatchObject({
+      status: 'erased',
+      name_enc: null,
+      email_enc: null,
+      erased_at: erasedAt,
+    });
+    const customer = (await sql.query('select address_enc from customer where id = $1', [id])).rows[0];
+    expect(customer.address_enc).toBeNull();
+    const purge = await sql.query(
+      "select due_at from retention_action where customer_id = $1 and action = 'purge'",
+      [id],
+    );
+    expect(purge.rows).toEqual([{ due_at: until }]);
+    const events = await sealedEvents(t, id);
+    expect(events.filter((e) => e.action === 'erase' && e.categories.includes('all'))).toHaveLength(1);
+
+    // Once: the purged customer is not due again.
+    const after = await purgeStatus(new Date(until.getTime() + 8 * DAY));
+    expect(after.overdueCustomerIds).not.toContain(id);
+  });
+
+  it('keeps the invoice data of a customer with One Stop Shop supplies until the ten years are over, and says so', async () => {
+    const { id, ossOrder } = await customerWithOrders('erased-oss');
+    const end = new Date(now.getTime() - DAY);
+    await t.platform.services.customers.endSubscription(t.platform.db.orm.em.fork(), id, context, end);
+    const answer = await erase(id);
+    const tenYears = new Date(end);
+    tenYears.setUTCFullYear(end.getUTCFullYear() + 10);
+    const byCategory = Object.fromEntries(answer.kept.map((k) => [k.category, k]));
+    for (const category of ['invoice data', 'purchase history', 'VAT evidence']) {
+      expect(byCategory[category]?.until, category).toEqual(tenYears);
+    }
+    expect(byCategory['invoice data']!.reason).toMatch(/One Stop Shop.*10 years/);
+
+    // Seven years on the purge is not due yet; ten years on it is, and leaves nothing.
+    const sevenYears = new Date(end);
+    sevenYears.setUTCFullYear(end.getUTCFullYear() + 7);
+    await t.platform.services.retention.run(
+      t.platform.db.orm.em.fork(),
+      new Date(sevenYears.getTime() + DAY),
+    );
+    expect((await row(id)).name_enc).not.toBeNull();
+    expect((await orderRow(ossOrder)).ip_address_enc).not.toBeNull();
+    await t.platform.services.retention.run(t.platform.db.orm.em.fork(), tenYears);
+    expect((await row(id)).name_enc).toBeNull();
+    expect(await orderRow(ossOrder)).toMatchObject({
+      ip_address_enc: null,
+      geo_enc: null,
+      billing_address_enc: null,
+    });
   });
 
   it('reports what is overdue when the job has not run', async () => {
