@@ -23,7 +23,7 @@ import { CustomerEntity, CustomerStatus } from '../db/entities/customer.entity';
 import { MailingConsentChangeEntity } from '../db/entities/mailing-consent-change.entity';
 import { OrderEntity } from '../db/entities/order.entity';
 import { DataCategory, PERSONAL_FIELDS, type PersonalFieldSpec } from '../personal-data/data-categories';
-import { DEFAULT_RETENTION, type RetentionSettings } from './processing-register';
+import { ACCESS_LOG_RETENTION, DEFAULT_RETENTION, type RetentionSettings } from './processing-register';
 
 export type ErasureDepth = 'request' | 'archive' | 'purge';
 
@@ -31,7 +31,7 @@ export interface KeptData {
   category: string;
   fields: string[];
   reason: string;
-  /** When it will be deleted; null when it is kept for as long as the log itself. */
+  /** When it will be deleted; null for the access log, which is never deleted (ACCESS_LOG_RETENTION). */
   until: Date | null;
 }
 
@@ -154,8 +154,7 @@ export async function eraseCustomerData(
   kept.push({
     category: 'access log',
     fields: ['audit events'],
-    reason:
-      'the record of who used your data, when and why, kept as evidence that the law was followed (GDPR art. 5(2)); it holds no personal values',
+    reason: `the record of who used your data, when and why, kept as evidence that the law was followed (GDPR art. 5(2)); ${ACCESS_LOG_RETENTION}`,
     until: null,
   });
 

@@ -16,6 +16,15 @@ export interface RetentionSettings {
 
 export const DEFAULT_RETENTION: RetentionSettings = { archiveAfterYears: 1, fiscalYears: 7, ossYears: 10 };
 
+/**
+ * The access log's retention: there is no end. The audit log is append-only and tamper-evident
+ * (triggers refuse UPDATE, DELETE and TRUNCATE for every role, and a deletion would break the signed
+ * Merkle tree), so no event is ever deleted, not by the purge either. The erasure answer says the same
+ * (erasure.ts: kept with no date).
+ */
+export const ACCESS_LOG_RETENTION =
+  'not deleted: the log of who used your data is append-only and tamper-evident, so it is kept for as long as the log itself; it holds no values of your data, only which data was used, when, by whom and why';
+
 export interface CategoryProcessing {
   purposes: string[];
   legalBasis: string;
@@ -136,7 +145,7 @@ export function processingRegister(
     [DataCategory.AccessLog]: {
       purposes: ['accountability: who read your data, when and why'],
       legalBasis: 'GDPR art. 5(2), 6(1)(c) and 32',
-      retention: fiscal,
+      retention: ACCESS_LOG_RETENTION,
       source: 'recorded by our systems whenever an employee or third party reads your data',
     },
   };

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offlineContext, type AuditContext } from '../../audit/audit-context';
+import { auditEvent, offlineContext, type AuditContext } from '../../audit/audit-context';
 import type { Platform } from '../../src/platform';
-import { processingRegister } from '../../src/privacy/processing-register';
+import { ACCESS_LOG_RETENTION, processingRegister } from '../../src/privacy/processing-register';
 import { sealedEvents } from './privacy/privacy-fixtures';
 import { attachPlatform, createTestPlatform, type TestPlatform } from '../support/test-platform';
 
@@ -393,6 +393,50 @@ describe('retention', () => {
       geo_enc: null,
       billing_address_enc: null,
     });
+  });
+
+  it('says the same of the access log in the register, the access answer and the erasure answer: never deleted, as the log is not', async () => {
+    const id = await customerEndedAt(new Date(now.getTime() - 2 * DAY), 'accesslog@example.nl');
+    const support = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
+      kind: 'employee',
+      role: 'support',
+      name: 'Sanne Support',
+    });
+    await t.platform.services.audit.record([
+      auditEvent(
+        {
+          ...offlineContext(null, 'support-ticket:9'),
+          actorId: support.actor.id,
+          actorKind: 'employee',
+          role: 'support',
+        },
+        { action: 'read', subjectId: id, categories: ['email'], fields: ['email'] },
+      ),
+    ]);
+    const view = await t.platform.services.customers.get(t.platform.db.orm.em.fork(), id);
+    const { report } = await t.platform.services.privacyReports.accessReport(
+      t.platform.db.orm.em.fork(),
+      view,
+      {
+        includeEmployeeNames: false,
+      },
+    );
+    const accessLog = report.processing.find((p) => p.category === 'access_log')!;
+    expect(accessLog.retention).toBe(ACCESS_LOG_RETENTION);
+    expect(accessLog.retention).not.toMatch(/year/);
+
+    const answer = await erase(id);
+    const kept = answer.kept.find((k) => k.category === 'access log')!;
+    expect(kept.until).toBeNull();
+    expect(kept.reason).toContain(ACCESS_LOG_RETENTION);
+
+    // And so it is: the purge, when the rest is due, leaves every event about the customer.
+    const before = await sealedEvents(t, id);
+    const until = answer.kept.find((k) => k.category === 'invoice data')!.until!;
+    await t.platform.services.retention.run(t.platform.db.orm.em.fork(), until);
+    expect((await row(id)).name_enc).toBeNull();
+    const after = await sealedEvents(t, id);
+    expect(after.slice(0, before.length)).toEqual(before);
   });
 
   it('reports what is overdue when the job has not run', async () => {
