@@ -42,7 +42,7 @@ export function processingRegister(
   // What administrative obligations do not require is deleted when the customer is archived (the
   // policy's archive is for those obligations only; retention.ts and erasure.ts do it).
   const archived = `during the subscription and ${r.archiveAfterYears} year(s) after it; deleted when your data is archived, as the archive holds only what administrative obligations require`;
-  const fiscal = `during the subscription and ${r.fiscalYears} years after it (${r.ossYears} years for One Stop Shop supplies to consumers in other member states)`;
+  const fiscal = `during the subscription and ${r.fiscalYears} years after it (${r.ossYears} years if any of your orders was a One Stop Shop supply to a consumer in another member state)`;
   const fromCustomer = 'provided by you when ordering or in the customer panel';
   const contractAndTax = `${CONTRACT}; ${TAX}`;
   return {

@@ -5,9 +5,9 @@
  * request removes, erasure.ts; what is left is readable only for administrative obligations, see
  * row-access.ts); everything is purged when the fiscal retention period is over (seven years; ten for
  * One Stop Shop supplies), for archived customers and for what an erasure request kept until that date
- * (erasure.ts gives the same date). The job is idempotent and safe to run in
- * several processes at once: each batch locks its rows with SKIP LOCKED and every step moves a
- * customer to a state the step no longer selects.
+ * (erasure.ts gives the same date). The job is idempotent and safe to run in several processes at once:
+ * each batch locks its rows with SKIP LOCKED and every step moves a customer to a state the step no
+ * longer selects (for an erased customer's purge, the purge it records in retention_action).
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';

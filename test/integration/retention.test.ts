@@ -1,8 +1,9 @@
 /**
  * Retention on PostgreSQL: bank details dropped when the subscription (and so the direct debit) ends,
  * archived one year later with what administrative obligations do not need deleted, purged when the
- * fiscal period is over (ten years with One Stop Shop orders); boundaries, the report, idempotence and
- * two processes running the job at once.
+ * fiscal period is over (ten years with One Stop Shop orders), as is what an erasure request kept, on
+ * the date its answer gave; the access log never; boundaries, the report, idempotence and two processes
+ * running the job at once.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -376,6 +377,9 @@ describe('retention', () => {
       expect(byCategory[category]?.until, category).toEqual(tenYears);
     }
     expect(byCategory['invoice data']!.reason).toMatch(/One Stop Shop.*10 years/);
+    expect(processingRegister(t.platform.config.retention).name.retention).toMatch(
+      /10 years if any of your orders was a One Stop Shop supply/,
+    );
 
     // Seven years on the purge is not due yet; ten years on it is, and leaves nothing.
     const sevenYears = new Date(end);
