@@ -129,7 +129,8 @@ export class KeptDataObject {
 
   @Field(() => Date, {
     nullable: true,
-    description: 'When it will be deleted; null: kept with the audit log.',
+    description:
+      'When it will be deleted; null: never (the audit log is append-only; its events are not deleted).',
   })
   until!: Date | null;
 }

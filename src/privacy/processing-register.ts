@@ -16,6 +16,15 @@ export interface RetentionSettings {
 
 export const DEFAULT_RETENTION: RetentionSettings = { archiveAfterYears: 1, fiscalYears: 7, ossYears: 10 };
 
+/**
+ * The access log's retention: there is no end. The audit log is append-only and tamper-evident
+ * (triggers refuse UPDATE, DELETE and TRUNCATE for every role, and a deletion would break the signed
+ * Merkle tree), so no event is ever deleted, not by the purge either. The erasure answer says the same
+ * (erasure.ts: kept with no date).
+ */
+export const ACCESS_LOG_RETENTION =
+  'not deleted: the log of who used your data is append-only and tamper-evident, so it is kept for as long as the log itself; it holds no values of your data, only which data was used, when, by whom and why';
+
 export interface CategoryProcessing {
   purposes: string[];
   legalBasis: string;
@@ -30,8 +39,10 @@ const FRAUD = 'GDPR art. 6(1)(f): legitimate interest in preventing VAT and iden
 export function processingRegister(
   r: RetentionSettings = DEFAULT_RETENTION,
 ): Record<DataCategory, CategoryProcessing> {
-  const archived = `during the subscription, then archived for ${r.archiveAfterYears} year(s) and used only for administrative obligations, then deleted`;
-  const fiscal = `during the subscription and ${r.fiscalYears} years after it (${r.ossYears} years for One Stop Shop supplies to consumers in other member states)`;
+  // What administrative obligations do not require is deleted when the customer is archived (the
+  // policy's archive is for those obligations only; retention.ts and erasure.ts do it).
+  const archived = `during the subscription and ${r.archiveAfterYears} year(s) after it; deleted when your data is archived, as the archive holds only what administrative obligations require`;
+  const fiscal = `during the subscription and ${r.fiscalYears} years after it (${r.ossYears} years if any of your orders was a One Stop Shop supply to a consumer in another member state)`;
   const fromCustomer = 'provided by you when ordering or in the customer panel';
   const contractAndTax = `${CONTRACT}; ${TAX}`;
   return {
@@ -80,7 +91,7 @@ export function processingRegister(
     [DataCategory.IpAddress]: {
       purposes: ['detecting VAT fraud and identity fraud', 'VAT place of supply evidence'],
       legalBasis: `${FRAUD}; ${TAX}`,
-      retention: fiscal,
+      retention: `the IP addresses seen, and those of orders that were not One Stop Shop supplies: ${archived}; the IP address of an order that was a One Stop Shop supply to a consumer in another member state, and where it was located (VAT evidence): during the subscription and ${r.ossYears} years after it`,
       source: 'recorded by our systems when you order',
     },
     [DataCategory.BankDetails]: {
@@ -116,7 +127,7 @@ export function processingRegister(
     [DataCategory.MailingConsent]: {
       purposes: ['honouring your opt-out of internal mailings'],
       legalBasis: 'GDPR art. 6(1)(f) and art. 21',
-      retention: archived,
+      retention: `the history of your choices: ${archived}; from then on no mailing is sent to you`,
       source: 'your choice, with its history',
     },
     [DataCategory.Subscription]: {
@@ -134,7 +145,7 @@ export function processingRegister(
     [DataCategory.AccessLog]: {
       purposes: ['accountability: who read your data, when and why'],
       legalBasis: 'GDPR art. 5(2), 6(1)(c) and 32',
-      retention: fiscal,
+      retention: ACCESS_LOG_RETENTION,
       source: 'recorded by our systems whenever an employee or third party reads your data',
     },
   };

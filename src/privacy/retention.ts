@@ -1,10 +1,13 @@
 /**
  * Retention, as the policy and the law set it: bank details go when the direct debit ends (the
- * subscription ends); a customer is archived one year after the subscription ended (then readable only
- * for administrative obligations, see row-access.ts); everything is purged when the fiscal retention
- * period is over (seven years; ten for One Stop Shop supplies). The job is idempotent and safe to run in
- * several processes at once: each batch locks its rows with SKIP LOCKED and every step moves a
- * customer to a state the step no longer selects.
+ * subscription ends); a customer is archived one year after the subscription ended, and as the archive
+ * is only for administrative obligations, what those do not require goes then (the fields an erasure
+ * request removes, erasure.ts; what is left is readable only for administrative obligations, see
+ * row-access.ts); everything is purged when the fiscal retention period is over (seven years; ten for
+ * One Stop Shop supplies), for archived customers and for what an erasure request kept until that date
+ * (erasure.ts gives the same date). The job is idempotent and safe to run in several processes at once:
+ * each batch locks its rows with SKIP LOCKED and every step moves a customer to a state the step no
+ * longer selects (for an erased customer's purge, the purge it records in retention_action).
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
@@ -12,11 +15,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, offlineContext, type AuditContext } from '../../audit/audit-context';
 import type { AuditEventInput } from '../../audit/audit-event';
 import type { AuditLog } from '../../audit/audit-log';
-import { CustomerEntity, CustomerStatus } from '../db/entities/customer.entity';
+import { CustomerEntity } from '../db/entities/customer.entity';
 import { OrderEntity } from '../db/entities/order.entity';
 import { RetentionActionKind } from '../db/entities/privacy.entities';
 import { sqlRunner } from '../db/sql-runner';
-import { eraseCustomerData } from './erasure';
+import { eraseCustomerData, erasedForAudit } from './erasure';
 import type { RetentionSettings } from './processing-register';
 
 export interface RetentionRun {
@@ -126,7 +129,7 @@ export class RetentionService {
         const dueAt = new Map(ids.map((r) => [r.id, new Date(r.due_at)]));
         const events: AuditEventInput[] = [];
         for (const customer of customers) {
-          events.push(await this.apply(tx, customer, action, now, context));
+          events.push(...(await this.apply(tx, customer, action, now, context)));
           await sqlRunner(tx).query(
             `insert into retention_action (id, customer_id, action, due_at, done_at) values (?, ?, ?, ?, ?)
              on conflict (customer_id, action) do nothing`,
@@ -154,7 +157,7 @@ export class RetentionService {
     action: RetentionActionKind,
     now: Date,
     context: AuditContext,
-  ): Promise<AuditEventInput> {
+  ): Promise<AuditEventInput[]> {
     const subjectId = customer.id;
     switch (action) {
       case RetentionActionKind.DropBankDetails: {
@@ -162,26 +165,34 @@ export class RetentionService {
         customer.ibanBidx = null;
         customer.bankNameEnc = null;
         await tx.nativeUpdate(OrderEntity, { customer: customer.id }, { ibanEnc: null, ibanBidx: null });
-        return auditEvent(context, {
-          action: 'erase',
-          subjectId,
-          fields: ['iban', 'bankName', 'orderIban'],
-          categories: ['bank_details'],
-        });
+        return [
+          auditEvent(context, {
+            action: 'erase',
+            subjectId,
+            fields: ['iban', 'bankName', 'orderIban'],
+            categories: ['bank_details'],
+          }),
+        ];
       }
-      case RetentionActionKind.Archive:
-        customer.status = CustomerStatus.Archived;
-        customer.archivedAt = now;
-        return auditEvent(context, {
-          action: 'update',
-          subjectId,
-          fields: ['status'],
-          categories: ['subscription'],
-        });
+      case RetentionActionKind.Archive: {
+        const result = await eraseCustomerData(tx, customer, 'archive', now, this.settings);
+        const events = [
+          auditEvent(context, {
+            action: 'update',
+            subjectId,
+            fields: ['status'],
+            categories: ['subscription'],
+          }),
+        ];
+        if (result.erased.length > 0) {
+          events.push(auditEvent(context, { action: 'erase', subjectId, ...erasedForAudit(result.erased) }));
+        }
+        return events;
+      }
       case RetentionActionKind.Purge: {
         const result = await eraseCustomerData(tx, customer, 'purge', now, this.settings);
         const fields = result.erased.map((f) => f.replace(/^(customer|order)\./, ''));
-        return auditEvent(context, { action: 'erase', subjectId, fields, categories: ['all'] });
+        return [auditEvent(context, { action: 'erase', subjectId, fields, categories: ['all'] })];
       }
     }
   }
@@ -194,7 +205,10 @@ export class RetentionService {
       case RetentionActionKind.Archive:
         return "c.status = 'ended' and c.subscription_end is not null";
       case RetentionActionKind.Purge:
-        return "c.status = 'archived'";
+        // An erased customer was either purged already (and has its purge recorded) or erased on
+        // request, which keeps the invoice data and One Stop Shop evidence until this same date.
+        return `(c.status = 'archived' or (c.status = 'erased' and not exists (select 1 from retention_action ra
+                 where ra.customer_id = c.id and ra.action = '${RetentionActionKind.Purge}')))`;
     }
   }
 

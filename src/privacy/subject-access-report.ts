@@ -19,7 +19,7 @@ import { OrderEntity } from '../db/entities/order.entity';
 import {
   CUSTOMER_PERSONAL_FIELDS,
   ORDER_PERSONAL_FIELDS,
-  type DataCategory,
+  DataCategory,
   type OrderPersonalField,
 } from '../personal-data/data-categories';
 import { OrderView } from '../orders/order-view';
@@ -134,7 +134,7 @@ export async function buildSubjectAccessReport(
     (e) =>
       (e.action === 'read' || e.action === 'export' || e.action === 'disclose') && e.actorKind !== 'system',
   );
-  if (events.length > 0) categories.add('access_log' as DataCategory);
+  if (events.length > 0) categories.add(DataCategory.AccessLog);
   const names = await deps.actors.namesByIds(
     em,
     events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])),

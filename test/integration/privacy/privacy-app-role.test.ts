@@ -2,6 +2,7 @@
 // insert-only on the notification and disclosure tables, and no update or delete on the audit log).
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineContext } from '../../../audit/audit-context';
 import { ComplaintService } from '../../../src/privacy/complaints.service';
 import { PolicyVersionService } from '../../../src/privacy/policy-versions.service';
 import { PrivacyRequestService } from '../../../src/privacy/privacy-requests.service';
@@ -72,6 +73,30 @@ describe('privacy services as the application role', () => {
     expect((await policies.notify(em(), version.id, { channel: 'email' })).notified).toBeGreaterThan(0);
     expect((await policies.notify(em(), version.id, { channel: 'email' })).notified).toBe(0);
     expect(await policies.versionAt(em(), customerId, version.effectiveAt)).toMatchObject({ id: version.id });
+  });
+
+  it('runs the retention job: bank details, archiving with what goes then, the purge of what an erasure kept', async () => {
+    const job = offlineContext(null, 'administrative-obligation');
+    const ended = async (end: Date) => {
+      const id = await newCustomer(t, { subscriptionStart: new Date(end.getTime() - 86_400_000) });
+      await t.platform.services.customers.endSubscription(em(), id, job, end);
+      return id;
+    };
+    const toArchive = await ended(new Date('2025-06-01T00:00:00.000Z'));
+    const erased = await ended(new Date('2018-06-01T00:00:00.000Z'));
+    const request = await t.platform.services.privacyRequests.create(
+      em(),
+      { customerId: erased, kind: 'erasure', channel: 'email', identityCheck: 'verified' },
+      officer,
+    );
+    await t.platform.services.dataSubjectRights.carryOutErasure(em(), request.id, officer);
+
+    const run = await t.platform.services.retention.run(em(), new Date('2027-01-01T00:00:00.000Z'));
+    expect(run).toEqual({ bankDetailsDropped: 1, archived: 1, purged: 1 });
+    const archived = await t.platform.services.customers.get(em(), toArchive);
+    expect(archived.status).toBe('archived');
+    expect(archived.email).toBeNull();
+    expect((await t.platform.services.customers.get(em(), erased)).name).toBeNull();
   });
 
   it('changes what a third party may read and keeps the change, which it cannot alter afterwards', async () => {
