@@ -123,11 +123,23 @@ function analysisOf(
   return (known.analysis ??= analyseOperation(schema, document, operation));
 }
 
-export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlugin<RequestContext> {
+export interface GuardOptions {
+  maxComplexity: number;
+  /**
+   * The most selections an operation may have once its fragments are expanded, as validation
+   * (`queryLimitsRule`) already enforced: the cost estimate walks the expanded operation, so this
+   * bounds its work, and it never stops short of a document validation let through.
+   */
+  maxSelections: number;
+}
+
+export function guardPlugin(options: GuardOptions): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, operation, schema, request }) {
+          // Apollo reports a missing or ambiguous operation itself, and nothing executes.
+          if (operation === undefined) return;
           try {
             const known = knownOperation(document, request.operationName);
             let complexity = known.complexity;
@@ -135,8 +147,9 @@ export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlu
               complexity = getComplexity({
                 schema,
                 query: document,
-                operationName: request.operationName ?? undefined,
+                operationName: operation.name?.value,
                 variables: request.variables ?? {},
+                maxQueryNodes: options.maxSelections + 1,
                 estimators: [
                   pageSizeEstimator,
                   fieldExtensionsEstimator(),
@@ -151,7 +164,6 @@ export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlu
                 `is too expensive (cost ${complexity}, limit ${options.maxComplexity}); ask for fewer fields or smaller pages`,
               );
             }
-            if (operation === undefined) return; // Apollo reports the missing operation itself.
             const analysis = analysisOf(known, schema, document, operation);
             applyDefaultPurpose(contextValue, analysis.operations);
             authorizeOperation(contextValue.actor, contextValue.purpose, analysis);

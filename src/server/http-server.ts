@@ -11,7 +11,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
-import depthLimit from 'graphql-depth-limit';
 import type { GraphQLSchema } from 'graphql';
 import { buildPlatformSchema } from '../../resolvers/schema';
 import { parsePurpose, PURPOSE_HEADER } from '../auth/purpose';
@@ -23,6 +22,7 @@ import type { Platform } from '../platform';
 import { ON_BEHALF_OF_HEADER } from '../privacy/third-party-access';
 import { auditPlugin } from './audit.plugin';
 import { guardPlugin } from './guard.plugin';
+import { MAX_EXPANDED_SELECTIONS, queryLimitsRule } from './query-limits.rule';
 import { assertPersonalDataTagged } from './personal-data-check';
 import type { RequestContext } from './request-context';
 
@@ -53,7 +53,12 @@ export async function startHttpServer(
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    validationRules: [depthLimit(config.graphql.maxDepth)],
+    // A document is bounded three times before anything runs: its length in tokens (the parser stops),
+    // its depth and expanded size (validation), its cost (the guard).
+    parseOptions: { maxTokens: config.graphql.maxTokens },
+    validationRules: [
+      queryLimitsRule({ maxDepth: config.graphql.maxDepth, maxSelections: MAX_EXPANDED_SELECTIONS }),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({
       log: (message, error) =>
@@ -63,7 +68,10 @@ export async function startHttpServer(
     }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      guardPlugin({ maxComplexity: config.graphql.maxComplexity }),
+      guardPlugin({
+        maxComplexity: config.graphql.maxComplexity,
+        maxSelections: MAX_EXPANDED_SELECTIONS,
+      }),
       auditPlugin(platform.log),
       ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
