@@ -15,6 +15,10 @@ function doublingFragments(levels: number): string {
   return `query{...F0} ${fragments.join(' ')} fragment F${levels} on Query{__typename}`;
 }
 
+function expectNoStack(r: RawResponse): void {
+  expect(r.text).not.toMatch(/node_modules|<html|<pre>|\bat [\w.<>]+ \(|stack/i);
+}
+
 const REFUSED_CODES = ['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT'];
 
 interface RawResponse {
@@ -144,6 +148,56 @@ describe('hostile requests over HTTP', () => {
       expect(wide.status).toBe(400);
       expect(wide.body?.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(wide.ms).toBeLessThan(2000);
+    });
+  });
+
+  describe('bodies', () => {
+    it.each([
+      ['truncated JSON', '{"query": "{ me { id } }"'],
+      ['a JSON string', '"hello"'],
+      ['null', 'null'],
+      ['a number', '1'],
+      ['not JSON at all', 'query { me { id } }'],
+    ])('answers %s with a JSON BAD_REQUEST (400), no stack', async (_name, body) => {
+      const r = await post(t.server.url, body);
+      expect(r.status).toBe(400);
+      expect(r.contentType).toMatch(/^application\/json/);
+      expect(r.body?.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+      expect(r.body?.errors?.[0]?.message).toMatch(/JSON/);
+      expectNoStack(r);
+    });
+
+    it.each([
+      ['an array', '[]'],
+      ['an array of operations', '[{"query": "{ __typename }"}]'],
+      ['an object without a query', '{}'],
+      ['a query that is not a string', '{"query": 5}'],
+    ])('leaves %s to Apollo, which answers 400 in JSON', async (_name, body) => {
+      const r = await post(t.server.url, body);
+      expect(r.status).toBe(400);
+      expect(r.body?.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+      expectNoStack(r);
+    });
+
+    it('leaves a body that is not sent as JSON to Apollo, which refuses it in JSON', async () => {
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const r = await post(t.server.url, 'query={__typename}', { 'content-type': contentType });
+        expect(r.status, r.text).toBe(400);
+        expect(r.body?.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+        expectNoStack(r);
+      }
+    });
+
+    it('answers a body over 1 MB with a JSON PAYLOAD_TOO_LARGE (413), no stack', async () => {
+      const r = await post(
+        t.server.url,
+        JSON.stringify({ query: `{ __typename }`, pad: 'x'.repeat(1_100_000) }),
+      );
+      expect(r.status).toBe(413);
+      expect(r.contentType).toMatch(/^application\/json/);
+      expect(r.body?.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(r.body?.errors?.[0]?.message).toMatch(/1 MB/);
+      expectNoStack(r);
     });
   });
 });
