@@ -110,6 +110,19 @@ export function toRequestError(error: DomainError): GraphQLError {
   });
 }
 
+/**
+ * graphql's refusal of the request's variables (a wrong type, a missing required field), raised in a
+ * plugin before execution: BAD_USER_INPUT (400) with graphql's own message, as Apollo reports the same
+ * refusal when it comes from execution.
+ */
+export function toVariablesError(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    originalError: error,
+    extensions: { code: ErrorCode.BadUserInput, http: { status: HTTP_STATUS[ErrorCode.BadUserInput] } },
+  });
+}
+
 /** An HTTP response in GraphQL's error shape, for errors raised before GraphQL sees the request. */
 export interface HttpErrorResponse {
   status: number;

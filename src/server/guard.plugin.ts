@@ -12,6 +12,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   BREAK,
   GraphQLError,
+  getVariableValues,
   visit,
   type DocumentNode,
   type GraphQLSchema,
@@ -26,7 +27,7 @@ import {
 import { authorizeOperation, DEFAULT_PURPOSES } from '../auth/access-policy';
 import { parsePurpose } from '../auth/purpose';
 import { DomainError, ValidationError } from '../errors/errors';
-import { toRequestError } from '../errors/format-error';
+import { toRequestError, toVariablesError } from '../errors/format-error';
 import { analyseOperation, type OperationAnalysis } from './operation-analysis';
 import type { RequestContext } from './request-context';
 
@@ -141,9 +142,17 @@ export function guardPlugin(options: GuardOptions): ApolloServerPlugin<RequestCo
           // Apollo reports a missing or ambiguous operation itself, and nothing executes.
           if (operation === undefined) return;
           try {
+            // Variables that do not fit their types are refused as Apollo refuses them in execution
+            // (BAD_USER_INPUT, graphql's message), whether or not this document's cost is known, but
+            // only after the access decision: a caller without a token or role learns nothing more.
+            const coerced = getVariableValues(
+              schema,
+              operation.variableDefinitions ?? [],
+              request.variables ?? {},
+            );
             const known = knownOperation(document, request.operationName);
             let complexity = known.complexity;
-            if (complexity === null) {
+            if (complexity === null && coerced.errors === undefined) {
               complexity = getComplexity({
                 schema,
                 query: document,
@@ -158,7 +167,7 @@ export function guardPlugin(options: GuardOptions): ApolloServerPlugin<RequestCo
               });
               if (!costDependsOnVariables(schema, document)) known.complexity = complexity;
             }
-            if (complexity > options.maxComplexity) {
+            if (complexity !== null && complexity > options.maxComplexity) {
               throw new ValidationError(
                 'query',
                 `is too expensive (cost ${complexity}, limit ${options.maxComplexity}); ask for fewer fields or smaller pages`,
@@ -167,6 +176,7 @@ export function guardPlugin(options: GuardOptions): ApolloServerPlugin<RequestCo
             const analysis = analysisOf(known, schema, document, operation);
             applyDefaultPurpose(contextValue, analysis.operations);
             authorizeOperation(contextValue.actor, contextValue.purpose, analysis);
+            if (coerced.errors !== undefined) throw toVariablesError(coerced.errors[0]!);
             contextValue.categories = analysis.categories;
           } catch (error) {
             if (error instanceof DomainError) throw toRequestError(error);

@@ -4,6 +4,7 @@
  * quickly with a 4xx and a GraphQL-shaped error, never a 500, an HTML page or a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScoreOrderDocument, type ScoreOrderInput } from '../../schema/generated/graphql';
 import { startTestServer, type GraphQLErrorBody, type TestServer } from '../support/test-platform';
 
 /** `query{...F0}` where each fragment spreads the next twice: 2^levels selections once expanded. */
@@ -13,6 +14,31 @@ function doublingFragments(levels: number): string {
     (_, i) => `fragment F${i} on Query{__typename ...F${i + 1} ...F${i + 1}}`,
   );
   return `query{...F0} ${fragments.join(' ')} fragment F${levels} on Query{__typename}`;
+}
+
+function order(key: string): ScoreOrderInput {
+  return {
+    idempotencyKey: key,
+    customer: {
+      name: 'Eva de Jong',
+      email: `eva.${key}@example.nl`,
+      address: {
+        street: 'Prinsengracht 263',
+        postalCode: '1016 GV',
+        city: 'Amsterdam',
+        country: 'NL',
+      },
+    },
+    ipAddress: '77.160.1.1',
+    billingAddress: {
+      street: 'Prinsengracht 263',
+      postalCode: '1016 GV',
+      city: 'Amsterdam',
+      country: 'NL',
+    },
+    items: [{ product: 'hosting', amountCents: 995 }],
+    currency: 'EUR',
+  };
 }
 
 function expectNoStack(r: RawResponse): void {
@@ -55,9 +81,17 @@ async function post(url: string, body: string, headers: Record<string, string> =
 
 describe('hostile requests over HTTP', () => {
   let t: TestServer;
+  let orderSystem: string;
+  let admin: string;
 
   beforeAll(async () => {
     t = await startTestServer();
+    const em = t.platform.db.orm.em.fork();
+    orderSystem = (
+      await t.platform.services.actors.create(em, { kind: 'service', role: 'order_system', name: 'orders' })
+    ).token;
+    admin = (await t.platform.services.actors.create(em, { kind: 'employee', role: 'admin', name: 'admin' }))
+      .token;
   });
   afterAll(async () => {
     await t?.close();
@@ -198,6 +232,68 @@ describe('hostile requests over HTTP', () => {
       expect(r.body?.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
       expect(r.body?.errors?.[0]?.message).toMatch(/1 MB/);
       expectNoStack(r);
+    });
+  });
+
+  describe('variables', () => {
+    const wrongInput = { input: { idempotencyKey: 'x' } };
+
+    it('refuses a missing required input field with BAD_USER_INPUT (400) and graphql’s message, cost cached or not', async () => {
+      const refuse = async () => {
+        const r = await t.graphql(ScoreOrderDocument, {
+          variables: wrongInput as never,
+          token: orderSystem,
+        });
+        expect(r.status, JSON.stringify(r.body)).toBe(400);
+        expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(r.body.errors?.[0]?.message).toMatch(
+          /^Variable "\$input" got invalid value .*was not provided/,
+        );
+      };
+      await refuse(); // before any request with this document: its cost is not known yet
+      const ok = await t.graphql(ScoreOrderDocument, {
+        variables: { input: order('vars-1') },
+        token: orderSystem,
+      });
+      expect(ok.body.errors, JSON.stringify(ok.body.errors)).toBeUndefined();
+      await refuse(); // now its cost is remembered
+    });
+
+    it('refuses a variable of the wrong type with BAD_USER_INPUT (400), every time', async () => {
+      for (let i = 0; i < 2; i++) {
+        const r = await t.graphql('query($f:Int){customers(first:$f){edges{node{id}}}}', {
+          variables: { f: '5' },
+          token: admin,
+          purpose: 'account-management',
+        });
+        expect(r.status).toBe(400);
+        expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(r.body.errors?.[0]?.message).toMatch(
+          /^Variable "\$f" got invalid value "5"; Int cannot represent/,
+        );
+      }
+    });
+
+    it('still asks for a token and a permitted role before looking at the variables', async () => {
+      const anonymous = await t.graphql(ScoreOrderDocument, {
+        variables: wrongInput as never,
+      });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const em = t.platform.db.orm.em.fork();
+      const support = (
+        await t.platform.services.actors.create(em, {
+          kind: 'employee',
+          role: 'support',
+          name: 'support',
+        })
+      ).token;
+      const refused = await t.graphql(ScoreOrderDocument, {
+        variables: wrongInput as never,
+        token: support,
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
   });
 });
