@@ -24,7 +24,7 @@ import {
   simpleEstimator,
   type ComplexityEstimator,
 } from 'graphql-query-complexity';
-import { authorizeOperation, DEFAULT_PURPOSES } from '../auth/access-policy';
+import { authorizeOperation, OPERATION_PURPOSES } from '../auth/access-policy';
 import { parsePurpose } from '../auth/purpose';
 import { DomainError, ValidationError } from '../errors/errors';
 import { toRequestError, toVariablesError } from '../errors/format-error';
@@ -37,10 +37,13 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return first === undefined ? undefined : 1 + childComplexity * first;
 };
 
-/** A lone operation with an implied purpose (scoreOrder: fraud-prevention) gets it when none was sent. */
+/**
+ * A lone operation with a purpose of its own (scoreOrder: fraud-prevention) gets it when none was sent;
+ * the access policy refuses any other.
+ */
 function applyDefaultPurpose(context: RequestContext, operations: readonly string[]): void {
   if (context.purpose !== null || operations.length !== 1) return;
-  const implied = DEFAULT_PURPOSES[operations[0]!];
+  const implied = OPERATION_PURPOSES[operations[0]!];
   if (implied === undefined) return;
   context.purpose = parsePurpose(implied);
   context.audit.purpose = context.purpose.text;
