@@ -7,7 +7,7 @@
 import { ForbiddenError, PurposeRequiredError, UnauthenticatedError } from '../errors/errors';
 import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
 import type { Actor } from './actor';
-import { assertPurposeFits, PURPOSE_HEADER, type Purpose } from './purpose';
+import { assertPurposeFits, PURPOSE_HEADER, PurposeKind, type Purpose } from './purpose';
 import { Role } from './roles';
 
 /** Operations anyone may call, even without a token. */
@@ -87,9 +87,13 @@ const ADMINISTRATION_OPERATIONS = [
   'policyVersionAt',
 ];
 
-/** Operations whose purpose is implied when the caller sends none. */
-export const DEFAULT_PURPOSES: Partial<Record<string, string>> = {
-  scoreOrder: 'fraud-prevention',
+/**
+ * Operations whose purpose lies in what they are: scoring an order is fraud prevention, whoever calls
+ * it. The purpose is filled in when the caller sends none, and any other purpose is refused, so the
+ * audit log cannot record the operation's reads and writes under a purpose they were not made for.
+ */
+export const OPERATION_PURPOSES: Partial<Record<string, PurposeKind>> = {
+  scoreOrder: PurposeKind.FraudPrevention,
 };
 
 const AUDIT_PROOF_OPERATIONS = [
@@ -242,7 +246,8 @@ export interface OperationRequest {
 
 /**
  * Decides a whole GraphQL operation before it runs: all of it is allowed or none of it executes.
- * Checks in a fixed order so the error a client sees is the first thing to fix.
+ * Checks in a fixed order so the error a client sees is the first thing to fix: the token, the role's
+ * operations, an operation's own purpose, a purpose at all, the categories, the purpose's fit.
  */
 export function authorizeOperation(
   actor: Actor | null,
@@ -263,6 +268,7 @@ export function authorizeOperation(
       operations: refused,
     });
   }
+  if (purpose !== null) assertPurposeFitsOperations(purpose, nonPublic);
   const categories = [
     ...new Set([...request.categories, ...nonPublic.flatMap((op) => OPERATION_CATEGORIES[op] ?? [])]),
   ].sort();
@@ -282,4 +288,18 @@ export function authorizeOperation(
     });
   }
   assertPurposeFits(purpose, categories);
+}
+
+/** Throws ForbiddenError when an operation with a purpose of its own is asked for with another one. */
+function assertPurposeFitsOperations(purpose: Purpose, operations: readonly string[]): void {
+  for (const operation of operations) {
+    const own = OPERATION_PURPOSES[operation];
+    if (own !== undefined && own !== purpose.kind) {
+      throw new ForbiddenError(
+        `${operation} is done for ${own} only; send ${PURPOSE_HEADER}: ${own}, or none (it is implied), ` +
+          `not ${purpose.kind}.`,
+        { reason: 'PURPOSE_MISMATCH', purpose: purpose.kind, operation, allowedPurposes: [own] },
+      );
+    }
+  }
 }

@@ -80,6 +80,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(100_000).default(5_000),
+  /** Tokens a GraphQL document may have; the parser stops past it. The largest own operation has under 900. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1_000).max(100_000).default(5_000),
   OTEL_SDK_DISABLED: bool.optional(),
   OTEL_SERVICE_NAME: z.string().trim().min(1).default('privacy-fraud-platform'),
   OTEL_TRACES_EXPORTER: z
@@ -141,7 +143,7 @@ export interface Config {
   keys: KeyMaterial;
   seedDemoData: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  graphql: { maxDepth: number; maxComplexity: number };
+  graphql: { maxDepth: number; maxComplexity: number; maxTokens: number };
   telemetry: {
     enabled: boolean;
     serviceName: string;
@@ -233,7 +235,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keys,
     seedDemoData: e.SEED_DEMO_DATA,
     logLevel: e.LOG_LEVEL,
-    graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxComplexity: e.GRAPHQL_MAX_COMPLEXITY },
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+    },
     telemetry: {
       enabled: e.OTEL_SDK_DISABLED !== true,
       serviceName: e.OTEL_SERVICE_NAME,

@@ -11,6 +11,9 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   PurposeRequired: 'PURPOSE_REQUIRED',
+  /** The HTTP request itself cannot be read (a body that is not a JSON object); before GraphQL. */
+  BadRequest: 'BAD_REQUEST',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -5,6 +5,9 @@
  * with no message, stack or SQL, in every environment (a development database holds real-looking data
  * too, and its messages quote SQL, column names and ciphertexts).
  *
+ * Errors Express raises before GraphQL sees the request (the JSON body parser's) get the same shape and
+ * the same rule, through `formatHttpError`.
+ *
  * One safety net: a value the validators let through that PostgreSQL cannot take (its data exceptions,
  * SQLSTATE class 22: a date out of range, a NUL character, a malformed id) is the caller's input, so it
  * is BAD_USER_INPUT with a generic message, not an internal error; it is still logged, since it means a
@@ -13,6 +16,8 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCode } from './errors';
+
+const INTERNAL_MESSAGE = 'Internal server error (logged on the server)';
 
 /** Codes that Apollo and graphql-js attach to problems with the request itself; safe to show. */
 const REQUEST_ERROR_CODES = new Set([
@@ -66,7 +71,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     }
     options.log('Internal error', original);
     return {
-      message: 'Internal server error (logged on the server)',
+      message: INTERNAL_MESSAGE,
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: ErrorCode.Internal },
@@ -103,4 +108,72 @@ export function toRequestError(error: DomainError): GraphQLError {
     originalError: error,
     extensions: { code: error.code, http: { status: HTTP_STATUS[error.code] ?? 400 } },
   });
+}
+
+/**
+ * graphql's refusal of the request's variables (a wrong type, a missing required field), raised in a
+ * plugin before execution: BAD_USER_INPUT (400) with graphql's own message, as Apollo reports the same
+ * refusal when it comes from execution.
+ */
+export function toVariablesError(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    originalError: error,
+    extensions: { code: ErrorCode.BadUserInput, http: { status: HTTP_STATUS[ErrorCode.BadUserInput] } },
+  });
+}
+
+/** An HTTP response in GraphQL's error shape, for errors raised before GraphQL sees the request. */
+export interface HttpErrorResponse {
+  status: number;
+  body: { errors: GraphQLFormattedError[] };
+}
+
+/**
+ * An error raised by Express's JSON body parser (body-parser, through http-errors: `status` and `type`)
+ * as a GraphQL-shaped JSON answer. The client gets a fixed message per kind, never the parser's own
+ * message or stack; anything that is not a client error (4xx) is internal: logged, and masked.
+ */
+export function formatHttpError(error: unknown, options: ErrorFormatterOptions): HttpErrorResponse {
+  const { status, type, limit } = (typeof error === 'object' && error !== null ? error : {}) as {
+    status?: unknown;
+    type?: unknown;
+    limit?: unknown;
+  };
+  const answer = (httpStatus: number, code: ErrorCode, message: string): HttpErrorResponse => ({
+    status: httpStatus,
+    body: { errors: [{ message, extensions: { code } }] },
+  });
+  if (typeof status !== 'number' || status < 400 || status > 499) {
+    options.log('Internal error before GraphQL', error);
+    return answer(500, ErrorCode.Internal, INTERNAL_MESSAGE);
+  }
+  switch (type) {
+    case 'entity.parse.failed':
+      return answer(
+        400,
+        ErrorCode.BadRequest,
+        'The request body is not a JSON object; send {"query": "...", "variables": {...}} as application/json',
+      );
+    case 'entity.too.large':
+      return answer(
+        413,
+        ErrorCode.PayloadTooLarge,
+        `The request body is larger than ${typeof limit === 'number' ? describeBytes(limit) : 'the limit'}`,
+      );
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return answer(
+        status,
+        ErrorCode.BadRequest,
+        'The request body is in an unsupported character set or content encoding; send UTF-8 JSON',
+      );
+    default:
+      return answer(status, ErrorCode.BadRequest, 'The request could not be read');
+  }
+}
+
+function describeBytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;
 }

@@ -12,6 +12,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   BREAK,
   GraphQLError,
+  getVariableValues,
   visit,
   type DocumentNode,
   type GraphQLSchema,
@@ -23,10 +24,10 @@ import {
   simpleEstimator,
   type ComplexityEstimator,
 } from 'graphql-query-complexity';
-import { authorizeOperation, DEFAULT_PURPOSES } from '../auth/access-policy';
+import { authorizeOperation, OPERATION_PURPOSES } from '../auth/access-policy';
 import { parsePurpose } from '../auth/purpose';
 import { DomainError, ValidationError } from '../errors/errors';
-import { toRequestError } from '../errors/format-error';
+import { toRequestError, toVariablesError } from '../errors/format-error';
 import { analyseOperation, type OperationAnalysis } from './operation-analysis';
 import type { RequestContext } from './request-context';
 
@@ -36,10 +37,13 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return first === undefined ? undefined : 1 + childComplexity * first;
 };
 
-/** A lone operation with an implied purpose (scoreOrder: fraud-prevention) gets it when none was sent. */
+/**
+ * A lone operation with a purpose of its own (scoreOrder: fraud-prevention) gets it when none was sent;
+ * the access policy refuses any other.
+ */
 function applyDefaultPurpose(context: RequestContext, operations: readonly string[]): void {
   if (context.purpose !== null || operations.length !== 1) return;
-  const implied = DEFAULT_PURPOSES[operations[0]!];
+  const implied = OPERATION_PURPOSES[operations[0]!];
   if (implied === undefined) return;
   context.purpose = parsePurpose(implied);
   context.audit.purpose = context.purpose.text;
@@ -123,20 +127,41 @@ function analysisOf(
   return (known.analysis ??= analyseOperation(schema, document, operation));
 }
 
-export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlugin<RequestContext> {
+export interface GuardOptions {
+  maxComplexity: number;
+  /**
+   * The most selections an operation may have once its fragments are expanded, as validation
+   * (`queryLimitsRule`) already enforced: the cost estimate walks the expanded operation, so this
+   * bounds its work, and it never stops short of a document validation let through.
+   */
+  maxSelections: number;
+}
+
+export function guardPlugin(options: GuardOptions): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, operation, schema, request }) {
+          // Apollo reports a missing or ambiguous operation itself, and nothing executes.
+          if (operation === undefined) return;
           try {
+            // Variables that do not fit their types are refused as Apollo refuses them in execution
+            // (BAD_USER_INPUT, graphql's message), whether or not this document's cost is known, but
+            // only after the access decision: a caller without a token or role learns nothing more.
+            const coerced = getVariableValues(
+              schema,
+              operation.variableDefinitions ?? [],
+              request.variables ?? {},
+            );
             const known = knownOperation(document, request.operationName);
             let complexity = known.complexity;
-            if (complexity === null) {
+            if (complexity === null && coerced.errors === undefined) {
               complexity = getComplexity({
                 schema,
                 query: document,
-                operationName: request.operationName ?? undefined,
+                operationName: operation.name?.value,
                 variables: request.variables ?? {},
+                maxQueryNodes: options.maxSelections + 1,
                 estimators: [
                   pageSizeEstimator,
                   fieldExtensionsEstimator(),
@@ -145,16 +170,16 @@ export function guardPlugin(options: { maxComplexity: number }): ApolloServerPlu
               });
               if (!costDependsOnVariables(schema, document)) known.complexity = complexity;
             }
-            if (complexity > options.maxComplexity) {
+            if (complexity !== null && complexity > options.maxComplexity) {
               throw new ValidationError(
                 'query',
                 `is too expensive (cost ${complexity}, limit ${options.maxComplexity}); ask for fewer fields or smaller pages`,
               );
             }
-            if (operation === undefined) return; // Apollo reports the missing operation itself.
             const analysis = analysisOf(known, schema, document, operation);
             applyDefaultPurpose(contextValue, analysis.operations);
             authorizeOperation(contextValue.actor, contextValue.purpose, analysis);
+            if (coerced.errors !== undefined) throw toVariablesError(coerced.errors[0]!);
             contextValue.categories = analysis.categories;
           } catch (error) {
             if (error instanceof DomainError) throw toRequestError(error);

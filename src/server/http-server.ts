@@ -10,19 +10,19 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { trace } from '@opentelemetry/api';
-import express from 'express';
-import depthLimit from 'graphql-depth-limit';
+import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { buildPlatformSchema } from '../../resolvers/schema';
 import { parsePurpose, PURPOSE_HEADER } from '../auth/purpose';
 import { pendingMigrations } from '../db/orm';
 import { DomainError, UnauthenticatedError, ValidationError } from '../errors/errors';
 import { ReadCollector } from '../../audit/audit-context';
-import { createErrorFormatter, toRequestError } from '../errors/format-error';
+import { createErrorFormatter, formatHttpError, toRequestError } from '../errors/format-error';
 import type { Platform } from '../platform';
 import { ON_BEHALF_OF_HEADER } from '../privacy/third-party-access';
 import { auditPlugin } from './audit.plugin';
 import { guardPlugin } from './guard.plugin';
+import { MAX_EXPANDED_SELECTIONS, queryLimitsRule } from './query-limits.rule';
 import { assertPersonalDataTagged } from './personal-data-check';
 import type { RequestContext } from './request-context';
 
@@ -34,6 +34,9 @@ export interface RunningServer {
   httpServer: http.Server;
   stop(): Promise<void>;
 }
+
+/** The largest request body accepted; a larger one is answered 413 before it is read further. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface ServerOptions {
   port?: number;
@@ -51,19 +54,24 @@ export async function startHttpServer(
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
 
+  const log = (message: string, error: unknown) =>
+    platform.log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    validationRules: [depthLimit(config.graphql.maxDepth)],
+    // A document is bounded three times before anything runs: its length in tokens (the parser stops),
+    // its depth and expanded size (validation), its cost (the guard).
+    parseOptions: { maxTokens: config.graphql.maxTokens },
+    validationRules: [
+      queryLimitsRule({ maxDepth: config.graphql.maxDepth, maxSelections: MAX_EXPANDED_SELECTIONS }),
+    ],
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter({
-      log: (message, error) =>
-        platform.log(
-          `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        ),
-    }),
+    formatError: createErrorFormatter({ log }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      guardPlugin({ maxComplexity: config.graphql.maxComplexity }),
+      guardPlugin({
+        maxComplexity: config.graphql.maxComplexity,
+        maxSelections: MAX_EXPANDED_SELECTIONS,
+      }),
       auditPlugin(platform.log),
       ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
@@ -89,7 +97,7 @@ export async function startHttpServer(
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: BODY_LIMIT_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const requestId = requestIdFrom(req.header('x-request-id'));
@@ -136,6 +144,18 @@ export async function startHttpServer(
       },
     }),
   );
+
+  // Errors raised before Apollo sees the request (a body that is not JSON, or too large) are answered
+  // in GraphQL's error shape, not with Express's HTML page and its stack trace.
+  const httpErrors: ErrorRequestHandler = (error, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const { status, body } = formatHttpError(error, { log });
+    res.status(status).json(body);
+  };
+  app.use(httpErrors);
 
   const port = options.port ?? config.http.port;
   const host = options.host ?? config.http.host;

@@ -195,6 +195,41 @@ describe('scoreOrder over HTTP', () => {
     );
   });
 
+  it('refuses any purpose but fraud-prevention, so the audit log cannot carry another one', async () => {
+    for (const purpose of ['privacy-request:9', 'inspection', 'support-ticket:1', 'order-fulfilment']) {
+      const r = await t.graphql(ScoreOrderDocument, {
+        variables: { input: dutchConsumerOrder(`purpose-${purpose}`) },
+        token: orderSystem,
+        purpose,
+      });
+      expect(r.status, purpose).toBe(403);
+      expect(r.body.data ?? null).toBeNull();
+      expect(r.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'PURPOSE_MISMATCH',
+        operation: 'scoreOrder',
+        allowedPurposes: ['fraud-prevention'],
+      });
+      expect(r.body.errors?.[0]?.message).toMatch(/scoreOrder is done for fraud-prevention only/);
+    }
+    const stated = await t.graphql(ScoreOrderDocument, {
+      variables: { input: dutchConsumerOrder('purpose-stated') },
+      token: orderSystem,
+      purpose: 'fraud-prevention',
+    });
+    expect(stated.body.errors, JSON.stringify(stated.body.errors)).toBeUndefined();
+    await t.platform.services.audit.sealer.sealPending();
+    const sql = await t.db.superuser();
+    const { rows } = await sql.query(
+      "select distinct purpose from audit_event where role = 'order_system' order by purpose",
+    );
+    expect(rows).toEqual([{ purpose: 'fraud-prevention' }]);
+    const { rows: orders } = await sql.query(
+      "select count(*)::int as n from customer_order where idempotency_key like 'purpose-%'",
+    );
+    expect(orders).toEqual([{ n: 1 }]);
+  });
+
   it('answers ipIntelligence for IPv4 and IPv6, and refuses other roles', async () => {
     const v6 = await t.graphql(IpIntelligenceDocument, {
       variables: { ip: '::ffff:77.160.1.1' },

@@ -106,6 +106,44 @@ describe('access policy', () => {
     ).not.toThrow();
   });
 
+  it('refuses an operation with a purpose of its own under any other purpose, before anything else about purposes', () => {
+    for (const role of [Role.OrderSystem, Role.Admin]) {
+      for (const purpose of ['privacy-request:9', 'inspection', 'support-ticket:1', 'account-management']) {
+        expect(() =>
+          authorizeOperation(actor(role), parsePurpose(purpose), {
+            operations: ['scoreOrder'],
+            categories: new Set(),
+          }),
+        ).toThrow(
+          expect.objectContaining({
+            code: ErrorCode.Forbidden,
+            message: expect.stringMatching(/^scoreOrder is done for fraud-prevention only/),
+            details: expect.objectContaining({
+              reason: 'PURPOSE_MISMATCH',
+              operation: 'scoreOrder',
+              allowedPurposes: ['fraud-prevention'],
+            }),
+          }),
+        );
+      }
+      const categories = new Set<DataCategory>([C.Email, C.IpAddress]);
+      for (const purpose of ['fraud-prevention', 'fraud-prevention:order-77']) {
+        expect(() =>
+          authorizeOperation(actor(role), parsePurpose(purpose), { operations: ['scoreOrder'], categories }),
+        ).not.toThrow();
+      }
+    }
+    // Still a matter of the role first: finance may not score orders for any purpose.
+    expect(() =>
+      authorizeOperation(actor(Role.Finance), parsePurpose('inspection'), {
+        operations: ['scoreOrder'],
+        categories: new Set(),
+      }),
+    ).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ reason: 'OPERATION_NOT_ALLOWED' }) }),
+    );
+  });
+
   it('gives every role at least `me`', () => {
     for (const policy of Object.values(ROLE_POLICIES)) expect(policy.operations).toContain('me');
   });

@@ -38,6 +38,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the GraphQL token limit, 5000 unless set, and refuses one too small for the own operations', () => {
+    expect(loadConfig({}).graphql.maxTokens).toBe(5_000);
+    expect(loadConfig({ GRAPHQL_MAX_TOKENS: '20000' }).graphql.maxTokens).toBe(20_000);
+    expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: '100' })).toThrow(
+      /GRAPHQL_MAX_TOKENS: expected a value of at least 1000/,
+    );
+    expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: 'many' })).toThrow(/GRAPHQL_MAX_TOKENS: expected/);
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: expected a value of at most 65535/);
   });
