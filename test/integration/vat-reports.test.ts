@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditContext } from '../../audit/audit-context';
 import { summaryCsv, vatEvidenceSummary, vatMismatches } from '../../src/finance/vat-reports';
+import { orderSystemContext } from '../support/order-system';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 const ADDRESS = { street: 'Stationsplein 1', postalCode: '3511 ED', city: 'Utrecht', country: 'NL' };
@@ -14,22 +15,7 @@ describe('VAT evidence summary', () => {
 
   beforeAll(async () => {
     t = await createTestPlatform();
-    const { actor } = await t.platform.services.actors.create(em(), {
-      kind: 'service',
-      role: 'order_system',
-      name: 'orders',
-    });
-    context = {
-      actorId: actor.id,
-      actorKind: 'service',
-      role: 'order_system',
-      onBehalfOf: null,
-      purpose: 'fraud-prevention',
-      requestId: randomUUID(),
-      traceId: null,
-      clientIp: null,
-      userAgent: null,
-    };
+    context = await orderSystemContext(t);
   });
   afterAll(async () => {
     await t?.close();

@@ -6,9 +6,9 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditContext } from '../../../audit/audit-context';
 import { CustomerEntity } from '../../../src/db/entities/customer.entity';
 import { SUBJECT_ACCESS_REPORT_VERSION } from '../../../src/privacy/subject-access-report';
+import { orderSystemContext } from '../../support/order-system';
 import { createTestPlatform, type TestPlatform } from '../../support/test-platform';
 
 const ADDRESS = { street: 'Lange Voorhout 9', postalCode: '2514 EA', city: 'Den Haag', country: 'NL' };
@@ -28,22 +28,7 @@ describe('subject-access report', () => {
   });
 
   it('lists what was given only with an order (phone, IBAN, VAT evidence) and its categories', async () => {
-    const { actor } = await t.platform.services.actors.create(em(), {
-      kind: 'service',
-      role: 'order_system',
-      name: 'orders',
-    });
-    const context: AuditContext = {
-      actorId: actor.id,
-      actorKind: 'service',
-      role: 'order_system',
-      onBehalfOf: null,
-      purpose: 'fraud-prevention',
-      requestId: randomUUID(),
-      traceId: null,
-      clientIp: null,
-      userAgent: null,
-    };
+    const context = await orderSystemContext(t);
     // The customer's own record has neither phone nor bank details: only the order carries them.
     const assessment = await t.platform.services.orders.score(
       em(),
