@@ -48,6 +48,7 @@ import {
   type VelocityKeys,
 } from './order-velocity';
 import { OrderStore, type OrderRows } from './order-store';
+import { orderVatEvidence } from './order-vat-evidence';
 import { orderAad, OrderView } from './order-view';
 import { normaliseOrder, type NormalisedOrder, type ScoreOrderRequest } from './score-order-input';
 
@@ -234,19 +235,22 @@ export class OrderScoringService {
     const { ip, vatAnalysis, vies, declaredBusiness, firstOrder, signals } = facts;
     const iban = order.iban;
     const bankCountry = iban === null ? null : ibanCountry(iban);
+    // A national-format number's country is unknown (score-order-input.ts): no evidence, no signal.
     const phoneCountry = order.phone?.country ?? null;
+    const { evidence, excluded } = orderVatEvidence({
+      billingCountry: order.billingAddress.country,
+      ipCountry: ip.classification === 'public' ? ip.country : null,
+      bankCountry,
+      phone: order.phone,
+    });
     const vat = determineVat({
       customerType: declaredBusiness ? 'business' : 'consumer',
       vatNumber: vatAnalysis,
       viesResult: vies,
       declaredNames: facts.declaredNames.names,
       declaredPlace: { postalCode: order.billingAddress.postalCode, city: order.billingAddress.city },
-      evidence: {
-        billingCountry: order.billingAddress.country,
-        ipCountry: ip.classification === 'public' ? ip.country : null,
-        bankCountry,
-        phoneCountry,
-      },
+      evidence,
+      excludedEvidence: excluded,
     });
     const located = locateCity(order.billingAddress.country, order.billingAddress.city);
     const assessment = scoreOrderSignals(

@@ -11,7 +11,7 @@ export const ReasonCode = {
   IP_COUNTRY_MISMATCH_VAT: 'IP_COUNTRY_MISMATCH_VAT',
   /** The IP address is located in another country than the bank account (IBAN country). */
   IP_COUNTRY_MISMATCH_IBAN: 'IP_COUNTRY_MISMATCH_IBAN',
-  /** The IP address is located in another country than the phone number belongs to. */
+  /** The IP address is located in another country than the phone number's country code (+CC or 00CC). */
   IP_COUNTRY_MISMATCH_PHONE: 'IP_COUNTRY_MISMATCH_PHONE',
   /** The IP location is farther from the billing address than the GeoIP accuracy radius plus a margin. */
   IP_FAR_FROM_BILLING_CITY: 'IP_FAR_FROM_BILLING_CITY',
@@ -72,7 +72,8 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
     'The IP address is located in another country than the one the VAT number belongs to.',
   IP_COUNTRY_MISMATCH_IBAN:
     'The IP address is located in another country than the bank account (IBAN country).',
-  IP_COUNTRY_MISMATCH_PHONE: 'The IP address is located in another country than the phone number belongs to.',
+  IP_COUNTRY_MISMATCH_PHONE:
+    "The IP address is located in another country than the phone number's country code (+CC or 00CC).",
   IP_FAR_FROM_BILLING_CITY:
     'The IP location is farther from the billing address than the GeoIP accuracy radius plus a margin.',
   ANONYMOUS_IP:
