@@ -239,7 +239,7 @@ export class OrderScoringService {
     const phoneCountry = order.phone?.country ?? null;
     const { evidence, excluded } = orderVatEvidence({
       billingCountry: order.billingAddress.country,
-      ipCountry: ip.classification === 'public' ? ip.country : null,
+      ip,
       bankCountry,
       phone: order.phone,
     });

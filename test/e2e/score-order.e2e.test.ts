@@ -161,6 +161,38 @@ describe('scoreOrder over HTTP', () => {
     expect(b.vat).toMatchObject({ country: 'NL', conflict: true });
   });
 
+  // Regression: a hosting provider's address counted as evidence of the customer's country.
+  it("leaves a hosting provider's IP address out of the VAT evidence, saying why, and still flags it", async () => {
+    const berlin = { street: 'Friedrichstraße 1', postalCode: '10117', city: 'Berlin', country: 'DE' };
+    const input: ScoreOrderInput = {
+      ...dutchConsumerOrder('hosting-ip'),
+      customer: { name: 'Jan Smit', email: 'jan.hosting@example.de', address: berlin },
+      billingAddress: berlin,
+      ipAddress: '95.216.1.1',
+      iban: 'DE89370400440532013000',
+      phone: null,
+    };
+    const r = await t.graphql(ScoreOrderDocument, { variables: { input }, token: orderSystem });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    const a = r.body.data!.scoreOrder;
+    expect(a.ip).toMatchObject({ country: 'FI', anonymity: { isHostingProvider: true } });
+    expect(a.vat.evidence).toEqual([
+      { kind: 'billingCountry', country: 'DE', supports: true },
+      { kind: 'bankCountry', country: 'DE', supports: true },
+    ]);
+    expect(a.vat.excludedEvidence).toEqual([
+      {
+        kind: 'ipCountry',
+        country: 'FI',
+        why: 'IP address of a hosting provider: it says where a server is, not where the customer is',
+      },
+    ]);
+    expect(a.vat).toMatchObject({ country: 'DE', conflict: false, treatment: 'OSS' });
+    const codes = a.reasons.map((x) => x.code);
+    expect(codes).toEqual(expect.arrayContaining(['HOSTING_IP', 'IP_COUNTRY_MISMATCH_BILLING']));
+    expect(codes).not.toContain('VAT_EVIDENCE_CONFLICT');
+  });
+
   it('returns the first answer for a retried idempotency key, and refuses the key for another order', async () => {
     const input = dutchConsumerOrder('retry-1');
     const first = await t.graphql(ScoreOrderDocument, { variables: { input }, token: orderSystem });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseOrder, type ScoreOrderRequest } from '../../../src/orders/score-order-input';
 import { orderVatEvidence, PHONE_NATIONAL_FORMAT } from '../../../src/orders/order-vat-evidence';
+import { NOT_ANONYMOUS } from '../scoring/fixtures';
 
 const BERLIN = { street: 'Friedrichstraße 1', postalCode: '10117', city: 'Berlin', country: 'DE' };
 
@@ -38,7 +39,8 @@ describe('the phone of an order', () => {
 });
 
 describe('orderVatEvidence', () => {
-  const facts = { billingCountry: 'DE', ipCountry: 'NL', bankCountry: 'DE' };
+  const dutchLine = { classification: 'public', country: 'NL', anonymity: NOT_ANONYMOUS } as const;
+  const facts = { billingCountry: 'DE', ip: dutchLine, bankCountry: 'DE', phone: null };
 
   it('leaves a national-format phone number out, saying why', () => {
     expect(orderVatEvidence({ ...facts, phone: { country: null, national: true } })).toEqual({
@@ -53,5 +55,40 @@ describe('orderVatEvidence', () => {
       excluded: [],
     });
     expect(orderVatEvidence({ ...facts, phone: null }).excluded).toEqual([]);
+  });
+
+  // Regression: a hosting provider's, VPN's, proxy's or Tor exit's address counted as the customer's country.
+  it.each([
+    [{ isHostingProvider: true }, 'IP address of a hosting provider'],
+    [{ isAnonymousVpn: true }, 'IP address of an anonymising VPN'],
+    [{ isPublicProxy: true }, 'IP address of a public proxy'],
+    [{ isTorExitNode: true }, 'IP address of a Tor exit node'],
+    [{}, 'IP address of an anonymising service'],
+    [
+      { isTorExitNode: true, isAnonymousVpn: true, isHostingProvider: true },
+      'IP address of a Tor exit node, an anonymising VPN and a hosting provider',
+    ],
+  ])('leaves out the IP address flagged %j, saying why', (flags, start) => {
+    const ip = { ...dutchLine, anonymity: { ...NOT_ANONYMOUS, isAnonymous: true, ...flags } };
+    const result = orderVatEvidence({ ...facts, ip });
+    expect(result.evidence.ipCountry).toBeNull();
+    expect(result.excluded).toEqual([
+      {
+        kind: 'ipCountry',
+        country: 'NL',
+        why: `${start}: it says where a server is, not where the customer is`,
+      },
+    ]);
+  });
+
+  it('has no IP country for a non-public address, and nothing to leave out', () => {
+    const result = orderVatEvidence({
+      ...facts,
+      ip: { ...dutchLine, classification: 'private', country: null },
+    });
+    expect(result).toEqual({
+      evidence: { billingCountry: 'DE', ipCountry: null, bankCountry: 'DE', phoneCountry: null },
+      excluded: [],
+    });
   });
 });
