@@ -46,19 +46,23 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
     column: string,
     key: string | null,
     limit: VelocityLimit,
-    condition = '',
+    condition: { sql: string; params: unknown[] } = { sql: '', params: [] },
   ) => {
     columns.push(
       `(select count(*) from (select 1 from customer_order where ${column} = ? ` +
-        `and created_at >= ? and created_at < ?${condition} limit ?) c) as ${name}`,
+        `and created_at >= ? and created_at < ?${condition.sql} limit ?) c) as ${name}`,
     );
-    params.push(key, since(limit.windowMinutes), until, countCeiling(limit.max));
+    params.push(key, since(limit.windowMinutes), until, ...condition.params, countCeiling(limit.max));
   };
   ordersWithin('orders_per_ip', 'ip_bidx', keys.ipBidx, v.ordersPerIp);
   ordersWithin('orders_per_network', 'ip_network_bidx', keys.networkBidx, v.ordersPerNetwork);
   ordersWithin('orders_per_email', 'email_bidx', keys.emailBidx, v.ordersPerEmail);
   ordersWithin('orders_per_iban', 'iban_bidx', keys.ibanBidx, v.ordersPerIban);
-  ordersWithin('new_customers_per_ip', 'ip_bidx', keys.ipBidx, v.newCustomersPerIp, ' and first_order');
+  // Other new customers: the ordering customer's own first order from this address is not one of them.
+  ordersWithin('new_customers_per_ip', 'ip_bidx', keys.ipBidx, v.newCustomersPerIp, {
+    sql: ' and first_order and customer_id <> ?',
+    params: [keys.customerId],
+  });
 
   const reuse = rules.identityReuse;
   const ibanCeiling = countCeiling(reuse.ibanMaxOtherNames);

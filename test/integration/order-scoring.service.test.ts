@@ -152,6 +152,26 @@ describe('OrderScoringService on PostgreSQL', () => {
     expect(velocity.evidence).toEqual({ count: 4, max: 3, windowMinutes: 1440 });
   });
 
+  // Regression: a returning customer's own first order counted among the "other new customers".
+  it('does not count the ordering customer among the other new customers from its IP address', async () => {
+    const ip = '77.160.5.2';
+    const a = await score(firstOrder('returning-a', { ipAddress: ip }));
+    await score(firstOrder('returning-b', { ipAddress: ip }));
+    await score(firstOrder('returning-c', { ipAddress: ip }));
+    const again = await score({
+      ...firstOrder('returning-a-2', { ipAddress: ip }),
+      customer: null,
+      customerId: a.order.customerId,
+    });
+    expect(again.reasons.map((r) => r.code)).not.toContain('VELOCITY_NEW_CUSTOMERS_IP');
+    // A fourth new customer has three others before it, one more than allowed.
+    const d = await score(firstOrder('returning-d', { ipAddress: ip }));
+    expect(d.reasons.find((r) => r.code === 'VELOCITY_NEW_CUSTOMERS_IP')?.evidence).toMatchObject({
+      count: 3,
+      max: 2,
+    });
+  });
+
   it('counts other names on an IBAN from customers on file and from orders, each customer once', async () => {
     const iban = 'NL02ABNA0123456789';
     const em = t.platform.db.orm.em.fork();
