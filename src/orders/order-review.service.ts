@@ -181,6 +181,7 @@ export class OrderReviewService {
         ipBidx: entity.ipBidx,
         networkBidx: entity.ipNetworkBidx,
         emailBidx: entity.emailBidx,
+        emailMailboxBidx: entity.emailMailboxBidx,
         ibanBidx: entity.ibanBidx,
         idCardBidx: entity.customer.idCardNumberBidx,
         customerId: entity.customer.id,

@@ -37,7 +37,7 @@ import {
 } from '../personal-data/data-categories';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
-import { ibanCountry } from '../validation';
+import { emailMailbox, ibanCountry } from '../validation';
 import { determineVat, type VatDetermination } from '../vat/vat-determination';
 import { analyseVatNumber } from '../vat/vat-number';
 import type { VatRegistryCheck, ViesResult } from '../vat/vies-client';
@@ -214,6 +214,7 @@ export class OrderScoringService {
       ipBidx: blindIndex.compute('order_ip', order.ipText),
       networkBidx: blindIndex.compute('order_network', cidrOf(order.ip, prefix)),
       emailBidx: email === null ? null : blindIndex.compute('email', email.toLowerCase()),
+      emailMailboxBidx: email === null ? null : blindIndex.compute('email_mailbox', emailMailbox(email)),
       ibanBidx: order.iban === null ? null : blindIndex.compute('iban', order.iban),
       idCardBidx: customer.idCardNumberBidx,
       customerId: customer.id,
@@ -299,6 +300,7 @@ export class OrderScoringService {
       billingCountry: order.billingAddress.country,
       vatNumberEnc: enc('orderVatNumber', vatAnalysis?.canonical ?? order.vatNumber),
       emailBidx: keys.emailBidx,
+      emailMailboxBidx: keys.emailMailboxBidx,
       emailEnc: enc('orderEmail', order.email),
       phoneEnc: enc('orderPhone', order.phone?.e164 ?? null),
       phoneCountry,

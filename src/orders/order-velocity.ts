@@ -12,7 +12,10 @@ import { countCeiling, type RiskRules, type VelocityLimit } from '../scoring/ris
 export interface VelocityKeys {
   ipBidx: string;
   networkBidx: string;
+  /** The exact address (lower case): how orders from before migration 11 are matched. */
   emailBidx: string | null;
+  /** The address as a mailbox (emailMailbox); null for an order scored before migration 11. */
+  emailMailboxBidx: string | null;
   ibanBidx: string | null;
   idCardBidx: string | null;
   customerId: string;
@@ -56,7 +59,7 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
   };
   ordersWithin('orders_per_ip', 'ip_bidx', keys.ipBidx, v.ordersPerIp);
   ordersWithin('orders_per_network', 'ip_network_bidx', keys.networkBidx, v.ordersPerNetwork);
-  ordersWithin('orders_per_email', 'email_bidx', keys.emailBidx, v.ordersPerEmail);
+  ordersPerEmail(columns, params, keys, v.ordersPerEmail, since(v.ordersPerEmail.windowMinutes), until);
   ordersWithin('orders_per_iban', 'iban_bidx', keys.ibanBidx, v.ordersPerIban);
   // Other new customers: the ordering customer's own first order from this address is not one of them.
   ordersWithin('new_customers_per_ip', 'ip_bidx', keys.ipBidx, v.newCustomersPerIp, {
@@ -83,6 +86,39 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
   );
   params.push(keys.idCardBidx, keys.customerId, countCeiling(reuse.idCardMaxOtherNames));
   return { columns, params };
+}
+
+/**
+ * Earlier orders to the same mailbox: 'name+1@gmail.com' and 'n.a.m.e@googlemail.com' are one. Orders
+ * scored before migration 11 have no mailbox index and are matched on their exact address, as they were
+ * then; both sides are cut at the ceiling and their sum is capped there. Re-scoring such an old order
+ * (no mailbox index of its own) counts on the exact address alone, as it was scored.
+ */
+function ordersPerEmail(
+  columns: string[],
+  params: unknown[],
+  keys: VelocityKeys,
+  limit: VelocityLimit,
+  since: string,
+  until: string,
+): void {
+  const ceiling = countCeiling(limit.max);
+  const within = 'and created_at >= ? and created_at < ?';
+  if (keys.emailMailboxBidx === null) {
+    columns.push(
+      `(select count(*) from (select 1 from customer_order where email_bidx = ? ${within} limit ?) c)
+         as orders_per_email`,
+    );
+    params.push(keys.emailBidx, since, until, ceiling);
+    return;
+  }
+  columns.push(
+    `least(?::int,
+       (select count(*) from (select 1 from customer_order where email_mailbox_bidx = ? ${within} limit ?) c) +
+       (select count(*) from (select 1 from customer_order where email_bidx = ? and email_mailbox_bidx is null
+                              ${within} limit ?) l)) as orders_per_email`,
+  );
+  params.push(ceiling, keys.emailMailboxBidx, since, until, ceiling, keys.emailBidx, since, until, ceiling);
 }
 
 /** The counts from a row that selected signalCountsSelection's columns. */

@@ -108,7 +108,12 @@ export async function eraseCustomerData(
       apply();
       erasedFromOrders.add(field);
     };
-    clear('email', order.emailEnc !== null, () => ((order.emailEnc = null), (order.emailBidx = null)));
+    // An order that named no email still has the indexes of the one on file it was counted under.
+    clear(
+      'email',
+      order.emailEnc !== null || order.emailBidx !== null || order.emailMailboxBidx !== null,
+      () => ((order.emailEnc = null), (order.emailBidx = null), (order.emailMailboxBidx = null)),
+    );
     clear('phone', order.phoneEnc !== null, () => (order.phoneEnc = null));
     clear('iban', order.ibanEnc !== null, () => ((order.ibanEnc = null), (order.ibanBidx = null)));
     const ossEvidence = (order.vat as { treatment?: string }).treatment === 'OSS';

@@ -39,7 +39,7 @@ export const ReasonCode = {
   VELOCITY_IP: 'VELOCITY_IP',
   /** More earlier orders from the same network (/24 for IPv4, /64 for IPv6) within the window than the limit. */
   VELOCITY_NETWORK: 'VELOCITY_NETWORK',
-  /** More earlier orders with the same email address within the window than the limit. */
+  /** More earlier orders to the same mailbox (+tags, Gmail's dots aside) within the window than the limit. */
   VELOCITY_EMAIL: 'VELOCITY_EMAIL',
   /** More earlier orders with the same IBAN within the window than the limit. */
   VELOCITY_IBAN: 'VELOCITY_IBAN',
@@ -91,7 +91,8 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
   VELOCITY_IP: 'More earlier orders from the same IP address within the window than the limit.',
   VELOCITY_NETWORK:
     'More earlier orders from the same network (/24 for IPv4, /64 for IPv6) within the window than the limit.',
-  VELOCITY_EMAIL: 'More earlier orders with the same email address within the window than the limit.',
+  VELOCITY_EMAIL:
+    "More earlier orders to the same mailbox (+tags, Gmail's dots aside) within the window than the limit.",
   VELOCITY_IBAN: 'More earlier orders with the same IBAN within the window than the limit.',
   VELOCITY_NEW_CUSTOMERS_IP:
     'More new customers from the same IP address within the window than the limit, the ordering one aside.',

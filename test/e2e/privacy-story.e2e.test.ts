@@ -436,6 +436,8 @@ describe('privacy officer story', () => {
       'ip_bidx',
       'geo_enc',
       'email_enc',
+      'email_bidx',
+      'email_mailbox_bidx',
       'phone_enc',
       'iban_enc',
       'iban_bidx',
