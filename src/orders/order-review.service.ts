@@ -185,6 +185,7 @@ export class OrderReviewService {
         ibanBidx: entity.ibanBidx,
         idCardBidx: entity.customer.idCardNumberBidx,
         customerId: entity.customer.id,
+        nameBidx: entity.customer.nameBidx,
       };
       const { velocity, identityReuse: reuse } = await countSignals(db, keys, rules, entity.createdAt);
       // As VIES answered when the order was scored (orders from before names or addresses were compared

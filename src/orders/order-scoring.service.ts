@@ -218,6 +218,7 @@ export class OrderScoringService {
       ibanBidx: order.iban === null ? null : blindIndex.compute('iban', order.iban),
       idCardBidx: customer.idCardNumberBidx,
       customerId: customer.id,
+      nameBidx: customer.nameBidx,
     };
   }
 

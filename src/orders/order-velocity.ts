@@ -19,6 +19,8 @@ export interface VelocityKeys {
   ibanBidx: string | null;
   idCardBidx: string | null;
   customerId: string;
+  /** The ordering customer's name index (src/customers/name-index.ts); null while not yet indexed. */
+  nameBidx: string | null;
 }
 
 /** SELECT-list expressions and their parameters, in order; the columns are named as readSignalCounts expects. */
@@ -34,7 +36,7 @@ export interface SignalCounts {
 
 /**
  * The counts of earlier orders (created in each window before `before`, the order itself excluded) and
- * of other customers sharing the IBAN or the ID-card number, each up to its ceiling.
+ * of the other names the IBAN or the ID-card number is on file under, each up to its ceiling.
  */
 export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, before: Date): SqlSelection {
   const v = rules.velocity;
@@ -69,22 +71,39 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
 
   const reuse = rules.identityReuse;
   const ibanCeiling = countCeiling(reuse.ibanMaxOtherNames);
-  // Customers with the IBAN on file, and customers who paid with it. Each side is cut at the ceiling
-  // before the union, which keeps the result exact below the ceiling and at or above it otherwise.
-  // The distinct customers of the orders come off the (iban_bidx, customer_id) index in order.
+  // Other names, not other accounts: the distinct names (name_bidx) of the other customers whose name
+  // is not the ordering customer's. A name not known on either side (a customer not yet indexed, see
+  // src/customers/name-index.ts) is never "the same", and such a customer counts as a name of its own.
+  // Customers with the IBAN on file, and customers who paid with it: each side is cut at the ceiling
+  // (of customers with another name) before the union; the distinct customers of the orders come off
+  // the (iban_bidx, customer_id) index in order, each looked up once for its name.
+  const otherName = (alias: string) => `coalesce(${alias}.name_bidx, ${alias}.id::text)`;
   columns.push(
-    `(select count(*) from (
-        select c from (select id as c from customer where iban_bidx = ? and id <> ? limit ?) a
+    `(select count(distinct ${otherName('k')}) from customer k where k.id in (
+        select c from (select id as c from customer
+                       where iban_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?) a
         union
-        select c from (select distinct customer_id as c from customer_order
-                       where iban_bidx = ? and customer_id <> ? limit ?) b) x) as iban_other_names`,
+        select c from (select d.c from (select distinct customer_id as c from customer_order
+                                        where iban_bidx = ? and customer_id <> ?) d
+                       where not exists (select 1 from customer s where s.id = d.c and s.name_bidx = ?)
+                       limit ?) b)) as iban_other_names`,
   );
-  params.push(keys.ibanBidx, keys.customerId, ibanCeiling, keys.ibanBidx, keys.customerId, ibanCeiling);
+  params.push(
+    keys.ibanBidx,
+    keys.customerId,
+    keys.nameBidx,
+    ibanCeiling,
+    keys.ibanBidx,
+    keys.customerId,
+    keys.nameBidx,
+    ibanCeiling,
+  );
   columns.push(
-    `(select count(*) from (select 1 from customer where id_card_number_bidx = ? and id <> ? limit ?) c)
+    `(select count(distinct ${otherName('c')}) from (select id, name_bidx from customer
+        where id_card_number_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?) c)
        as id_card_other_names`,
   );
-  params.push(keys.idCardBidx, keys.customerId, countCeiling(reuse.idCardMaxOtherNames));
+  params.push(keys.idCardBidx, keys.customerId, keys.nameBidx, countCeiling(reuse.idCardMaxOtherNames));
   return { columns, params };
 }
 

@@ -81,6 +81,8 @@ export async function eraseCustomerData(
     clear(customer);
     erased.push(`customer.${field}`);
   }
+  // The name stays for the invoices; its match index served fraud scoring only, and goes.
+  customer.nameBidx = null;
   const consent = await tx.nativeDelete(MailingConsentChangeEntity, { customer: customer.id });
   if (consent > 0) erased.push('customer.mailingConsentHistory');
 

@@ -424,6 +424,7 @@ describe('privacy officer story', () => {
       'username_bidx',
       'password_hash',
       'ip_addresses_enc',
+      'name_bidx',
     ]) {
       expect(customer[column], column).toBeNull();
     }

@@ -278,6 +278,70 @@ describe('OrderScoringService on PostgreSQL', () => {
     expect(reuse?.evidence).toEqual({ otherNames: 2, maxOtherNames: 1 });
   });
 
+  // Regression: the count was of other customer accounts, so three "Jan Smit"s sharing an IBAN fired.
+  it('counts other names on an IBAN, not other accounts: one name however written is one', async () => {
+    const iban = 'NL44RABO0123456789';
+    const em = t.platform.db.orm.em.fork();
+    await t.platform.services.customers.create(
+      em,
+      { name: 'Jan Smit', email: 'jan.smit@example.nl', address: ADDRESS, iban },
+      context('jan-on-file'),
+    );
+    let ip = 0;
+    const named = (n: string, name: string) =>
+      firstOrder(n, {
+        ipAddress: `77.166.${ip++}.1`,
+        iban,
+        customer: { name, email: `${n}@example.nl`, address: ADDRESS },
+      });
+    const codes = (a: { reasons: { code: string }[] }) => a.reasons.map((r) => r.code);
+    expect(codes(await score(named('smit-b', 'JAN SMIT')))).not.toContain('IBAN_REUSED_OTHER_NAME');
+    const c = await score(named('smit-c', 'Smit, Jàn'));
+    expect(codes(c)).not.toContain('IBAN_REUSED_OTHER_NAME');
+    // One other name is allowed (a partner paying); a second is not.
+    expect(codes(await score(named('smit-d', 'Piet Jansen')))).not.toContain('IBAN_REUSED_OTHER_NAME');
+    const e = await score(named('smit-e', 'Klaas Vaak'));
+    expect(e.reasons.find((r) => r.code === 'IBAN_REUSED_OTHER_NAME')?.evidence).toEqual({
+      otherNames: 2,
+      maxOtherNames: 1,
+    });
+    // A Jan Smit paying again sees the two other names, not the four other accounts.
+    const again = await score({
+      ...firstOrder('smit-c-2', { ipAddress: '77.166.9.2', iban }),
+      customer: null,
+      customerId: c.order.customerId,
+    });
+    expect(again.reasons.find((r) => r.code === 'IBAN_REUSED_OTHER_NAME')?.evidence).toEqual({
+      otherNames: 2,
+      maxOtherNames: 1,
+    });
+  });
+
+  it('counts other names on an ID card, not other accounts', async () => {
+    const idCardNumber = 'IX7654321';
+    const em = t.platform.db.orm.em.fork();
+    for (const [i, name] of ['Jan Smit', 'jan  smit'].entries()) {
+      await t.platform.services.customers.create(
+        em.fork(),
+        { name, email: `id-card-${i}@example.nl`, address: ADDRESS, idCardNumber },
+        context(`id-card-${i}`),
+      );
+    }
+    let ip = 0;
+    const named = (n: string, name: string) =>
+      firstOrder(n, {
+        ipAddress: `77.167.${ip++}.1`,
+        customer: { name, email: `${n}@example.nl`, address: ADDRESS, idCardNumber },
+      });
+    const same = await score(named('id-same', 'Jan Smit'));
+    expect(same.reasons.map((r) => r.code)).not.toContain('ID_CARD_REUSED_OTHER_NAME');
+    const other = await score(named('id-other', 'Piet Jansen'));
+    expect(other.reasons.find((r) => r.code === 'ID_CARD_REUSED_OTHER_NAME')?.evidence).toEqual({
+      otherNames: 1,
+      maxOtherNames: 0,
+    });
+  });
+
   it(`stops counting at ${COUNTED_UP_TO} and says the count is a lower bound`, async () => {
     const iban = 'NL20INGB0001234567';
     for (let i = 0; i <= COUNTED_UP_TO; i++) {
