@@ -5,6 +5,7 @@
  */
 import { locateCity } from '../geo/city-locations';
 import type { Config } from './config/config';
+import { fillNameIndexes } from './customers/name-index';
 import { seedDemoData, type DemoToken } from './demo/seed-demo';
 import { createPlatform, type Platform } from './platform';
 import { startHttpServer } from './server/http-server';
@@ -24,6 +25,7 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
   await platform.services.thirdParties.ensureDefaults(platform.db.orm.em.fork());
   const retention = scheduleRetention(platform);
   warmUpScoring(platform);
+  fillMissingNameIndexes(platform);
   const server = await startHttpServer(platform);
   log(`GraphQL API at ${server.url}`);
   if (tokens.length > 0) printDemoHelp(server.url, tokens);
@@ -81,6 +83,22 @@ function warmUpScoring(platform: Platform): void {
     })
     .catch((error: unknown) =>
       log(`GeoIP could not be loaded: ${error instanceof Error ? error.message : String(error)}`),
+    );
+}
+
+/**
+ * Gives the customers stored before migration 11 their name index (src/customers/name-index.ts), in the
+ * background: until then identity reuse counts each of them as a name of its own, as before.
+ */
+function fillMissingNameIndexes(platform: Platform): void {
+  fillNameIndexes(platform.db.orm.em.fork(), platform.keys.cipher, platform.keys.blindIndex)
+    .then((written) => {
+      if (written > 0) log(`Name indexes: added for ${written} customer(s) stored before migration 11.`);
+    })
+    .catch((error: unknown) =>
+      log(
+        `Name indexes could not be added (tried again at the next start): ${error instanceof Error ? error.message : String(error)}`,
+      ),
     );
 }
 

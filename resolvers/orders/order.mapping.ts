@@ -11,6 +11,8 @@ export function toVatDeterminationObject(vat: VatDetermination): VatDeterminatio
       country: p.country,
       supports: supporting.has(p.kind),
     })),
+    // Orders scored before pieces were left out carry no list of them.
+    excludedEvidence: (vat.evidence.excluded ?? []).map((e) => ({ ...e })),
     country: vat.country,
     conflict: vat.conflict,
     reverseCharge: vat.reverseCharge,

@@ -156,6 +156,25 @@ export class VatEvidencePieceObject {
   supports!: boolean;
 }
 
+@ObjectType('VatExcludedEvidence', {
+  description:
+    'A piece that was at hand but not counted as evidence of where the customer is, and why: a phone number without its country code, an IP address of a hosting provider, VPN, proxy or Tor.',
+})
+export class VatExcludedEvidenceObject {
+  @Field({ description: 'billingCountry, ipCountry, bankCountry or phoneCountry' })
+  kind!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The country it would have named; null when it names none of its own (national phone number)',
+  })
+  country!: string | null;
+
+  @Field()
+  why!: string;
+}
+
 @ObjectType('VatNumberVerdict')
 export class VatNumberVerdictObject {
   @Field({ description: 'Well-formed with a matching check digit; says nothing about registration.' })
@@ -187,6 +206,11 @@ export class VatDeterminationObject {
 
   @Field(() => [VatEvidencePieceObject])
   evidence!: VatEvidencePieceObject[];
+
+  @Field(() => [VatExcludedEvidenceObject], {
+    description: 'Pieces left out of the evidence (not in `evidence`), with why',
+  })
+  excludedEvidence!: VatExcludedEvidenceObject[];
 
   @Field(() => String, {
     nullable: true,
@@ -256,6 +280,11 @@ export class VatMismatchObject {
 
   @PersonalField('orderVatEvidence', () => [VatEvidencePieceObject])
   evidence!: VatEvidencePieceObject[];
+
+  @PersonalField('orderVatEvidence', () => [VatExcludedEvidenceObject], {
+    description: 'Pieces left out of the evidence (not in `evidence`), with why',
+  })
+  excludedEvidence!: VatExcludedEvidenceObject[];
 
   @NonPersonalField()
   conflict!: boolean;

@@ -34,6 +34,7 @@ import {
 import { assertDisclosedTo } from '../privacy/third-party-access';
 import { assertCustomerReadable, visibleCustomersWhere, type ReadAccess } from '../privacy/row-access';
 import { customerAad, CustomerView } from './customer-view';
+import { nameIndex } from './name-index';
 
 export interface CustomerFilter {
   email?: string | null;
@@ -227,7 +228,10 @@ export class CustomerService {
       entity.vatNumberEnc = enc('vatNumber', v.vatNumber);
       entity.vatNumberBidx = idx('vatNumber', v.vatNumber);
     }
-    if (v.name !== undefined) entity.nameEnc = enc('name', v.name) ?? '';
+    if (v.name !== undefined) {
+      entity.nameEnc = enc('name', v.name) ?? '';
+      entity.nameBidx = v.name === null ? null : nameIndex(this.blindIndex, v.name);
+    }
     if (v.address !== undefined && v.address !== null) {
       const { street, postalCode, city, country } = v.address;
       entity.addressEnc = enc('address', JSON.stringify({ street, postalCode, city, country })) ?? '';

@@ -29,6 +29,8 @@ export interface VatMismatchRow {
   treatment: string;
   reason: string;
   evidence: { kind: string; country: string; supports: boolean }[];
+  /** Pieces left out as no evidence of the customer's country, with why (src/orders/order-vat-evidence.ts). */
+  excludedEvidence: { kind: string; country: string | null; why: string }[];
 }
 
 export interface VatSummaryRow {
@@ -97,7 +99,11 @@ function toMismatch(order: OrderEntity): VatMismatchRow {
   const vat = order.vat as {
     treatment?: string;
     reason?: string;
-    evidence?: { pieces?: { kind: string; country: string }[]; supporting?: string[] };
+    evidence?: {
+      pieces?: { kind: string; country: string }[];
+      supporting?: string[];
+      excluded?: { kind: string; country: string | null; why: string }[];
+    };
   };
   const supporting = new Set(vat.evidence?.supporting ?? []);
   return {
@@ -112,6 +118,7 @@ function toMismatch(order: OrderEntity): VatMismatchRow {
     treatment: vat.treatment ?? 'UNDETERMINED',
     reason: vat.reason ?? '',
     evidence: (vat.evidence?.pieces ?? []).map((p) => ({ ...p, supports: supporting.has(p.kind) })),
+    excludedEvidence: vat.evidence?.excluded ?? [],
   };
 }
 

@@ -192,9 +192,11 @@ export class OrderReviewService {
         ipBidx: entity.ipBidx,
         networkBidx: entity.ipNetworkBidx,
         emailBidx: entity.emailBidx,
+        emailMailboxBidx: entity.emailMailboxBidx,
         ibanBidx: entity.ibanBidx,
         idCardBidx: entity.customer.idCardNumberBidx,
         customerId: entity.customer.id,
+        nameBidx: entity.customer.nameBidx,
       };
       const { velocity, identityReuse: reuse } = await countSignals(db, keys, rules, entity.createdAt);
       // As VIES answered when the order was scored (orders from before names or addresses were compared

@@ -37,7 +37,7 @@ import {
 } from '../personal-data/data-categories';
 import type { RiskRules } from '../scoring/risk-rules';
 import { scoreOrderSignals } from '../scoring/score-order';
-import { ibanCountry } from '../validation';
+import { emailMailbox, ibanCountry } from '../validation';
 import { determineVat, type VatDetermination } from '../vat/vat-determination';
 import { analyseVatNumber } from '../vat/vat-number';
 import type { VatRegistryCheck, ViesResult } from '../vat/vies-client';
@@ -48,6 +48,7 @@ import {
   type VelocityKeys,
 } from './order-velocity';
 import { OrderStore, type OrderRows } from './order-store';
+import { orderVatEvidence } from './order-vat-evidence';
 import { orderAad, OrderView } from './order-view';
 import { normaliseOrder, type NormalisedOrder, type ScoreOrderRequest } from './score-order-input';
 
@@ -213,9 +214,11 @@ export class OrderScoringService {
       ipBidx: blindIndex.compute('order_ip', order.ipText),
       networkBidx: blindIndex.compute('order_network', cidrOf(order.ip, prefix)),
       emailBidx: email === null ? null : blindIndex.compute('email', email.toLowerCase()),
+      emailMailboxBidx: email === null ? null : blindIndex.compute('email_mailbox', emailMailbox(email)),
       ibanBidx: order.iban === null ? null : blindIndex.compute('iban', order.iban),
       idCardBidx: customer.idCardNumberBidx,
       customerId: customer.id,
+      nameBidx: customer.nameBidx,
     };
   }
 
@@ -234,19 +237,22 @@ export class OrderScoringService {
     const { ip, vatAnalysis, vies, declaredBusiness, firstOrder, signals } = facts;
     const iban = order.iban;
     const bankCountry = iban === null ? null : ibanCountry(iban);
+    // A national-format number's country is unknown (score-order-input.ts): no evidence, no signal.
     const phoneCountry = order.phone?.country ?? null;
+    const { evidence, excluded } = orderVatEvidence({
+      billingCountry: order.billingAddress.country,
+      ip,
+      bankCountry,
+      phone: order.phone,
+    });
     const vat = determineVat({
       customerType: declaredBusiness ? 'business' : 'consumer',
       vatNumber: vatAnalysis,
       viesResult: vies,
       declaredNames: facts.declaredNames.names,
       declaredPlace: { postalCode: order.billingAddress.postalCode, city: order.billingAddress.city },
-      evidence: {
-        billingCountry: order.billingAddress.country,
-        ipCountry: ip.classification === 'public' ? ip.country : null,
-        bankCountry,
-        phoneCountry,
-      },
+      evidence,
+      excludedEvidence: excluded,
     });
     const located = locateCity(order.billingAddress.country, order.billingAddress.city);
     const assessment = scoreOrderSignals(
@@ -295,6 +301,7 @@ export class OrderScoringService {
       billingCountry: order.billingAddress.country,
       vatNumberEnc: enc('orderVatNumber', vatAnalysis?.canonical ?? order.vatNumber),
       emailBidx: keys.emailBidx,
+      emailMailboxBidx: keys.emailMailboxBidx,
       emailEnc: enc('orderEmail', order.email),
       phoneEnc: enc('orderPhone', order.phone?.e164 ?? null),
       phoneCountry,

@@ -12,10 +12,15 @@ import { countCeiling, type RiskRules, type VelocityLimit } from '../scoring/ris
 export interface VelocityKeys {
   ipBidx: string;
   networkBidx: string;
+  /** The exact address (lower case): how orders from before migration 11 are matched. */
   emailBidx: string | null;
+  /** The address as a mailbox (emailMailbox); null for an order scored before migration 11. */
+  emailMailboxBidx: string | null;
   ibanBidx: string | null;
   idCardBidx: string | null;
   customerId: string;
+  /** The ordering customer's name index (src/customers/name-index.ts); null while not yet indexed. */
+  nameBidx: string | null;
 }
 
 /** SELECT-list expressions and their parameters, in order; the columns are named as readSignalCounts expects. */
@@ -31,7 +36,7 @@ export interface SignalCounts {
 
 /**
  * The counts of earlier orders (created in each window before `before`, the order itself excluded) and
- * of other customers sharing the IBAN or the ID-card number, each up to its ceiling.
+ * of the other names the IBAN or the ID-card number is on file under, each up to its ceiling.
  */
 export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, before: Date): SqlSelection {
   const v = rules.velocity;
@@ -46,39 +51,93 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
     column: string,
     key: string | null,
     limit: VelocityLimit,
-    condition = '',
+    condition: { sql: string; params: unknown[] } = { sql: '', params: [] },
   ) => {
     columns.push(
       `(select count(*) from (select 1 from customer_order where ${column} = ? ` +
-        `and created_at >= ? and created_at < ?${condition} limit ?) c) as ${name}`,
+        `and created_at >= ? and created_at < ?${condition.sql} limit ?) c) as ${name}`,
     );
-    params.push(key, since(limit.windowMinutes), until, countCeiling(limit.max));
+    params.push(key, since(limit.windowMinutes), until, ...condition.params, countCeiling(limit.max));
   };
   ordersWithin('orders_per_ip', 'ip_bidx', keys.ipBidx, v.ordersPerIp);
   ordersWithin('orders_per_network', 'ip_network_bidx', keys.networkBidx, v.ordersPerNetwork);
-  ordersWithin('orders_per_email', 'email_bidx', keys.emailBidx, v.ordersPerEmail);
+  ordersPerEmail(columns, params, keys, v.ordersPerEmail, since(v.ordersPerEmail.windowMinutes), until);
   ordersWithin('orders_per_iban', 'iban_bidx', keys.ibanBidx, v.ordersPerIban);
-  ordersWithin('new_customers_per_ip', 'ip_bidx', keys.ipBidx, v.newCustomersPerIp, ' and first_order');
+  // Other new customers: the ordering customer's own first order from this address is not one of them.
+  ordersWithin('new_customers_per_ip', 'ip_bidx', keys.ipBidx, v.newCustomersPerIp, {
+    sql: ' and first_order and customer_id <> ?',
+    params: [keys.customerId],
+  });
 
   const reuse = rules.identityReuse;
   const ibanCeiling = countCeiling(reuse.ibanMaxOtherNames);
-  // Customers with the IBAN on file, and customers who paid with it. Each side is cut at the ceiling
-  // before the union, which keeps the result exact below the ceiling and at or above it otherwise.
-  // The distinct customers of the orders come off the (iban_bidx, customer_id) index in order.
+  // Other names, not other accounts: the distinct names (name_bidx) of the other customers whose name
+  // is not the ordering customer's. A name not known on either side (a customer not yet indexed, see
+  // src/customers/name-index.ts) is never "the same", and such a customer counts as a name of its own.
+  // Customers with the IBAN on file, and customers who paid with it: each side is cut at the ceiling
+  // (of customers with another name) before the union; the distinct customers of the orders come off
+  // the (iban_bidx, customer_id) index in order, each looked up once for its name.
+  const otherName = (alias: string) => `coalesce(${alias}.name_bidx, ${alias}.id::text)`;
   columns.push(
-    `(select count(*) from (
-        select c from (select id as c from customer where iban_bidx = ? and id <> ? limit ?) a
+    `(select count(distinct ${otherName('k')}) from customer k where k.id in (
+        select c from (select id as c from customer
+                       where iban_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?) a
         union
-        select c from (select distinct customer_id as c from customer_order
-                       where iban_bidx = ? and customer_id <> ? limit ?) b) x) as iban_other_names`,
+        select c from (select d.c from (select distinct customer_id as c from customer_order
+                                        where iban_bidx = ? and customer_id <> ?) d
+                       where not exists (select 1 from customer s where s.id = d.c and s.name_bidx = ?)
+                       limit ?) b)) as iban_other_names`,
   );
-  params.push(keys.ibanBidx, keys.customerId, ibanCeiling, keys.ibanBidx, keys.customerId, ibanCeiling);
+  params.push(
+    keys.ibanBidx,
+    keys.customerId,
+    keys.nameBidx,
+    ibanCeiling,
+    keys.ibanBidx,
+    keys.customerId,
+    keys.nameBidx,
+    ibanCeiling,
+  );
   columns.push(
-    `(select count(*) from (select 1 from customer where id_card_number_bidx = ? and id <> ? limit ?) c)
+    `(select count(distinct ${otherName('c')}) from (select id, name_bidx from customer
+        where id_card_number_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?) c)
        as id_card_other_names`,
   );
-  params.push(keys.idCardBidx, keys.customerId, countCeiling(reuse.idCardMaxOtherNames));
+  params.push(keys.idCardBidx, keys.customerId, keys.nameBidx, countCeiling(reuse.idCardMaxOtherNames));
   return { columns, params };
+}
+
+/**
+ * Earlier orders to the same mailbox: 'name+1@gmail.com' and 'n.a.m.e@googlemail.com' are one. Orders
+ * scored before migration 11 have no mailbox index and are matched on their exact address, as they were
+ * then; both sides are cut at the ceiling and their sum is capped there. Re-scoring such an old order
+ * (no mailbox index of its own) counts on the exact address alone, as it was scored.
+ */
+function ordersPerEmail(
+  columns: string[],
+  params: unknown[],
+  keys: VelocityKeys,
+  limit: VelocityLimit,
+  since: string,
+  until: string,
+): void {
+  const ceiling = countCeiling(limit.max);
+  const within = 'and created_at >= ? and created_at < ?';
+  if (keys.emailMailboxBidx === null) {
+    columns.push(
+      `(select count(*) from (select 1 from customer_order where email_bidx = ? ${within} limit ?) c)
+         as orders_per_email`,
+    );
+    params.push(keys.emailBidx, since, until, ceiling);
+    return;
+  }
+  columns.push(
+    `least(?::int,
+       (select count(*) from (select 1 from customer_order where email_mailbox_bidx = ? ${within} limit ?) c) +
+       (select count(*) from (select 1 from customer_order where email_bidx = ? and email_mailbox_bidx is null
+                              ${within} limit ?) l)) as orders_per_email`,
+  );
+  params.push(ceiling, keys.emailMailboxBidx, since, until, ceiling, keys.emailBidx, since, until, ceiling);
 }
 
 /** The counts from a row that selected signalCountsSelection's columns. */

@@ -52,7 +52,12 @@ export interface NormalisedOrder {
   billingAddress: ScoreOrderAddress;
   vatNumber: string | null;
   iban: string | null;
-  phone: { e164: string; country: string | null } | null;
+  /**
+   * `country` only when the number carries its country code; a number in national format ('06 ...') is
+   * read under the billing country, so its country would be the billing country over again: null
+   * (unknown), and `national` says why. It is still validated and stored as read.
+   */
+  phone: { e164: string; country: string | null; national: boolean } | null;
   email: string | null;
   items: { product: string; tld: string | null; amountCents: number }[];
   amountCents: number;
@@ -111,11 +116,19 @@ export function normaliseOrder(input: ScoreOrderRequest): NormalisedOrder {
     billingAddress,
     vatNumber,
     iban: input.iban == null || input.iban.trim() === '' ? null : normalizeIban(input.iban, 'iban'),
-    phone:
-      input.phone == null || input.phone.trim() === '' ? null : normalizePhone(input.phone, 'phone', country),
+    phone: input.phone == null || input.phone.trim() === '' ? null : orderPhone(input.phone, country),
     email: input.email == null || input.email.trim() === '' ? null : normalizeEmail(input.email, 'email'),
     items,
     amountCents: items.reduce((sum, item) => sum + item.amountCents, 0),
     currency,
+  };
+}
+
+function orderPhone(value: string, billingCountry: string): NonNullable<NormalisedOrder['phone']> {
+  const phone = normalizePhone(value, 'phone', billingCountry);
+  return {
+    e164: phone.e164,
+    country: phone.international ? phone.country : null,
+    national: !phone.international,
   };
 }

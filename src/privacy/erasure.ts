@@ -90,6 +90,8 @@ export async function eraseCustomerData(
     clear(customer);
     erased.push(`customer.${field}`);
   }
+  // The name stays for the invoices; its match index served fraud scoring only, and goes.
+  customer.nameBidx = null;
   const consent = await tx.nativeDelete(MailingConsentChangeEntity, { customer: customer.id });
   if (consent > 0) erased.push('customer.mailingConsentHistory');
 
@@ -116,7 +118,12 @@ export async function eraseCustomerData(
       apply();
       erasedFromOrders.add(field);
     };
-    clear('email', order.emailEnc !== null, () => ((order.emailEnc = null), (order.emailBidx = null)));
+    // An order that named no email still has the indexes of the one on file it was counted under.
+    clear(
+      'email',
+      order.emailEnc !== null || order.emailBidx !== null || order.emailMailboxBidx !== null,
+      () => ((order.emailEnc = null), (order.emailBidx = null), (order.emailMailboxBidx = null)),
+    );
     clear('phone', order.phoneEnc !== null, () => (order.phoneEnc = null));
     clear('iban', order.ibanEnc !== null, () => ((order.ibanEnc = null), (order.ibanBidx = null)));
     if (depth === 'purge' || !isOssSupply(order)) {

@@ -11,7 +11,7 @@ export const ReasonCode = {
   IP_COUNTRY_MISMATCH_VAT: 'IP_COUNTRY_MISMATCH_VAT',
   /** The IP address is located in another country than the bank account (IBAN country). */
   IP_COUNTRY_MISMATCH_IBAN: 'IP_COUNTRY_MISMATCH_IBAN',
-  /** The IP address is located in another country than the phone number belongs to. */
+  /** The IP address is located in another country than the phone number's country code (+CC or 00CC). */
   IP_COUNTRY_MISMATCH_PHONE: 'IP_COUNTRY_MISMATCH_PHONE',
   /** The IP location is farther from the billing address than the GeoIP accuracy radius plus a margin. */
   IP_FAR_FROM_BILLING_CITY: 'IP_FAR_FROM_BILLING_CITY',
@@ -39,11 +39,11 @@ export const ReasonCode = {
   VELOCITY_IP: 'VELOCITY_IP',
   /** More earlier orders from the same network (/24 for IPv4, /64 for IPv6) within the window than the limit. */
   VELOCITY_NETWORK: 'VELOCITY_NETWORK',
-  /** More earlier orders with the same email address within the window than the limit. */
+  /** More earlier orders to the same mailbox (+tags, Gmail's dots aside) within the window than the limit. */
   VELOCITY_EMAIL: 'VELOCITY_EMAIL',
   /** More earlier orders with the same IBAN within the window than the limit. */
   VELOCITY_IBAN: 'VELOCITY_IBAN',
-  /** More new customers created from the same IP address within the window than the limit. */
+  /** More new customers from the same IP address within the window than the limit, the ordering one aside. */
   VELOCITY_NEW_CUSTOMERS_IP: 'VELOCITY_NEW_CUSTOMERS_IP',
   /** The IBAN is on file under more other customer names than allowed. */
   IBAN_REUSED_OTHER_NAME: 'IBAN_REUSED_OTHER_NAME',
@@ -72,7 +72,8 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
     'The IP address is located in another country than the one the VAT number belongs to.',
   IP_COUNTRY_MISMATCH_IBAN:
     'The IP address is located in another country than the bank account (IBAN country).',
-  IP_COUNTRY_MISMATCH_PHONE: 'The IP address is located in another country than the phone number belongs to.',
+  IP_COUNTRY_MISMATCH_PHONE:
+    "The IP address is located in another country than the phone number's country code (+CC or 00CC).",
   IP_FAR_FROM_BILLING_CITY:
     'The IP location is farther from the billing address than the GeoIP accuracy radius plus a margin.',
   ANONYMOUS_IP:
@@ -90,10 +91,11 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
   VELOCITY_IP: 'More earlier orders from the same IP address within the window than the limit.',
   VELOCITY_NETWORK:
     'More earlier orders from the same network (/24 for IPv4, /64 for IPv6) within the window than the limit.',
-  VELOCITY_EMAIL: 'More earlier orders with the same email address within the window than the limit.',
+  VELOCITY_EMAIL:
+    "More earlier orders to the same mailbox (+tags, Gmail's dots aside) within the window than the limit.",
   VELOCITY_IBAN: 'More earlier orders with the same IBAN within the window than the limit.',
   VELOCITY_NEW_CUSTOMERS_IP:
-    'More new customers created from the same IP address within the window than the limit.',
+    'More new customers from the same IP address within the window than the limit, the ordering one aside.',
   IBAN_REUSED_OTHER_NAME: 'The IBAN is on file under more other customer names than allowed.',
   ID_CARD_REUSED_OTHER_NAME: 'The ID-card number is on file under more other customer names than allowed.',
   DISPOSABLE_EMAIL: 'The email address is at a disposable (throw-away) mail domain.',

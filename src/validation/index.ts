@@ -13,7 +13,7 @@ export {
   type CustomerInputPatch,
   type ValidateCustomerOptions,
 } from './customer-input';
-export { normalizeEmail, EMAIL_MAX_LENGTH } from './email';
+export { emailMailbox, normalizeEmail, EMAIL_MAX_LENGTH } from './email';
 export { normalizeIban, ibanCountry } from './iban';
 export { normalizeIdCardNumber } from './id-card-number';
 export { InputValidationError, type FieldError } from './input-validation-error';

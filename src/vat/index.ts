@@ -20,6 +20,7 @@ export {
   type EvidenceOptions,
   type EvidenceOutcome,
   type EvidencePiece,
+  type ExcludedEvidence,
   type VatEvidence,
 } from './vat-evidence';
 export {

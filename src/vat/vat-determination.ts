@@ -13,6 +13,7 @@ import {
   establishVatCountry,
   type EvidenceOptions,
   type EvidenceOutcome,
+  type ExcludedEvidence,
   type VatEvidence,
 } from './vat-evidence';
 import { isEuCountry, type EuMemberState, type VatNumberAnalysis } from './vat-number';
@@ -43,6 +44,8 @@ export interface DetermineVatInput {
   /** The billing address's postal code and city, to hold against the address VIES gives. */
   declaredPlace?: DeclaredPlace;
   evidence: VatEvidence;
+  /** Pieces at hand that are no evidence of where the customer is, with why (see vat-evidence.ts). */
+  excludedEvidence?: readonly ExcludedEvidence[];
   supplierCountry?: EuMemberState;
   evidenceOptions?: EvidenceOptions;
 }
@@ -107,7 +110,7 @@ function treatmentFor(country: string | null, supplierCountry: string, reverseCh
 
 export function determineVat(input: DetermineVatInput): VatDetermination {
   const supplierCountry = input.supplierCountry ?? 'NL';
-  const evidence = establishVatCountry(input.evidence, input.evidenceOptions);
+  const evidence = establishVatCountry(input.evidence, input.evidenceOptions, input.excludedEvidence);
   const analysis = input.vatNumber;
   const verified = verification(analysis, input.viesResult);
   const verdict: VatNumberVerdict = {

@@ -13,6 +13,10 @@
  * - A tie (NL, NL against DE, DE) or pieces that all disagree establish no country (`country: null`,
  *   `conflict: true`); one piece alone establishes none unless `minimumPieces` is 1 (the small-supplier
  *   rule of art. 24f, second paragraph, which the caller must know applies).
+ * - A piece is evidence of where the customer is only when it is about the customer. The caller leaves
+ *   out what is not (a phone number without its country code, whose country would only echo the billing
+ *   address it was read under; an IP address of a hosting provider, VPN, proxy or Tor, which says where
+ *   a server is) and names it in `excluded` with why, so the outcome shows what was not counted.
  */
 
 export const EVIDENCE_KINDS = ['billingCountry', 'ipCountry', 'bankCountry', 'phoneCountry'] as const;
@@ -24,6 +28,14 @@ export type VatEvidence = Partial<Record<EvidenceKind, string | null>>;
 export interface EvidencePiece {
   kind: EvidenceKind;
   country: string;
+}
+
+/** A piece that was at hand but is not evidence of where the customer is, and why. */
+export interface ExcludedEvidence {
+  kind: EvidenceKind;
+  /** The country it would have named; null when it names none of its own (a national phone number). */
+  country: string | null;
+  why: string;
 }
 
 export interface EvidenceOutcome {
@@ -38,6 +50,8 @@ export interface EvidenceOutcome {
   /** Kinds naming another country than the established one; with no country established, every kind
    *  that disagrees with another piece. */
   contradicting: EvidenceKind[];
+  /** Pieces left out as no evidence of the customer's country (never in `pieces`), with why. */
+  excluded: ExcludedEvidence[];
   reason: string;
 }
 
@@ -59,12 +73,38 @@ function describe(pieces: readonly EvidencePiece[]): string {
   return pieces.map((p) => `${p.kind} ${p.country}`).join(', ');
 }
 
-export function establishVatCountry(evidence: VatEvidence, options: EvidenceOptions = {}): EvidenceOutcome {
+function describeExcluded(excluded: readonly ExcludedEvidence[]): string {
+  return excluded.map((e) => `${e.kind}${e.country === null ? '' : ` ${e.country}`} (${e.why})`).join(', ');
+}
+
+/**
+ * @param excluded pieces the caller leaves out, with why; an excluded kind is not counted even if
+ *   `evidence` names a country for it.
+ */
+export function establishVatCountry(
+  evidence: VatEvidence,
+  options: EvidenceOptions = {},
+  excluded: readonly ExcludedEvidence[] = [],
+): EvidenceOutcome {
+  const outcome = establishFromPieces(evidence, options, new Set(excluded.map((e) => e.kind)));
+  if (excluded.length === 0) return { ...outcome, excluded: [] };
+  return {
+    ...outcome,
+    excluded: excluded.map((e) => ({ ...e })),
+    reason: `${outcome.reason}; not counted: ${describeExcluded(excluded)}`,
+  };
+}
+
+function establishFromPieces(
+  evidence: VatEvidence,
+  options: EvidenceOptions,
+  leftOut: ReadonlySet<EvidenceKind>,
+): Omit<EvidenceOutcome, 'excluded'> {
   const minimumPieces = options.minimumPieces ?? 2;
   const pieces: EvidencePiece[] = [];
   for (const kind of EVIDENCE_KINDS) {
     const country = canonicalCountry(evidence[kind]);
-    if (country !== null) pieces.push({ kind, country });
+    if (country !== null && !leftOut.has(kind)) pieces.push({ kind, country });
   }
 
   const counts = new Map<string, number>();

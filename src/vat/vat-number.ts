@@ -3,8 +3,9 @@
  * (prefix, format, check digit) for fraud scoring and VAT determination. Customer input goes through
  * `normalizeVatNumber` in `src/validation/vat-number.ts`, which throws on the same analysis.
  *
- * Format and check-digit rules come from jsvat. A number that passes them may still not be registered:
- * only VIES says that (see `vies-client.ts`).
+ * Format and check-digit rules come from jsvat, except for Belgian numbers starting with 1 (see
+ * `belgianNumberFrom2023`). A number that passes them may still not be registered: only VIES says that
+ * (see `vies-client.ts`).
  */
 import {
   andorra,
@@ -117,7 +118,7 @@ const northernIreland: JsvatCountry = {
 // includes Brazil, whose numbers carry no prefix and so swallow any input that starts with two digits.
 const PREFIX_RULES: ReadonlyMap<string, PrefixRule> = new Map<string, PrefixRule>([
   ['AT', { country: 'AT', eu: true, rules: austria, format: "'ATU' and 8 digits" }],
-  ['BE', { country: 'BE', eu: true, rules: belgium, format: "'BE' and 10 digits starting with 0" }],
+  ['BE', { country: 'BE', eu: true, rules: belgium, format: "'BE' and 10 digits starting with 0 or 1" }],
   ['BG', { country: 'BG', eu: true, rules: bulgaria, format: "'BG' and 9 or 10 digits" }],
   ['CY', { country: 'CY', eu: true, rules: cyprus, format: "'CY', 8 digits and a letter" }],
   ['CZ', { country: 'CZ', eu: true, rules: czechRepublic, format: "'CZ' and 8 to 10 digits" }],
@@ -188,6 +189,22 @@ const NON_EU_SUFFIXES: ReadonlyArray<[string, RegExp]> = [
 ];
 export const VAT_NUMBER_MAX_LENGTH = 40;
 
+/** A Belgian enterprise number of the series issued since 2023: 10 digits starting with 1. */
+const BELGIAN_FROM_2023 = /^1\d{9}$/;
+
+/**
+ * Belgium ran out of enterprise numbers starting with 0 and has issued numbers starting with 1 since
+ * 2023 (BE1000003682, ...). jsvat's rules (regex `0?` and 9 digits) still refuse them as malformed, so
+ * these alone are checked here, with the same mod-97 check Belgium uses for both series: 97 minus the
+ * first 8 digits modulo 97 is the last two. jsvat's extra rule that the second digit is not 0 is not
+ * applied: the new series begins at 10 (BE1000003682). Numbers starting with 0, and every other
+ * country, still go through jsvat.
+ */
+function belgianNumberFrom2023(digits: string): { isValidFormat: true; isValid: boolean } {
+  const check = 97 - (Number(digits.slice(0, 8)) % 97);
+  return { isValidFormat: true, isValid: check === Number(digits.slice(8, 10)) };
+}
+
 /** Never throws: fraud scoring wants to know malformed from bad check digit from OK from non-EU. */
 export function analyseVatNumber(value: string): VatNumberAnalysis {
   const cleaned = value.normalize('NFKC').toUpperCase().replace(SEPARATORS, '');
@@ -224,7 +241,10 @@ export function analyseVatNumber(value: string): VatNumberAnalysis {
   if (prefix === 'BE' && /^\d{9}$/.test(body)) body = `0${body}`;
 
   const canonical = prefix + body;
-  const checked = checkVAT(canonical, [rule.rules]);
+  const checked =
+    prefix === 'BE' && BELGIAN_FROM_2023.test(body)
+      ? belgianNumberFrom2023(body)
+      : checkVAT(canonical, [rule.rules]);
   const formatValid = checked.isValidFormat;
   const checkDigitValid = formatValid && checked.isValid;
   const base = { canonical, prefix, country: rule.country, isEu: rule.eu, formatValid, checkDigitValid };

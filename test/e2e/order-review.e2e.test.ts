@@ -168,6 +168,15 @@ describe('order review, re-scoring and VAT reports', () => {
       country: 'NL',
       supports: false,
     });
+    // The hoster's address is no evidence of where the customer is: listed as left out, not counted.
+    expect(nodes[0]!.evidence.map((e) => e.kind)).not.toContain('ipCountry');
+    expect(nodes[0]!.excludedEvidence).toEqual([
+      {
+        kind: 'ipCountry',
+        country: 'DE',
+        why: 'IP address of a hosting provider: it says where a server is, not where the customer is',
+      },
+    ]);
     const byCountry = await t.graphql(VatMismatchesDocument, {
       variables: { from, to: to(), country: 'BE' },
       token: tokens.finance,

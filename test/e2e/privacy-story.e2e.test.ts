@@ -424,6 +424,7 @@ describe('privacy officer story', () => {
       'username_bidx',
       'password_hash',
       'ip_addresses_enc',
+      'name_bidx',
     ]) {
       expect(customer[column], column).toBeNull();
     }
@@ -436,6 +437,8 @@ describe('privacy officer story', () => {
       'ip_bidx',
       'geo_enc',
       'email_enc',
+      'email_bidx',
+      'email_mailbox_bidx',
       'phone_enc',
       'iban_enc',
       'iban_bidx',

@@ -114,6 +114,85 @@ describe('scoreOrder over HTTP', () => {
     expect(a.vat.reverseCharge).toBe(false);
   });
 
+  // Regression: a national-format number was read as a number of the billing country, so billing alone
+  // gave two pieces of VAT evidence and the IP country was held against a phone country nobody gave.
+  it('counts a phone number as evidence only with its country code: a national one is not counted, and says so', async () => {
+    const berlin = { street: 'Friedrichstraße 1', postalCode: '10117', city: 'Berlin', country: 'DE' };
+    const order = (key: string, phone: string): ScoreOrderInput => ({
+      ...dutchConsumerOrder(key),
+      customer: { name: 'Jan Smit', email: `jan.${key}@example.nl`, address: berlin },
+      billingAddress: berlin,
+      iban: null,
+      phone,
+    });
+    const national = await t.graphql(ScoreOrderDocument, {
+      variables: { input: order('phone-national', '06 12345678') },
+      token: orderSystem,
+    });
+    expect(national.body.errors, JSON.stringify(national.body.errors)).toBeUndefined();
+    const a = national.body.data!.scoreOrder;
+    expect(a.reasons.map((x) => x.code)).not.toContain('IP_COUNTRY_MISMATCH_PHONE');
+    expect(a.vat.evidence).toEqual([
+      { kind: 'billingCountry', country: 'DE', supports: false },
+      { kind: 'ipCountry', country: 'NL', supports: false },
+    ]);
+    expect(a.vat.excludedEvidence).toEqual([
+      {
+        kind: 'phoneCountry',
+        country: null,
+        why: 'phone number in national format, without a country code: its country is not known from the number',
+      },
+    ]);
+    expect(a.vat).toMatchObject({ country: null, treatment: 'UNDETERMINED' });
+    expect(a.vat.reason).toContain('not counted: phoneCountry (phone number in national format');
+    const sql = await t.db.superuser();
+    const stored = await sql.query(`select phone_country, phone_enc from customer_order where id = $1`, [
+      a.order.id,
+    ]);
+    expect(stored.rows[0]).toMatchObject({ phone_country: null, phone_enc: expect.any(String) });
+
+    const international = await t.graphql(ScoreOrderDocument, {
+      variables: { input: order('phone-international', '0031 6 12345678') },
+      token: orderSystem,
+    });
+    const b = international.body.data!.scoreOrder;
+    expect(b.vat.excludedEvidence).toEqual([]);
+    expect(b.vat.evidence).toContainEqual({ kind: 'phoneCountry', country: 'NL', supports: true });
+    expect(b.vat).toMatchObject({ country: 'NL', conflict: true });
+  });
+
+  // Regression: a hosting provider's address counted as evidence of the customer's country.
+  it("leaves a hosting provider's IP address out of the VAT evidence, saying why, and still flags it", async () => {
+    const berlin = { street: 'Friedrichstraße 1', postalCode: '10117', city: 'Berlin', country: 'DE' };
+    const input: ScoreOrderInput = {
+      ...dutchConsumerOrder('hosting-ip'),
+      customer: { name: 'Jan Smit', email: 'jan.hosting@example.de', address: berlin },
+      billingAddress: berlin,
+      ipAddress: '95.216.1.1',
+      iban: 'DE89370400440532013000',
+      phone: null,
+    };
+    const r = await t.graphql(ScoreOrderDocument, { variables: { input }, token: orderSystem });
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+    const a = r.body.data!.scoreOrder;
+    expect(a.ip).toMatchObject({ country: 'FI', anonymity: { isHostingProvider: true } });
+    expect(a.vat.evidence).toEqual([
+      { kind: 'billingCountry', country: 'DE', supports: true },
+      { kind: 'bankCountry', country: 'DE', supports: true },
+    ]);
+    expect(a.vat.excludedEvidence).toEqual([
+      {
+        kind: 'ipCountry',
+        country: 'FI',
+        why: 'IP address of a hosting provider: it says where a server is, not where the customer is',
+      },
+    ]);
+    expect(a.vat).toMatchObject({ country: 'DE', conflict: false, treatment: 'OSS' });
+    const codes = a.reasons.map((x) => x.code);
+    expect(codes).toEqual(expect.arrayContaining(['HOSTING_IP', 'IP_COUNTRY_MISMATCH_BILLING']));
+    expect(codes).not.toContain('VAT_EVIDENCE_CONFLICT');
+  });
+
   it('returns the first answer for a retried idempotency key, and refuses the key for another order', async () => {
     const input = dutchConsumerOrder('retry-1');
     const first = await t.graphql(ScoreOrderDocument, { variables: { input }, token: orderSystem });

@@ -11,6 +11,7 @@ import { MailingConsentChangeEntity } from '../../src/db/entities/mailing-consen
 import { OrderEntity } from '../../src/db/entities/order.entity';
 import { ErrorCode, ValidationError } from '../../src/errors/errors';
 import { rowColumns } from '../../src/orders/order-store';
+import { eraseCustomerData } from '../../src/privacy/erasure';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 const ADDRESS = { street: 'Prinsengracht 263', postalCode: '1016 GV', city: 'Amsterdam', country: 'NL' };
@@ -152,6 +153,108 @@ describe('OrderScoringService on PostgreSQL', () => {
     expect(velocity.evidence).toEqual({ count: 4, max: 3, windowMinutes: 1440 });
   });
 
+  // Regression: a returning customer's own first order counted among the "other new customers".
+  it('does not count the ordering customer among the other new customers from its IP address', async () => {
+    const ip = '77.160.5.2';
+    const a = await score(firstOrder('returning-a', { ipAddress: ip }));
+    await score(firstOrder('returning-b', { ipAddress: ip }));
+    await score(firstOrder('returning-c', { ipAddress: ip }));
+    const again = await score({
+      ...firstOrder('returning-a-2', { ipAddress: ip }),
+      customer: null,
+      customerId: a.order.customerId,
+    });
+    expect(again.reasons.map((r) => r.code)).not.toContain('VELOCITY_NEW_CUSTOMERS_IP');
+    // A fourth new customer has three others before it, one more than allowed.
+    const d = await score(firstOrder('returning-d', { ipAddress: ip }));
+    expect(d.reasons.find((r) => r.code === 'VELOCITY_NEW_CUSTOMERS_IP')?.evidence).toMatchObject({
+      count: 3,
+      max: 2,
+    });
+  });
+
+  // Regression: a plus-tag per order (name+1@gmail.com, name+2@gmail.com, ...) dodged VELOCITY_EMAIL.
+  it('counts orders per mailbox: plus-tags, Gmail dots and googlemail.com are one address', async () => {
+    const emails = [
+      'mailbox+1@gmail.com',
+      'mailbox+2@gmail.com',
+      'Mail.Box+3@gmail.com',
+      'mailbox+4@googlemail.com',
+      'm.a.i.l.b.o.x@gmail.com',
+    ];
+    const results = [];
+    for (const [i, email] of emails.entries()) {
+      results.push(await score(firstOrder(`mailbox-${i}`, { ipAddress: `77.163.${i}.1`, email })));
+    }
+    // Default rules: more than 3 earlier orders with the same address.
+    expect(results.map((r) => r.reasons.some((x) => x.code === 'VELOCITY_EMAIL'))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(results[4]!.reasons.find((x) => x.code === 'VELOCITY_EMAIL')?.evidence).toMatchObject({
+      count: 4,
+    });
+    // The address is stored as given.
+    expect(results[2]!.order.email).toBe('Mail.Box+3@gmail.com');
+    // Another mailbox at the same service is not counted.
+    const other = await score(
+      firstOrder('mailbox-other', { ipAddress: '77.163.9.1', email: 'mailbox2@gmail.com' }),
+    );
+    expect(other.reasons.map((x) => x.code)).not.toContain('VELOCITY_EMAIL');
+  });
+
+  it('still counts orders from before the mailbox index on their exact address', async () => {
+    const email = 'legacy+shop@example.nl';
+    const earlier = [];
+    for (let i = 0; i < 4; i++) {
+      earlier.push(await score(firstOrder(`legacy-${i}`, { ipAddress: `77.164.${i}.1`, email })));
+    }
+    // As migration 11 left the orders stored before it.
+    const sql = await t.db.superuser();
+    await sql.query('update customer_order set email_mailbox_bidx = null where id = any($1)', [
+      earlier.map((a) => a.order.id),
+    ]);
+    const same = await score(firstOrder('legacy-same', { ipAddress: '77.164.8.1', email }));
+    expect(same.reasons.find((x) => x.code === 'VELOCITY_EMAIL')?.evidence).toMatchObject({ count: 4 });
+    // Only new orders are known by their mailbox: the old ones, by their exact address, are not tagged variants.
+    const untagged = await score(
+      firstOrder('legacy-untagged', { ipAddress: '77.164.9.1', email: 'legacy@example.nl' }),
+    );
+    expect(untagged.reasons.map((x) => x.code)).not.toContain('VELOCITY_EMAIL');
+  });
+
+  it('leaves no email index behind on erasure, also of an order counted under the email on file', async () => {
+    const first = await score(firstOrder('erase-1', { ipAddress: '77.165.0.1' }));
+    const customerId = first.order.customerId;
+    const later = await score({
+      ...firstOrder('erase-2', { ipAddress: '77.165.0.2' }),
+      customer: null,
+      customerId,
+      email: null,
+    });
+    const sql = await t.db.superuser();
+    const columns = async () =>
+      (
+        await sql.query(
+          'select email_enc, email_bidx, email_mailbox_bidx from customer_order where id = $1',
+          [later.order.id],
+        )
+      ).rows[0];
+    expect(await columns()).toMatchObject({
+      email_enc: null,
+      email_bidx: expect.any(String),
+      email_mailbox_bidx: expect.any(String),
+    });
+    await t.platform.db.orm.em.fork().transactional(async (tx) => {
+      const customer = await tx.findOneOrFail(CustomerEntity, { id: customerId });
+      await eraseCustomerData(tx, customer, 'request', new Date());
+    });
+    expect(await columns()).toEqual({ email_enc: null, email_bidx: null, email_mailbox_bidx: null });
+  });
+
   it('counts other names on an IBAN from customers on file and from orders, each customer once', async () => {
     const iban = 'NL02ABNA0123456789';
     const em = t.platform.db.orm.em.fork();
@@ -173,6 +276,70 @@ describe('OrderScoringService on PostgreSQL', () => {
     const two = await score(firstOrder('iban-2', { ipAddress: '77.160.6.3', iban }));
     const reuse = two.reasons.find((r) => r.code === 'IBAN_REUSED_OTHER_NAME');
     expect(reuse?.evidence).toEqual({ otherNames: 2, maxOtherNames: 1 });
+  });
+
+  // Regression: the count was of other customer accounts, so three "Jan Smit"s sharing an IBAN fired.
+  it('counts other names on an IBAN, not other accounts: one name however written is one', async () => {
+    const iban = 'NL44RABO0123456789';
+    const em = t.platform.db.orm.em.fork();
+    await t.platform.services.customers.create(
+      em,
+      { name: 'Jan Smit', email: 'jan.smit@example.nl', address: ADDRESS, iban },
+      context('jan-on-file'),
+    );
+    let ip = 0;
+    const named = (n: string, name: string) =>
+      firstOrder(n, {
+        ipAddress: `77.166.${ip++}.1`,
+        iban,
+        customer: { name, email: `${n}@example.nl`, address: ADDRESS },
+      });
+    const codes = (a: { reasons: { code: string }[] }) => a.reasons.map((r) => r.code);
+    expect(codes(await score(named('smit-b', 'JAN SMIT')))).not.toContain('IBAN_REUSED_OTHER_NAME');
+    const c = await score(named('smit-c', 'Smit, Jàn'));
+    expect(codes(c)).not.toContain('IBAN_REUSED_OTHER_NAME');
+    // One other name is allowed (a partner paying); a second is not.
+    expect(codes(await score(named('smit-d', 'Piet Jansen')))).not.toContain('IBAN_REUSED_OTHER_NAME');
+    const e = await score(named('smit-e', 'Klaas Vaak'));
+    expect(e.reasons.find((r) => r.code === 'IBAN_REUSED_OTHER_NAME')?.evidence).toEqual({
+      otherNames: 2,
+      maxOtherNames: 1,
+    });
+    // A Jan Smit paying again sees the two other names, not the four other accounts.
+    const again = await score({
+      ...firstOrder('smit-c-2', { ipAddress: '77.166.9.2', iban }),
+      customer: null,
+      customerId: c.order.customerId,
+    });
+    expect(again.reasons.find((r) => r.code === 'IBAN_REUSED_OTHER_NAME')?.evidence).toEqual({
+      otherNames: 2,
+      maxOtherNames: 1,
+    });
+  });
+
+  it('counts other names on an ID card, not other accounts', async () => {
+    const idCardNumber = 'IX7654321';
+    const em = t.platform.db.orm.em.fork();
+    for (const [i, name] of ['Jan Smit', 'jan  smit'].entries()) {
+      await t.platform.services.customers.create(
+        em.fork(),
+        { name, email: `id-card-${i}@example.nl`, address: ADDRESS, idCardNumber },
+        context(`id-card-${i}`),
+      );
+    }
+    let ip = 0;
+    const named = (n: string, name: string) =>
+      firstOrder(n, {
+        ipAddress: `77.167.${ip++}.1`,
+        customer: { name, email: `${n}@example.nl`, address: ADDRESS, idCardNumber },
+      });
+    const same = await score(named('id-same', 'Jan Smit'));
+    expect(same.reasons.map((r) => r.code)).not.toContain('ID_CARD_REUSED_OTHER_NAME');
+    const other = await score(named('id-other', 'Piet Jansen'));
+    expect(other.reasons.find((r) => r.code === 'ID_CARD_REUSED_OTHER_NAME')?.evidence).toEqual({
+      otherNames: 1,
+      maxOtherNames: 0,
+    });
   });
 
   it(`stops counting at ${COUNTED_UP_TO} and says the count is a lower bound`, async () => {

@@ -54,6 +54,10 @@ export class CustomerEntity {
   @Property({ type: 'text', nullable: true })
   nameEnc: string | null = null;
 
+  /** The name as identity reuse compares it (src/customers/name-index.ts); not a search key. */
+  @Property({ type: 'text', nullable: true })
+  nameBidx: string | null = null;
+
   @Property({ type: 'text', nullable: true })
   addressEnc: string | null = null;
 

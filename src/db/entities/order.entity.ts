@@ -79,6 +79,13 @@ export class OrderEntity {
   @Property({ type: 'text', nullable: true })
   emailBidx!: string | null;
 
+  /**
+   * The email address as a mailbox (src/validation/email.ts, emailMailbox), for VELOCITY_EMAIL; null
+   * without an email, and for orders scored before migration 11.
+   */
+  @Property({ type: 'text', nullable: true })
+  emailMailboxBidx!: string | null;
+
   @Property({ type: 'text', nullable: true })
   emailEnc!: string | null;
 

@@ -13,6 +13,7 @@ import { Migration20261202000006_disclosure_valid_until } from './Migration20261
 import { Migration20261203000007_disclosure_end } from './Migration20261203000007_disclosure_end';
 import { Migration20261204000008_third_party_on_behalf_of } from './Migration20261204000008_third_party_on_behalf_of';
 import { Migration20261205000009_third_party_changes } from './Migration20261205000009_third_party_changes';
+import { Migration20261206000011_identity_match_indexes } from './Migration20261206000011_identity_match_indexes';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -33,4 +34,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261204000008_third_party_on_behalf_of,
   },
   { name: 'Migration20261205000009_third_party_changes', class: Migration20261205000009_third_party_changes },
+  {
+    name: 'Migration20261206000011_identity_match_indexes',
+    class: Migration20261206000011_identity_match_indexes,
+  },
 ];

@@ -361,6 +361,20 @@ describe('the VAT number', () => {
     expect(JSON.stringify(reason)).not.toContain('000000038');
   });
 
+  // Regression: a Belgian number of the series issued since 2023 was VAT_NUMBER_MALFORMED.
+  it('fires nothing for a valid Belgian number starting with 1 from a Belgian customer', () => {
+    const belgian = {
+      billingCountry: 'BE',
+      ip: ipWith({ country: 'BE' }),
+      ibanCountry: 'BE',
+      phoneCountry: 'BE',
+    };
+    expect(codesOf(score({ ...belgian, vatNumber: 'BE1000003682', billingLocation: null }))).toEqual([]);
+    expect(codesOf(score({ ...belgian, vatNumber: 'BE1000003683', billingLocation: null }))).toEqual([
+      ReasonCode.VAT_NUMBER_BAD_CHECK_DIGIT,
+    ]);
+  });
+
   it('cannot compare the country of a number with no known prefix', () => {
     const result = score({ vatNumber: 'US123456789' });
     expect(codesOf(result)).toEqual([ReasonCode.VAT_NUMBER_MALFORMED]);

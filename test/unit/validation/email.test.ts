@@ -1,6 +1,6 @@
 // Email addresses: trimming, domain case, and what isEmail refuses.
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail } from '../../../src/validation/email';
+import { emailMailbox, normalizeEmail } from '../../../src/validation/email';
 import { expectValidationError } from './expect-validation-error';
 
 describe('normalizeEmail', () => {
@@ -27,5 +27,19 @@ describe('normalizeEmail', () => {
   it('refuses empty and overlong addresses', () => {
     expectValidationError(() => normalizeEmail('   ', 'email'), 'email', /must not be empty/);
     expectValidationError(() => normalizeEmail(`${'a'.repeat(250)}@x.nl`, 'email'), 'email', /at most 254/);
+  });
+});
+
+describe('emailMailbox', () => {
+  it.each([
+    ['name+1@gmail.com', 'name@gmail.com'],
+    ['Na.Me+shop@GoogleMail.com', 'name@gmail.com'],
+    ['n.a.m.e@gmail.com', 'name@gmail.com'],
+    ['Jan.Jansen+order-4@example.nl', 'jan.jansen@example.nl'],
+    ['jan.jansen@example.nl', 'jan.jansen@example.nl'],
+    ['+tag@example.nl', '+tag@example.nl'],
+    ['jan+a+b@example.nl', 'jan@example.nl'],
+  ])('reads %j as the mailbox %j', (email, mailbox) => {
+    expect(emailMailbox(email)).toBe(mailbox);
   });
 });

@@ -29,9 +29,12 @@ describe('normalizeVatNumber', () => {
     expect(normalizeVatNumber('BE0411905847', 'vatNumber').canonical).toBe('BE0411905847');
   });
 
-  it.each(['DE111111125', 'FR40402628838', 'ATU15110001', 'IT00743110157'])('accepts %s', (vat) => {
-    expect(normalizeVatNumber(vat, 'vatNumber').canonical).toBe(vat);
-  });
+  it.each(['DE111111125', 'FR40402628838', 'ATU15110001', 'IT00743110157', 'BE1000003682'])(
+    'accepts %s',
+    (vat) => {
+      expect(normalizeVatNumber(vat, 'vatNumber').canonical).toBe(vat);
+    },
+  );
 
   it('accepts well-formed numbers of non-EU countries, marked NON_EU', () => {
     expect(normalizeVatNumber('GB980780684', 'vatNumber')).toMatchObject({ status: 'NON_EU', country: 'GB' });

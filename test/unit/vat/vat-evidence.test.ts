@@ -13,6 +13,7 @@ describe('establishVatCountry', () => {
       ],
       supporting: ['billingCountry', 'ipCountry'],
       contradicting: [],
+      excluded: [],
       reason: 'NL from billingCountry NL, ipCountry NL',
     });
   });
@@ -82,5 +83,25 @@ describe('establishVatCountry', () => {
     expect(establishVatCountry({ billingCountry: 'NL', ipCountry: 'NLD', phoneCountry: '' }).pieces).toEqual([
       { kind: 'billingCountry', country: 'NL' },
     ]);
+  });
+
+  it('does not count a piece the caller leaves out, and names it with why in the outcome and the reason', () => {
+    const outcome = establishVatCountry({ billingCountry: 'DE', ipCountry: 'NL', phoneCountry: 'DE' }, {}, [
+      { kind: 'phoneCountry', country: null, why: 'national format' },
+      { kind: 'ipCountry', country: 'FI', why: 'hosting provider' },
+    ]);
+    expect(outcome).toEqual({
+      country: null,
+      conflict: false,
+      pieces: [{ kind: 'billingCountry', country: 'DE' }],
+      supporting: [],
+      contradicting: [],
+      excluded: [
+        { kind: 'phoneCountry', country: null, why: 'national format' },
+        { kind: 'ipCountry', country: 'FI', why: 'hosting provider' },
+      ],
+      reason:
+        '2 agreeing pieces needed, only billingCountry DE present; not counted: phoneCountry (national format), ipCountry FI (hosting provider)',
+    });
   });
 });

@@ -93,6 +93,29 @@ describe('analyseVatNumber', () => {
     },
   );
 
+  // Regression: Belgium issues numbers starting with 1 since 2023; jsvat's rules refuse them as malformed.
+  it('reads Belgian numbers starting with 1 by the mod-97 check, and still refuses other first digits', () => {
+    expect(analyseVatNumber('BE1000003682')).toMatchObject({
+      status: 'VALID',
+      canonical: 'BE1000003682',
+      country: 'BE',
+      formatValid: true,
+      checkDigitValid: true,
+    });
+    expect(analyseVatNumber('be 1000.003.682').canonical).toBe('BE1000003682');
+    expect(analyseVatNumber('BE1000003683')).toMatchObject({
+      status: 'BAD_CHECK_DIGIT',
+      formatValid: true,
+      checkDigitValid: false,
+    });
+    expect(analyseVatNumber('BE100000368')).toMatchObject({ canonical: 'BE0100000368' });
+    expect(analyseVatNumber('BE10000036820').status).toBe('MALFORMED');
+    expect(analyseVatNumber('BE2000003682')).toMatchObject({
+      status: 'MALFORMED',
+      reason: "a BE VAT number is 'BE' and 10 digits starting with 0 or 1",
+    });
+  });
+
   it('does not let a bare number pass as Brazilian, as jsvat would with its full country list', () => {
     expect(analyseVatNumber('12345678000195').status).toBe('MALFORMED');
   });
