@@ -119,7 +119,7 @@ export class OrderScoringService {
   ): Promise<OrderAssessment> {
     if (context.actorId === null) throw new ForbiddenError('Scoring needs an authenticated actor.');
     const order = normaliseOrder(request);
-    const requestHash = hashRequest(request);
+    const requestHash = hashOrder(order);
     const now = this.deps.now?.() ?? new Date();
     const rules = this.deps.rules();
     // A first order's customer is validated and encrypted before the database is asked anything, and
@@ -157,7 +157,7 @@ export class OrderScoringService {
     if (row === undefined) throw new Error('the order look-up returned no row');
     if (row.earlier_order_id !== null) {
       const earlier = await this.findByKey(em, context.actorId, order.idempotencyKey);
-      if (earlier !== null) return this.replay(earlier, requestHash);
+      if (earlier !== null) return this.replay(earlier, requestHash, request);
     }
     if (row.username_taken === true) usernameTaken();
 
@@ -193,7 +193,7 @@ export class OrderScoringService {
       // Two retries racing: the loser returns the winner's stored answer.
       if (isUniqueViolation(error)) {
         const winner = await this.findByKey(em.fork(), context.actorId, order.idempotencyKey);
-        if (winner !== null) return this.replay(winner, requestHash);
+        if (winner !== null) return this.replay(winner, requestHash, request);
       }
       throw error;
     }
@@ -439,8 +439,9 @@ export class OrderScoringService {
     return em.findOne(OrderEntity, { actor: actorId, idempotencyKey: key }, { populate: ['customer'] });
   }
 
-  private replay(entity: OrderEntity, requestHash: string): OrderAssessment {
-    if (entity.requestHash !== requestHash) {
+  private replay(entity: OrderEntity, requestHash: string, request: ScoreOrderRequest): OrderAssessment {
+    // Orders stored before 2026-11-26 carry the hash of the request as sent (see hashOrder).
+    if (entity.requestHash !== requestHash && entity.requestHash !== legacyRequestHash(request)) {
       throw new ConflictError(
         `Idempotency key ${entity.idempotencyKey} was already used for a different order; use a new key for a new order.`,
         { field: 'idempotencyKey' },
@@ -479,8 +480,23 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
-function hashRequest(request: ScoreOrderRequest): string {
-  // GraphQL inputs arrive as class instances; the canonical form wants plain JSON.
-  const plain = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+/**
+ * What a retry must repeat to be the same order: the order as read (keys and codes trimmed, case and
+ * spacing of IP, IBAN, phone and currency aside), so " k " with currency "eur" replays the order sent
+ * as "k" with "EUR" instead of being refused as a different one.
+ */
+function hashOrder(order: NormalisedOrder): string {
+  const { ip: _parsed, ...rest } = order;
+  return sha256Canonical(rest);
+}
+
+/** The hash of the request exactly as sent, which orders stored before hashOrder carry. */
+function legacyRequestHash(request: ScoreOrderRequest): string {
+  return sha256Canonical(request);
+}
+
+function sha256Canonical(value: unknown): string {
+  // GraphQL inputs arrive as class instances and dates as Date; the canonical form wants plain JSON.
+  const plain = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
   return createHash('sha256').update(canonicalEventJson(plain)).digest('hex');
 }

@@ -65,11 +65,19 @@ export interface NormalisedOrder {
 }
 
 const MAX_ITEMS = 50;
+/** An order's total must fit the API's Int (32 bits), or every list that shows the order fails. */
+const MAX_TOTAL_CENTS = 2_147_483_647;
+/** ISO 4217 codes as the runtime's ICU knows them (current currencies; not 'XYZ'). */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
 
 export function normaliseOrder(input: ScoreOrderRequest): NormalisedOrder {
   const key = input.idempotencyKey.trim();
   if (key.length === 0 || key.length > 200)
     throw new ValidationError('idempotencyKey', 'must be 1 to 200 characters');
+  if (CONTROL_CHARACTERS.test(key))
+    throw new ValidationError('idempotencyKey', 'must not contain control characters');
   const hasId = input.customerId != null;
   const hasDetails = input.customer != null;
   if (hasId === hasDetails) {
@@ -102,9 +110,13 @@ export function normaliseOrder(input: ScoreOrderRequest): NormalisedOrder {
     }
     return { product, tld, amountCents: item.amountCents };
   });
+  const amountCents = items.reduce((sum, item) => sum + item.amountCents, 0);
+  if (amountCents > MAX_TOTAL_CENTS) {
+    throw new ValidationError('items', `must total at most ${MAX_TOTAL_CENTS} cents; split the order`);
+  }
   const currency = input.currency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency))
-    throw new ValidationError('currency', 'must be an ISO 4217 code such as EUR');
+  if (!/^[A-Z]{3}$/.test(currency) || !CURRENCIES.has(currency))
+    throw new ValidationError('currency', 'must be an ISO 4217 currency code such as EUR');
   const vatNumber =
     input.vatNumber == null || input.vatNumber.trim() === '' ? null : input.vatNumber.trim().slice(0, 40);
   return {
@@ -119,7 +131,7 @@ export function normaliseOrder(input: ScoreOrderRequest): NormalisedOrder {
     phone: input.phone == null || input.phone.trim() === '' ? null : orderPhone(input.phone, country),
     email: input.email == null || input.email.trim() === '' ? null : normalizeEmail(input.email, 'email'),
     items,
-    amountCents: items.reduce((sum, item) => sum + item.amountCents, 0),
+    amountCents,
     currency,
   };
 }

@@ -1,6 +1,7 @@
 // Scoring on PostgreSQL: what is stored and audited for a first and a later order, and the velocity and
 // identity-reuse counts (including where they stop) as the database answers them.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalEventJson } from '../../audit/canonical-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditContext } from '../../audit/audit-context';
 import type { OrderScoringService } from '../../src/orders/order-scoring.service';
@@ -133,6 +134,32 @@ describe('OrderScoringService on PostgreSQL', () => {
     expect(again.replayed).toBe(true);
     expect(again.order.id).toBe(first.order.id);
     expect(await eventsOf('req-retry')).toEqual([]);
+    // The same order written differently (key padded, currency in lower case, spaces around the IP
+    // address and in the IBAN) is a retry too; a different amount is not.
+    const reformatted = await score({
+      ...request,
+      idempotencyKey: `  ${request.idempotencyKey} `,
+      currency: 'eur',
+      ipAddress: ' 77.160.4.1 ',
+    });
+    expect([reformatted.replayed, reformatted.order.id]).toEqual([true, first.order.id]);
+    await expect(
+      score({ ...request, items: [{ product: 'hosting', amountCents: 996 }] }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { field: 'idempotencyKey' } });
+  });
+
+  it('accepts a retry of an order stored with the hash of the request as sent (before 2026-11-26)', async () => {
+    const request = firstOrder('legacy-hash', { ipAddress: '77.160.4.2' });
+    const first = await score(request);
+    const sql = await t.db.superuser();
+    try {
+      const plain = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+      const legacy = createHash('sha256').update(canonicalEventJson(plain)).digest('hex');
+      await sql.query('update customer_order set request_hash = $2 where id = $1', [first.order.id, legacy]);
+    } finally {
+      await sql.end();
+    }
+    expect((await score(request)).replayed).toBe(true);
   });
 
   it('counts earlier orders and new customers per IP address up to the limits, this order excluded', async () => {
