@@ -94,7 +94,11 @@ export async function createPlatform(config: Config, log: (line: string) => void
       customers,
       db: scoringDb,
       geo,
-      vies: createVatRegistryCheck({ baseUrl: config.vies.url, timeoutMs: config.vies.timeoutMs }),
+      vies: createVatRegistryCheck({
+        baseUrl: config.vies.url,
+        timeoutMs: config.vies.timeoutMs,
+        requester: config.vies.requester,
+      }),
       rules,
     }),
     orderReview: new OrderReviewService(keys.cipher, audit, rules),

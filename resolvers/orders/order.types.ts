@@ -197,6 +197,19 @@ export class VatNumberVerdictObject {
       'MATCH when the billing postal code or city is in the address VIES holds for a VERIFIED number, else MISMATCH (reported, it does not decide the reverse charge); NOT_COMPARED when VIES withheld it',
   })
   addressMatch!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'When VIES answered about this number, as VIES dated it; null when it did not answer',
+  })
+  checkedAt!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "VIES's consultation number for that answer, the proof of the check; given only when VIES_REQUESTER_VAT_NUMBER is set",
+  })
+  consultationNumber!: string | null;
 }
 
 @ObjectType('VatDetermination')

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { viesRequester } from '../vat/vies-client';
 import { ConfigError } from '../errors/errors';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -64,6 +65,11 @@ const EnvSchema = z.object({
   GEOIP_ASN_IPV6_CSV: optionalString,
   VIES_URL: httpUrl.optional(),
   VIES_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /** Our own EU VAT number: VIES then gives a consultation number per check, the proof finance keeps. */
+  VIES_REQUESTER_VAT_NUMBER: optionalString.refine(
+    (s) => s === undefined || viesRequester(s) !== null,
+    'an EU VAT number with its country prefix and a valid check digit, such as NL123456782B01',
+  ),
   RISK_RULES_FILE: optionalString,
   ARCHIVE_AFTER_YEARS: z.coerce.number().int().min(0).max(10).default(1),
   FISCAL_RETENTION_YEARS: z.coerce.number().int().min(1).max(30).default(7),
@@ -136,7 +142,7 @@ export interface Config {
     asnIpv4Csv?: string;
     asnIpv6Csv?: string;
   };
-  vies: { url?: string; timeoutMs: number };
+  vies: { url?: string; timeoutMs: number; requester?: { countryCode: string; vatNumber: string } };
   riskRulesFile?: string;
   retention: { archiveAfterYears: number; fiscalYears: number; ossYears: number; intervalMs: number };
   controller: { name: string; contact: string };
@@ -223,7 +229,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       asnIpv4Csv: e.GEOIP_ASN_IPV4_CSV,
       asnIpv6Csv: e.GEOIP_ASN_IPV6_CSV,
     },
-    vies: { url: e.VIES_URL, timeoutMs: e.VIES_TIMEOUT_MS },
+    vies: {
+      url: e.VIES_URL,
+      timeoutMs: e.VIES_TIMEOUT_MS,
+      ...(e.VIES_REQUESTER_VAT_NUMBER === undefined
+        ? {}
+        : { requester: viesRequester(e.VIES_REQUESTER_VAT_NUMBER)! }),
+    },
     riskRulesFile: e.RISK_RULES_FILE,
     retention: {
       archiveAfterYears: e.ARCHIVE_AFTER_YEARS,

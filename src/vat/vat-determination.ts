@@ -60,6 +60,13 @@ export interface VatNumberVerdict {
   nameMatch: TraderNameMatch;
   /** The address VIES gave for a VERIFIED number against the billing address; NOT_COMPARED when it gave none. */
   addressMatch: TraderAddressMatch;
+  /** When VIES answered about this number (its own date, as sent); null when it did not. */
+  checkedAt: string | null;
+  /**
+   * VIES's consultation number for that answer, the proof of the check a tax inspector asks for; only
+   * given when VIES_REQUESTER_VAT_NUMBER names our own VAT number.
+   */
+  consultationNumber: string | null;
 }
 
 export interface VatDetermination {
@@ -128,6 +135,8 @@ export function determineVat(input: DetermineVatInput): VatDetermination {
             input.declaredPlace ?? { postalCode: null, city: null },
           )
         : 'NOT_COMPARED',
+    checkedAt: verified === 'NOT_VERIFIED' ? null : (input.viesResult?.requestDate ?? null),
+    consultationNumber: verified === 'NOT_VERIFIED' ? null : (input.viesResult?.requestIdentifier ?? null),
   };
 
   if (

@@ -7,7 +7,7 @@
  * art. 18).
  */
 import { ConfigError } from '../errors/errors';
-import { isEuVatPrefix } from './vat-number';
+import { analyseVatNumber, isEuVatPrefix } from './vat-number';
 
 /**
  * - VERIFIED: VIES says the number is registered
@@ -205,6 +205,17 @@ export interface ViesConfig {
 }
 
 export const DEFAULT_VIES_TIMEOUT_MS = 3000;
+
+/**
+ * The requester VIES wants for a consultation number: our own EU VAT number, split into its prefix and
+ * the rest; null when the text is no well-formed EU VAT number with a valid check digit.
+ */
+export function viesRequester(value: string): { countryCode: string; vatNumber: string } | null {
+  const analysis = analyseVatNumber(value);
+  if (!analysis.isEu || !analysis.formatValid || !analysis.checkDigitValid) return null;
+  if (analysis.canonical === null || analysis.prefix === null) return null;
+  return { countryCode: analysis.prefix, vatNumber: analysis.canonical.slice(analysis.prefix.length) };
+}
 
 /** Off without a URL; a URL or timeout that cannot work is a ConfigError at start-up, not a failed check later. */
 export function createVatRegistryCheck(config: ViesConfig = {}): VatRegistryCheck {

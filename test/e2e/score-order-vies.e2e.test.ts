@@ -42,7 +42,11 @@ describe('scoreOrder with VIES', () => {
       [KNOWN]: 'MUSTER GMBH',
       [KNOWN_IN_MUNICH]: { name: 'MUSTER GMBH', address: 'MARIENPLATZ 1\n80331 MUENCHEN' },
     });
-    t = await startTestServer({ VIES_URL: vies.url, VIES_TIMEOUT_MS: '2000' });
+    t = await startTestServer({
+      VIES_URL: vies.url,
+      VIES_TIMEOUT_MS: '2000',
+      VIES_REQUESTER_VAT_NUMBER: 'NL123456782B01',
+    });
     const em = t.platform.db.orm.em.fork();
     token = (
       await t.platform.services.actors.create(em, { kind: 'service', role: 'order_system', name: 'orders' })
@@ -65,7 +69,23 @@ describe('scoreOrder with VIES', () => {
       treatment: 'REVERSE_CHARGE',
       vatNumber: { valid: true, country: 'DE', verified: 'VERIFIED', nameMatch: 'MATCH' },
     });
-    expect(vies.requests).toContainEqual({ countryCode: 'DE', vatNumber: '136695976' });
+    expect(vies.requests).toContainEqual({
+      countryCode: 'DE',
+      vatNumber: '136695976',
+      requester: '123456782B01',
+    });
+    // The proof of the check, as VIES gave it, is returned and kept with the order.
+    const verdict = r.body.data!.scoreOrder.vat.vatNumber;
+    expect(verdict.consultationNumber).toMatch(/^WAPIAAAAZ\d+$/);
+    expect(Date.parse(verdict.checkedAt!)).toBeGreaterThan(Date.now() - 60_000);
+    const stored = await t.platform.services.orderReview.get(
+      t.platform.db.orm.em.fork(),
+      r.body.data!.scoreOrder.order.id,
+    );
+    expect(stored.vat.vatNumber).toMatchObject({
+      consultationNumber: verdict.consultationNumber,
+      checkedAt: verdict.checkedAt,
+    });
   });
 
   it('reports a VAT number VIES registers at an address elsewhere, and still reverse-charges it', async () => {

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeVies {
   url: string;
-  requests: { countryCode: string; vatNumber: string }[];
+  /** What was asked; `requester` is the requester's number when the check named one. */
+  requests: { countryCode: string; vatNumber: string; requester: string | null }[];
   close(): Promise<void>;
 }
 
@@ -17,8 +18,12 @@ export async function startFakeVies(registered: FakeViesRegister): Promise<FakeV
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      const { countryCode, vatNumber } = JSON.parse(body) as { countryCode: string; vatNumber: string };
-      requests.push({ countryCode, vatNumber });
+      const { countryCode, vatNumber, requesterNumber } = JSON.parse(body) as {
+        countryCode: string;
+        vatNumber: string;
+        requesterNumber?: string;
+      };
+      requests.push({ countryCode, vatNumber, requester: requesterNumber ?? null });
       const entry = registered[`${countryCode}${vatNumber}`];
       const { name, address } =
         typeof entry === 'string' ? { name: entry, address: undefined } : (entry ?? {});
@@ -31,6 +36,8 @@ export async function startFakeVies(registered: FakeViesRegister): Promise<FakeV
           name: name ?? '---',
           address: address ?? '---',
           requestDate: new Date().toISOString(),
+          // As VIES: a consultation number only for a check that names its requester.
+          ...(requesterNumber === undefined ? {} : { requestIdentifier: `WAPIAAAAZ${requests.length}` }),
         }),
       );
     });

@@ -47,6 +47,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: 'many' })).toThrow(/GRAPHQL_MAX_TOKENS: expected/);
   });
 
+  it('reads our VAT number for VIES consultation numbers, and refuses one that is not an EU VAT number', () => {
+    expect(loadConfig({}).vies.requester).toBeUndefined();
+    expect(loadConfig({ VIES_REQUESTER_VAT_NUMBER: 'nl 1234.56.782 b01' }).vies.requester).toEqual({
+      countryCode: 'NL',
+      vatNumber: '123456782B01',
+    });
+    for (const bad of ['NL123456783B01', 'CHE-123.456.788', 'ours']) {
+      expect(() => loadConfig({ VIES_REQUESTER_VAT_NUMBER: bad }), bad).toThrow(
+        /VIES_REQUESTER_VAT_NUMBER: expected an EU VAT number/,
+      );
+    }
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: expected a value of at most 65535/);
   });

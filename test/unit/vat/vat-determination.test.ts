@@ -43,6 +43,32 @@ describe('determineVat', () => {
     });
   });
 
+  it("keeps VIES's date and consultation number of an answer about this number, and only of such", () => {
+    const answered = {
+      ...vies('DE', '111111125', 'VERIFIED'),
+      requestDate: '2026-11-26+01:00',
+      requestIdentifier: 'WAPIAAAAW1',
+    };
+    const verdict = (result: ViesResult, number = GERMAN_VAT) =>
+      determineVat({
+        customerType: 'business',
+        vatNumber: analyseVatNumber(number),
+        viesResult: result,
+        evidence: { billingCountry: 'DE', ipCountry: 'DE' },
+      }).vatNumber;
+    expect(verdict(answered)).toMatchObject({
+      checkedAt: '2026-11-26+01:00',
+      consultationNumber: 'WAPIAAAAW1',
+    });
+    expect(verdict({ ...answered, status: 'NOT_REGISTERED' })).toMatchObject({
+      verified: 'NOT_REGISTERED',
+      consultationNumber: 'WAPIAAAAW1',
+    });
+    // An answer about another number, or no answer, proves nothing about this one.
+    expect(verdict(answered, 'DE136695976')).toMatchObject({ checkedAt: null, consultationNumber: null });
+    expect(verdict({ ...answered, status: 'NOT_VERIFIED' })).toMatchObject({ consultationNumber: null });
+  });
+
   it("reverse-charges only when the name VIES holds is the customer's, or VIES withholds it", () => {
     const named = (name: string | null, declaredNames: (string | null)[]) =>
       determineVat({
@@ -224,6 +250,8 @@ describe('determineVat', () => {
       verified: 'NOT_VERIFIED',
       nameMatch: 'NOT_COMPARED',
       addressMatch: 'NOT_COMPARED',
+      checkedAt: null,
+      consultationNumber: null,
     });
     const none = determineVat({ customerType: 'business', vatNumber: null, viesResult: null, evidence: {} });
     expect(none.vatNumber).toEqual({
@@ -232,6 +260,8 @@ describe('determineVat', () => {
       verified: 'NOT_VERIFIED',
       nameMatch: 'NOT_COMPARED',
       addressMatch: 'NOT_COMPARED',
+      checkedAt: null,
+      consultationNumber: null,
     });
     expect(none.reason).toMatch(/without a VAT number/);
   });
