@@ -1,12 +1,12 @@
 // Migration 11 adds the mailbox index of orders and the name index of customers. It cannot compute
 // them (they are keyed): old orders are counted on their exact address, and old customers get their
 // name index from fillNameIndexes, counting as a name of their own until then.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditContext } from '../../audit/audit-context';
 import { fillNameIndexes, nameIndex } from '../../src/customers/name-index';
 import { migrate } from '../../src/db/orm';
 import type { ScoreOrderRequest } from '../../src/orders/score-order-input';
+import { orderSystemContext } from '../support/order-system';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 const ADDRESS = { street: 'Prinsengracht 263', postalCode: '1016 GV', city: 'Amsterdam', country: 'NL' };
@@ -18,22 +18,7 @@ describe('migration 11, the mailbox and name indexes', () => {
 
   beforeAll(async () => {
     t = await createTestPlatform();
-    const { actor } = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
-      kind: 'service',
-      role: 'order_system',
-      name: 'orders',
-    });
-    context = {
-      actorId: actor.id,
-      actorKind: 'service',
-      role: 'order_system',
-      onBehalfOf: null,
-      purpose: 'fraud-prevention',
-      requestId: randomUUID(),
-      traceId: null,
-      clientIp: null,
-      userAgent: null,
-    };
+    context = await orderSystemContext(t);
   });
   afterAll(async () => {
     await t?.close();
