@@ -110,6 +110,8 @@ describe('scoreOrder over HTTP', () => {
       verified: 'NOT_VERIFIED',
       nameMatch: 'NOT_COMPARED',
       addressMatch: 'NOT_COMPARED',
+      checkedAt: null,
+      consultationNumber: null,
     });
     expect(a.vat.reverseCharge).toBe(false);
   });
