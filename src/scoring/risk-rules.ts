@@ -75,8 +75,8 @@ export function countCeiling(allowed: number): number {
 const DAY = 24 * 60;
 
 export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({
-  // 2026-12-06.1: the weights of 2026-11-26.2, the signals counted as corrected then (README, Rules).
-  version: '2026-12-06.1',
+  // 2026-11-26.3: the weights of 2026-11-26.2, the signals counted as corrected then (README, Rules).
+  version: '2026-11-26.3',
   weights: {
     // Travel, VPNs and cross-border commuters make a single country mismatch common and weak.
     IP_COUNTRY_MISMATCH_BILLING: 20,
