@@ -111,6 +111,9 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json', 'grpc']).optional(),
 });
 
+/** Every environment variable the service reads (the README's configuration table lists each one). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface KeyMaterial {
   /** `kid:base64,...` as accepted by `parseEncryptionKeys`; undefined when not configured. */
   fieldEncryptionKeys?: string;

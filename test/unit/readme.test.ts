@@ -1,7 +1,11 @@
-/** The README is the order system's reference for reason codes: it must list every one the rules know. */
+/**
+ * The README is the order system's reference for reason codes and the operator's for settings: it must
+ * list every reason code the rules know and every environment variable the service reads.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENVIRONMENT_VARIABLES } from '../../src/config/config';
 import { REASON_CODES } from '../../src/scoring/reason-codes';
 
 describe('README', () => {
@@ -9,6 +13,13 @@ describe('README', () => {
 
   it('lists every reason code', () => {
     expect(REASON_CODES.filter((code) => !readme.includes(`\`${code}\``))).toEqual([]);
+  });
+
+  it("lists every environment variable the service reads (OpenTelemetry's under `OTEL_*`)", () => {
+    const missing = ENVIRONMENT_VARIABLES.filter(
+      (name) => !readme.includes(name) && !(name.startsWith('OTEL_') && readme.includes('`OTEL_*`')),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('starts with the two commands', () => {
