@@ -34,8 +34,22 @@ export interface Purpose {
 export const PURPOSE_HEADER = 'X-Purpose';
 
 /** Parses `kind` or `kind:reference`. */
+/** Longest reference after a purpose's colon (a ticket, request or order number). */
+const REFERENCE_MAX = 64;
+
 export function parsePurpose(raw: string, field: string = PURPOSE_HEADER): Purpose {
   const text = raw.trim();
+  // A known purpose with a reference that does not fit deserves its own message, not "unknown purpose".
+  const [kindText = '', ...rest] = text.split(':');
+  if (KINDS.includes(kindText) && rest.length > 0) {
+    const reference = rest.join(':');
+    if (reference.length > REFERENCE_MAX || !/^[A-Za-z0-9._/#-]+$/.test(reference)) {
+      throw new ValidationError(
+        field,
+        `the reference after "${kindText}:" must be 1 to ${REFERENCE_MAX} letters, digits or . _ / # -`,
+      );
+    }
+  }
   const match = /^([a-z][a-z-]*)(?::([A-Za-z0-9._/#-]{1,64}))?$/.exec(text);
   if (match === null || !KINDS.includes(match[1] ?? '')) {
     throw new ValidationError(
