@@ -39,6 +39,8 @@ export function nameIndex(blindIndex: BlindIndex, name: string): string {
  * again and in several processes at once: a row is written only while it still has no index and the
  * name it was computed from (a name changed meanwhile has its own index already). The names are
  * decrypted inside this process only, as key rotation does, and no value leaves it: no audit event.
+ * Erased and archived customers keep their name for the invoices only, and a restricted customer's data
+ * may only be stored: none of them is indexed again (erasure and archiving drop the index on purpose).
  */
 export async function fillNameIndexes(
   em: EntityManager,
@@ -53,6 +55,7 @@ export async function fillNameIndexes(
     const rows = await db.query<{ id: string; name_enc: string }>(
       `select id, name_enc from customer
         where name_bidx is null and name_enc is not null and name_enc <> '' and id > ?
+          and status not in ('erased', 'archived') and not restricted
         order by id limit ?`,
       [after, batchSize],
     );

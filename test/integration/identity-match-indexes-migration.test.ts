@@ -66,10 +66,26 @@ describe('migration 11, the mailbox and name indexes', () => {
         otherNames: 2,
       });
 
+      // An erased and a restricted customer without an index: their names are not indexed again.
+      const kept: string[] = [];
+      for (const [n, change] of [
+        ['erased-e', "status = 'erased'"],
+        ['restricted-r', 'restricted = true'],
+      ] as const) {
+        const id = (await score(order(n, 'Kees Kept', 'NL02ABNA0123456789'))).order.customerId;
+        await sql.query(`update customer set name_bidx = null, ${change} where id = $1`, [id]);
+        kept.push(id);
+      }
+
       const em = t.platform.db.orm.em.fork();
       const { cipher, blindIndex } = t.platform.keys;
       expect(await fillNameIndexes(em, cipher, blindIndex, 1)).toBe(2);
       expect(await fillNameIndexes(em, cipher, blindIndex)).toBe(0);
+      const stillUnindexed = await sql.query(
+        'select id from customer where id = any($1) and name_bidx is null',
+        [kept],
+      );
+      expect(stillUnindexed.rows).toHaveLength(2);
       const stored = await sql.query<{ name_bidx: string }>('select name_bidx from customer where id = $1', [
         jan.order.customerId,
       ]);
