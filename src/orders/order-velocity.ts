@@ -74,19 +74,18 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
   // Other names, not other accounts: the distinct names (name_bidx) of the other customers whose name
   // is not the ordering customer's. A name not known on either side (a customer not yet indexed, see
   // src/customers/name-index.ts) is never "the same", and such a customer counts as a name of its own.
-  // Customers with the IBAN on file, and customers who paid with it: each side is cut at the ceiling
-  // (of customers with another name) before the union; the distinct customers of the orders come off
-  // the (iban_bidx, customer_id) index in order, each looked up once for its name.
-  const otherName = (alias: string) => `coalesce(${alias}.name_bidx, ${alias}.id::text)`;
+  // Customers with the IBAN on file, and customers who paid with it: each side is cut at the ceiling of
+  // distinct other *names* (not customers: a hundred accounts of one name must not crowd out another
+  // name) before the union; the orders' customers come off the (iban_bidx, customer_id) index.
+  const otherName = 'coalesce(name_bidx, id::text)';
   columns.push(
-    `(select count(distinct ${otherName('k')}) from customer k where k.id in (
-        select c from (select id as c from customer
-                       where iban_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?) a
-        union
-        select c from (select d.c from (select distinct customer_id as c from customer_order
-                                        where iban_bidx = ? and customer_id <> ?) d
-                       where not exists (select 1 from customer s where s.id = d.c and s.name_bidx = ?)
-                       limit ?) b)) as iban_other_names`,
+    `(select count(distinct n) from (
+        (select distinct ${otherName} as n from customer
+          where iban_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?)
+        union all
+        (select distinct ${otherName} as n from customer
+          where id in (select customer_id from customer_order where iban_bidx = ? and customer_id <> ?)
+            and not coalesce(name_bidx = ?, false) limit ?)) u) as iban_other_names`,
   );
   params.push(
     keys.ibanBidx,
@@ -99,7 +98,7 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
     ibanCeiling,
   );
   columns.push(
-    `(select count(distinct ${otherName('c')}) from (select id, name_bidx from customer
+    `(select count(*) from (select distinct ${otherName} from customer
         where id_card_number_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?) c)
        as id_card_other_names`,
   );
