@@ -180,6 +180,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     blindIndexKey: e.BLIND_INDEX_KEY,
     auditSigningKey: e.AUDIT_SIGNING_KEY,
   };
+  if (e.OSS_RETENTION_YEARS < e.FISCAL_RETENTION_YEARS) {
+    // One Stop Shop records are invoices too: a shorter period would purge them before the fiscal one.
+    throw new ConfigError(
+      `OSS_RETENTION_YEARS (${e.OSS_RETENTION_YEARS}) must not be shorter than FISCAL_RETENTION_YEARS (${e.FISCAL_RETENTION_YEARS}).`,
+    );
+  }
   if (e.NODE_ENV === 'production') {
     const missing = (
       [

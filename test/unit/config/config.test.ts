@@ -60,6 +60,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a One Stop Shop period shorter than the fiscal one (those records are invoices too)', () => {
+    expect(loadConfig({ FISCAL_RETENTION_YEARS: '7', OSS_RETENTION_YEARS: '7' }).retention.ossYears).toBe(7);
+    expect(() => loadConfig({ FISCAL_RETENTION_YEARS: '7', OSS_RETENTION_YEARS: '5' })).toThrow(
+      /OSS_RETENTION_YEARS \(5\) must not be shorter than FISCAL_RETENTION_YEARS \(7\)/,
+    );
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: expected a value of at most 65535/);
   });
