@@ -120,7 +120,7 @@ export class RetentionService {
            order by c.id limit ${BATCH} for update of c skip locked`,
           [now.toISOString()],
         );
-        if (ids.length === 0) return 0;
+        if (ids.length === 0) return { seen: 0, applied: 0 };
         const customers = await tx.find(
           CustomerEntity,
           { id: { $in: ids.map((r) => r.id) } },
@@ -128,11 +128,14 @@ export class RetentionService {
         );
         const dueAt = new Map(ids.map((r) => [r.id, new Date(r.due_at)]));
         const events: AuditEventInput[] = [];
+        let applied = 0;
         for (const customer of customers) {
-          events.push(...(await this.apply(tx, customer, action, now, context)));
-          await sqlRunner(tx).query(
+          // The action is recorded first, and only the process whose record goes in carries it out: an
+          // erased customer keeps its status when purged, so a second process that read it before the
+          // first committed still finds it pending, and would erase nothing twice with a second event.
+          const [claimed] = await sqlRunner(tx).query<{ id: string }>(
             `insert into retention_action (id, customer_id, action, due_at, done_at) values (?, ?, ?, ?, ?)
-             on conflict (customer_id, action) do nothing`,
+             on conflict (customer_id, action) do nothing returning id`,
             [
               randomUUID(),
               customer.id,
@@ -141,13 +144,16 @@ export class RetentionService {
               now.toISOString(),
             ],
           );
+          if (claimed === undefined) continue;
+          events.push(...(await this.apply(tx, customer, action, now, context)));
+          applied++;
         }
         await tx.flush();
         await this.audit.recordInTransaction(sqlRunner(tx), events);
-        return customers.length;
+        return { seen: customers.length, applied };
       });
-      total += done;
-      if (done < BATCH) return total;
+      total += done.applied;
+      if (done.seen < BATCH) return total;
     }
   }
 
