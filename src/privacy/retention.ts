@@ -130,9 +130,11 @@ export class RetentionService {
         const events: AuditEventInput[] = [];
         let applied = 0;
         for (const customer of customers) {
-          // The action is recorded first, and only the process whose record goes in carries it out: an
-          // erased customer keeps its status when purged, so a second process that read it before the
-          // first committed still finds it pending, and would erase nothing twice with a second event.
+          // The action is recorded first. A purge leaves an erased customer in the state that selects it,
+          // so a second process that read it before the first committed still finds it pending: only the
+          // process whose record goes in purges (else a second erase event, with nothing left to erase).
+          // The other actions change what selects them and may fall due again (bank details given anew
+          // after a new subscription ended), so they run whenever they are pending.
           const [claimed] = await sqlRunner(tx).query<{ id: string }>(
             `insert into retention_action (id, customer_id, action, due_at, done_at) values (?, ?, ?, ?, ?)
              on conflict (customer_id, action) do nothing returning id`,
@@ -144,7 +146,7 @@ export class RetentionService {
               now.toISOString(),
             ],
           );
-          if (claimed === undefined) continue;
+          if (claimed === undefined && action === RetentionActionKind.Purge) continue;
           events.push(...(await this.apply(tx, customer, action, now, context)));
           applied++;
         }
