@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../src/errors/errors';
 import { checkPeriod } from '../src/validation/period';
+import { assertSingleLine } from '../src/validation/text';
 import { isUuid } from '../src/validation/uuid';
 import {
   AuditAction,
@@ -19,8 +20,6 @@ import type { SqlRunner } from './sql-runner';
 /** The longest period `unusualAccess` compares in one call (its cost follows the period's events). */
 export const UNUSUAL_ACCESS_MAX_DAYS = 366;
 const PURPOSE_MAX = 200;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
 
 export interface AuditEventFilter {
   subjectId?: string | null;
@@ -57,9 +56,7 @@ export function checkAuditEventFilter(filter: AuditEventFilter, categories: read
     if (filter.purpose.length > PURPOSE_MAX) {
       throw new ValidationError('filter.purpose', `must be at most ${PURPOSE_MAX} characters`);
     }
-    if (CONTROL_CHARACTERS.test(filter.purpose)) {
-      throw new ValidationError('filter.purpose', 'must not contain control characters');
-    }
+    assertSingleLine(filter.purpose, 'filter.purpose');
   }
   checkPeriod(filter.from, filter.to, 'filter.to');
 }

@@ -4,7 +4,7 @@
  * original, which never changes).
  */
 import { checkPeriod } from '../validation/period';
-import { assertMultilineText } from '../validation/text';
+import { requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -125,10 +125,8 @@ export class OrderReviewService {
     context: AuditContext,
     access?: ReadAccess,
   ): Promise<OrderView> {
-    const text = note?.trim() ?? null;
-    if (text !== null && text.length > 2_000)
-      throw new ValidationError('note', 'must be at most 2000 characters');
-    if (text !== null) assertMultilineText(text, 'note');
+    // Free text like every other note the platform keeps; a blank note is kept as given (empty).
+    const text = note == null ? null : note.trim() === '' ? '' : requireLongText(note, 'note', 2_000);
     return em.transactional(async (tx) => {
       const entity = isUuid(id) ? await tx.findOne(OrderEntity, { id }, { populate: ['customer'] }) : null;
       if (entity === null) throw new NotFoundError('order', id);

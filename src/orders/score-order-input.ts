@@ -6,6 +6,7 @@
 import { parseIp, type ParsedIp } from '../../geo/ip-classify';
 import { ValidationError } from '../errors/errors';
 import {
+  assertSingleLine,
   normalizeCountry,
   normalizeEmail,
   normalizeIban,
@@ -69,15 +70,12 @@ const MAX_ITEMS = 50;
 const MAX_TOTAL_CENTS = 2_147_483_647;
 /** ISO 4217 codes as the runtime's ICU knows them (current currencies; not 'XYZ'). */
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
 
 export function normaliseOrder(input: ScoreOrderRequest): NormalisedOrder {
   const key = input.idempotencyKey.trim();
   if (key.length === 0 || key.length > 200)
     throw new ValidationError('idempotencyKey', 'must be 1 to 200 characters');
-  if (CONTROL_CHARACTERS.test(key))
-    throw new ValidationError('idempotencyKey', 'must not contain control characters');
+  assertSingleLine(key, 'idempotencyKey');
   const hasId = input.customerId != null;
   const hasDetails = input.customer != null;
   if (hasId === hasDetails) {

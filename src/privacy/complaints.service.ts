@@ -22,7 +22,8 @@ import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/p
 import { normalizeText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { complaintDueDate, isOverdue } from './deadlines';
-import { actorOf, requireDate, requireLongText, requireOneOf, requireUuid } from './third-parties.service';
+import { requireLongText } from '../validation/text';
+import { actorOf, requireDate, requireOneOf, requireUuid } from './third-parties.service';
 
 export interface ComplaintInput {
   /** The person it is about; none for an anonymous complaint or one the regulator has not tied to anyone. */

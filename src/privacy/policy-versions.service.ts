@@ -27,7 +27,8 @@ import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { normalizeText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
-import { requireDate, requireLongText, requireOneOf, requireUuid } from './third-parties.service';
+import { requireLongText } from '../validation/text';
+import { requireDate, requireOneOf, requireUuid } from './third-parties.service';
 
 /** The policy's notice period for a change that is not of minor importance. */
 export const MAJOR_CHANGE_NOTICE_DAYS = 30;

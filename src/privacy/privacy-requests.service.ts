@@ -22,12 +22,12 @@ import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
 import { normalizeText } from '../validation/text';
+import { requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { dueDate, effectiveDeadline, isOverdue, isWithinExtensionLimit, latestExtension } from './deadlines';
 import {
   actorOf,
   requireDate,
-  requireLongText,
   requireOneOf,
   requireUuid,
   thirdPartiesWithDisclosures,

@@ -24,7 +24,7 @@ import {
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
-import { normalizeText } from '../validation/text';
+import { normalizeText, requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { accessEndOf, disclosureEnds } from './third-party-access';
 
@@ -602,23 +602,4 @@ export function requireOneOf<T extends string>(value: T, allowed: Record<string,
   const values = Object.values(allowed);
   if (!values.includes(value)) throw new ValidationError(field, `must be one of ${values.join(', ')}`);
   return value;
-}
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_NEWLINE_AND_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
-
-/**
- * Free text that may run over several lines (a summary, an outcome, a policy): NFC, trimmed, line ends
- * as '\n', and bounded; unlike names its inner whitespace is kept because it carries layout.
- */
-export function requireLongText(value: string, field: string, maxLength: number, minLength = 1): string {
-  if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
-  const text = value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
-  if (text.length === 0) throw new ValidationError(field, 'must not be empty');
-  if (text.length < minLength) throw new ValidationError(field, `must be at least ${minLength} characters`);
-  if (text.length > maxLength) throw new ValidationError(field, `must be at most ${maxLength} characters`);
-  if (CONTROL_EXCEPT_NEWLINE_AND_TAB.test(text)) {
-    throw new ValidationError(field, 'must not contain control characters');
-  }
-  return text;
 }

@@ -21,5 +21,5 @@ export { normalizeKvk } from './kvk-number';
 export { normalizeLicencePlate } from './licence-plate';
 export { normalizePhone, type NormalizedPhone } from './phone';
 export { normalizePostalCode } from './postal-code';
-export { normalizeText, type TextRules } from './text';
+export { assertSingleLine, normalizeText, requireLongText, type TextRules } from './text';
 export { normalizeVatNumber, type NormalizedVatNumber } from './vat-number';

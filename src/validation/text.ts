@@ -1,6 +1,8 @@
 /**
- * Plain text fields (names, street, city, bank name, username): one canonical form so that equal text
- * gives equal blind indexes, and bounds so that nobody stores a novel in a name field.
+ * Text as clients send it. Plain text fields (names, street, city, bank name, username): one canonical
+ * form so that equal text gives equal blind indexes, and bounds so that nobody stores a novel in a name
+ * field. Free text over several lines (notes, summaries, policies), and single-line keys and filter
+ * values: the control characters each may not hold.
  */
 import { ValidationError } from '../errors/errors';
 
@@ -44,14 +46,33 @@ export function normalizeText(value: string, field: string, rules: TextRules): s
   return text;
 }
 
-// Free text (a note, a resolution) may run over several lines; nothing else below a space belongs in it.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL_EXCEPT_NEWLINE_AND_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
-/** Refuses control characters in free text, except line breaks and tabs. */
-export function assertMultilineText(value: string, field: string): void {
-  if (CONTROL_CHARACTERS_BUT_LINES.test(value)) {
-    throw new ValidationError(field, 'must not contain control characters other than line breaks and tabs');
+/**
+ * Free text that may run over several lines (a summary, an outcome, a policy): NFC, trimmed, line ends
+ * as '\n', and bounded; unlike names its inner whitespace is kept because it carries layout.
+ */
+export function requireLongText(value: string, field: string, maxLength: number, minLength = 1): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
+  const text = value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  if (text.length === 0) throw new ValidationError(field, 'must not be empty');
+  if (text.length < minLength) throw new ValidationError(field, `must be at least ${minLength} characters`);
+  if (text.length > maxLength) throw new ValidationError(field, `must be at most ${maxLength} characters`);
+  if (CONTROL_EXCEPT_NEWLINE_AND_TAB.test(text)) {
+    throw new ValidationError(field, 'must not contain control characters');
+  }
+  return text;
+}
+
+// One line of text a client sends as a key or filter value: no control characters at all.
+// eslint-disable-next-line no-control-regex
+const SINGLE_LINE_CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
+
+/** Refuses any control character, line breaks and tabs included (keys, filter values). */
+export function assertSingleLine(value: string, field: string): void {
+  if (SINGLE_LINE_CONTROL_CHARACTERS.test(value)) {
+    throw new ValidationError(field, 'must not contain control characters');
   }
 }
 
