@@ -218,8 +218,14 @@ export class RetentionActionStatusObject {
   @Field({ description: 'drop_bank_details, archive or purge' })
   action!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Due now and not done; restricted customers are counted in `held`.' })
   due!: number;
+
+  @Field(() => Int, {
+    description:
+      'Due, but held because the customer restricted processing (GDPR art. 18); done once the restriction is lifted.',
+  })
+  held!: number;
 
   @Field(() => Int)
   overdue!: number;
@@ -235,6 +241,9 @@ export class RetentionActionStatusObject {
 
   @Field(() => [ID])
   overdueCustomerIds!: string[];
+
+  @Field(() => [ID], { description: 'Up to 50 held customers, longest held first.' })
+  heldCustomerIds!: string[];
 }
 
 @ObjectType('RetentionReport')

@@ -5,7 +5,10 @@
  * request removes, erasure.ts; what is left is readable only for administrative obligations, see
  * row-access.ts); everything is purged when the fiscal retention period is over (seven years; ten for
  * One Stop Shop supplies), for archived customers and for what an erasure request kept until that date
- * (erasure.ts gives the same date). The job is idempotent and safe to run in several processes at once:
+ * (erasure.ts gives the same date). A restricted customer's data (GDPR art. 18) is held: restriction
+ * allows nothing but storage, and a customer who asked for it may need the data kept beyond its period
+ * (art. 18(1)(c), legal claims), so each step waits until the restriction is lifted; the report counts
+ * what is held. (An erasure lifts the restriction, so what an erasure kept is never held.) The job is idempotent and safe to run in several processes at once:
  * each batch locks its rows with SKIP LOCKED and every step moves a customer to a state the step no
  * longer selects (for an erased customer's purge, the purge it records in retention_action).
  */
@@ -30,8 +33,13 @@ export interface RetentionRun {
 
 export interface RetentionDue {
   action: RetentionActionKind;
-  /** Customers for whom the action is due now and not done. */
+  /** Customers for whom the action is due now and not done (restricted customers not counted). */
   due: number;
+  /**
+   * Customers for whom the action is due but held because their processing is restricted (GDPR art.
+   * 18): the job carries it out once the restriction is lifted.
+   */
+  held: number;
   /** Of those, due for longer than the grace period: the job is not keeping up, or failing. */
   overdue: number;
   /** Done by the job in the last 30 days, and ever. */
@@ -41,6 +49,8 @@ export interface RetentionDue {
   upcoming: number;
   /** Up to 50 customer ids that are overdue, oldest first, to look into. */
   overdueCustomerIds: string[];
+  /** Up to 50 customer ids that are held, longest held first, to review the restriction. */
+  heldCustomerIds: string[];
 }
 
 export interface RetentionReport {
@@ -70,36 +80,45 @@ export class RetentionService {
 
   async report(em: EntityManager, now: Date = new Date()): Promise<RetentionReport> {
     const db = sqlRunner(em);
+    const at = now.toISOString();
     const actions: RetentionDue[] = [];
     for (const action of Object.values(RetentionActionKind)) {
       const dueAt = this.dueAtSql(action);
       const pending = `(${this.pendingSql(action)})`;
       const [row] = await db.query<Record<string, string>>(
         `select
-           count(*) filter (where ${dueAt} <= ?::timestamptz) as due,
-           count(*) filter (where ${dueAt} <= ?::timestamptz - interval '${GRACE_DAYS} days') as overdue,
-           count(*) filter (where ${dueAt} > ?::timestamptz and ${dueAt} <= ?::timestamptz + interval '30 days') as upcoming
+           count(*) filter (where ${dueAt} <= ?::timestamptz and not c.restricted) as due,
+           count(*) filter (where ${dueAt} <= ?::timestamptz - interval '${GRACE_DAYS} days' and not c.restricted) as overdue,
+           count(*) filter (where ${dueAt} > ?::timestamptz and ${dueAt} <= ?::timestamptz + interval '30 days'
+                            and not c.restricted) as upcoming,
+           count(*) filter (where ${dueAt} <= ?::timestamptz and c.restricted) as held
          from customer c where ${pending}`,
-        [now.toISOString(), now.toISOString(), now.toISOString(), now.toISOString()],
+        [at, at, at, at, at],
       );
-      const overdueIds = await db.query<{ id: string }>(
-        `select c.id from customer c where ${pending} and ${dueAt} <= ?::timestamptz - interval '${GRACE_DAYS} days'
-         order by ${dueAt} limit 50`,
-        [now.toISOString()],
-      );
+      const idsWhere = async (condition: string) =>
+        (
+          await db.query<{ id: string }>(
+            `select c.id from customer c where ${pending} and ${condition} order by ${dueAt}, c.id limit 50`,
+            [at],
+          )
+        ).map((r) => r.id);
       const [done] = await db.query<{ last30: string; total: string }>(
         `select count(*) filter (where done_at >= ?::timestamptz - interval '30 days') as last30, count(*) as total
          from retention_action where action = ?`,
-        [now.toISOString(), action],
+        [at, action],
       );
       actions.push({
         action,
         due: Number(row?.due ?? 0),
+        held: Number(row?.held ?? 0),
         overdue: Number(row?.overdue ?? 0),
         upcoming: Number(row?.upcoming ?? 0),
         doneLast30Days: Number(done?.last30 ?? 0),
         doneTotal: Number(done?.total ?? 0),
-        overdueCustomerIds: overdueIds.map((r) => r.id),
+        overdueCustomerIds: await idsWhere(
+          `not c.restricted and ${dueAt} <= ?::timestamptz - interval '${GRACE_DAYS} days'`,
+        ),
+        heldCustomerIds: await idsWhere(`c.restricted and ${dueAt} <= ?::timestamptz`),
       });
     }
     return { generatedAt: now, graceDays: GRACE_DAYS, actions };
@@ -116,7 +135,7 @@ export class RetentionService {
       const done = await em.fork().transactional(async (tx) => {
         const ids = await sqlRunner(tx).query<{ id: string; due_at: string }>(
           `select c.id, ${this.dueAtSql(action)} as due_at from customer c
-           where ${this.pendingSql(action)} and ${this.dueAtSql(action)} <= ?::timestamptz
+           where ${this.pendingSql(action)} and not c.restricted and ${this.dueAtSql(action)} <= ?::timestamptz
            order by c.id limit ${BATCH} for update of c skip locked`,
           [now.toISOString()],
         );
@@ -227,11 +246,23 @@ export class RetentionService {
       case RetentionActionKind.DropBankDetails:
         return 'c.subscription_end';
       case RetentionActionKind.Archive:
-        return `(c.subscription_end + interval '${s.archiveAfterYears} years')`;
+        return plusYearsSql('c.subscription_end', `${s.archiveAfterYears}`);
       case RetentionActionKind.Purge:
         // Ten years when any order was a One Stop Shop supply, seven otherwise.
-        return `(c.subscription_end + case when exists (select 1 from customer_order o where o.customer_id = c.id
-                 and o.vat ->> 'treatment' = 'OSS') then interval '${s.ossYears} years' else interval '${s.fiscalYears} years' end)`;
+        return plusYearsSql(
+          'c.subscription_end',
+          `case when exists (select 1 from customer_order o where o.customer_id = c.id
+             and o.vat ->> 'treatment' = 'OSS') then ${s.ossYears} else ${s.fiscalYears} end`,
+        );
     }
   }
+}
+
+/**
+ * `timestamptz + interval 'n years'` counts calendar years in the session's time zone, so a date near
+ * midnight or a leap day could fall due a day apart depending on the connection. Counted in UTC, it is
+ * the date erasure.ts's plusYears gives the customer in the erasure answer.
+ */
+export function plusYearsSql(timestamp: string, years: string): string {
+  return `((${timestamp} at time zone 'UTC') + make_interval(years => ${years})) at time zone 'UTC'`;
 }

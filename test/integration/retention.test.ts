@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent, offlineContext, type AuditContext } from '../../audit/audit-context';
 import type { Platform } from '../../src/platform';
+import { plusYears } from '../../src/privacy/erasure';
 import { ACCESS_LOG_RETENTION, processingRegister } from '../../src/privacy/processing-register';
+import { plusYearsSql } from '../../src/privacy/retention';
 import { sealedEvents } from './privacy/privacy-fixtures';
 import { attachPlatform, createTestPlatform, type TestPlatform } from '../support/test-platform';
 
@@ -449,6 +451,65 @@ describe('retention', () => {
     const archive = report.actions.find((a) => a.action === 'archive')!;
     expect(archive.overdue).toBeGreaterThanOrEqual(1);
     expect(archive.overdueCustomerIds).toContain(stale);
+  });
+
+  it('holds every step for a restricted customer, reports it held, and carries it out once the restriction is lifted', async () => {
+    const id = await customerEndedAt(new Date(now.getTime() - 2 * YEAR), 'restricted@example.nl');
+    const officer = offlineContext(null, 'privacy-request:9');
+    const request = await t.platform.services.privacyRequests.create(
+      t.platform.db.orm.em.fork(),
+      { customerId: id, kind: 'restriction', channel: 'email', identityCheck: 'verified' },
+      officer,
+    );
+    await t.platform.services.dataSubjectRights.carryOutRestriction(
+      t.platform.db.orm.em.fork(),
+      request.id,
+      officer,
+    );
+
+    const status = async () =>
+      Object.fromEntries(
+        (await t.platform.services.retention.report(t.platform.db.orm.em.fork(), now)).actions.map((a) => [
+          a.action,
+          a,
+        ]),
+      );
+    const held = await status();
+    for (const action of ['drop_bank_details', 'archive'] as const) {
+      expect(held[action]).toMatchObject({ held: 1, heldCustomerIds: [id] });
+      expect(held[action]!.overdueCustomerIds).not.toContain(id);
+    }
+    expect(held.purge).toMatchObject({ held: 0, heldCustomerIds: [] });
+
+    await t.platform.services.retention.run(t.platform.db.orm.em.fork(), now);
+    expect(await row(id)).toMatchObject({ status: 'ended', archived_at: null });
+    expect((await row(id)).iban_enc).not.toBeNull();
+
+    await t.platform.services.dataSubjectRights.liftRestriction(t.platform.db.orm.em.fork(), id, officer);
+    const run = await t.platform.services.retention.run(t.platform.db.orm.em.fork(), now);
+    expect(run.archived).toBeGreaterThanOrEqual(1);
+    expect(await row(id)).toMatchObject({ status: 'archived', iban_enc: null });
+    expect((await status()).archive).toMatchObject({ held: 0 });
+  });
+
+  it('counts the years in UTC, as the erasure answer does, whatever time zone the connection has', async () => {
+    const sql = await t.db.superuser();
+    const dates = ['2024-02-29T02:00:00.000Z', '2024-02-29T23:30:00.000Z', '2023-12-31T23:00:00.000Z'];
+    for (const zone of ['America/New_York', 'Pacific/Kiritimati', 'Europe/Amsterdam']) {
+      await sql.query(`set time zone '${zone}'`);
+      for (const date of dates) {
+        const { rows } = await sql.query<{ due: Date }>(
+          `select ${plusYearsSql('$1::timestamptz', '$2::int')} as due`,
+          [date, 1],
+        );
+        expect({ zone, date, due: rows[0]!.due.toISOString() }).toEqual({
+          zone,
+          date,
+          due: plusYears(new Date(date), 1).toISOString(),
+        });
+      }
+    }
+    await sql.query('reset time zone');
   });
 
   it('does each step once when two processes run the job at the same time', async () => {
