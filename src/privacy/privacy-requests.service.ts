@@ -375,7 +375,7 @@ export class PrivacyRequestService {
       );
       tx.persist(rows);
       await tx.flush();
-      return rows.map(notificationOf);
+      return rows.map((row) => notificationOf(row, request.id));
     });
   }
 
@@ -387,7 +387,7 @@ export class PrivacyRequestService {
       { request },
       { populate: ['thirdParty'], orderBy: [{ notifiedAt: 'asc' }, { id: 'asc' }] },
     );
-    return rows.map(notificationOf);
+    return rows.map((row) => notificationOf(row, request.id));
   }
 
   /** Every third party that received some of this customer's data (art. 15(1)(c) and art. 19). */
@@ -423,10 +423,11 @@ function assertOpen(entity: PrivacyRequestEntity): void {
   }
 }
 
-function notificationOf(row: RecipientNotificationEntity): RecipientNotification {
+/** A request's notice; `requestId` is given, as a notice may belong to a retention action instead. */
+function notificationOf(row: RecipientNotificationEntity, requestId: string): RecipientNotification {
   return {
     id: row.id,
-    requestId: row.request.id,
+    requestId,
     thirdPartyId: row.thirdParty.id,
     thirdParty: row.thirdParty.name,
     notifiedAt: row.notifiedAt,

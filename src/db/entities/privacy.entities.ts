@@ -223,11 +223,18 @@ export class DisclosureEndEntity {
 
 @Entity({ tableName: 'recipient_notification' })
 export class RecipientNotificationEntity {
+  [OptionalProps]?: 'request' | 'retentionAction';
+
   @PrimaryKey({ type: 'uuid' })
   id!: string;
 
-  @ManyToOne(() => PrivacyRequestEntity, { fieldName: 'request_id' })
-  request!: PrivacyRequestEntity;
+  /** The request whose outcome was passed on; null for a retention action's notice (exactly one is set). */
+  @ManyToOne(() => PrivacyRequestEntity, { fieldName: 'request_id', nullable: true })
+  request!: PrivacyRequestEntity | null;
+
+  /** The retention step whose deletion was passed on; null for a request's notice. */
+  @ManyToOne(() => RetentionActionEntity, { fieldName: 'retention_action_id', nullable: true })
+  retentionAction!: RetentionActionEntity | null;
 
   @ManyToOne(() => ThirdPartyEntity, { fieldName: 'third_party_id' })
   thirdParty!: ThirdPartyEntity;

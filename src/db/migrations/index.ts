@@ -14,6 +14,7 @@ import { Migration20261203000007_disclosure_end } from './Migration2026120300000
 import { Migration20261204000008_third_party_on_behalf_of } from './Migration20261204000008_third_party_on_behalf_of';
 import { Migration20261205000009_third_party_changes } from './Migration20261205000009_third_party_changes';
 import { Migration20261206000011_identity_match_indexes } from './Migration20261206000011_identity_match_indexes';
+import { Migration20261207000012_retention_notices } from './Migration20261207000012_retention_notices';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -38,4 +39,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261206000011_identity_match_indexes',
     class: Migration20261206000011_identity_match_indexes,
   },
+  { name: 'Migration20261207000012_retention_notices', class: Migration20261207000012_retention_notices },
 ];
