@@ -22,6 +22,7 @@ import { PolicyVersionService } from './privacy/policy-versions.service';
 import { PrivacyReportService } from './privacy/privacy-reports.service';
 import { PrivacyRequestService } from './privacy/privacy-requests.service';
 import { RetentionService } from './privacy/retention';
+import { RetentionNoticeService } from './privacy/retention-notices';
 import { ThirdPartyService } from './privacy/third-parties.service';
 import { OrderScoringService } from './orders/order-scoring.service';
 import { DEFAULT_RISK_RULES, loadRiskRules, type RiskRules } from './scoring/risk-rules';
@@ -41,6 +42,7 @@ export interface Services {
   complaints: ComplaintService;
   policyVersions: PolicyVersionService;
   retention: RetentionService;
+  retentionNotices: RetentionNoticeService;
   privacyReports: PrivacyReportService;
 }
 
@@ -108,6 +110,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
     complaints: new ComplaintService(keys.cipher, audit),
     policyVersions: new PolicyVersionService(audit),
     retention: new RetentionService(audit, config.retention),
+    retentionNotices: new RetentionNoticeService(audit),
     privacyReports: new PrivacyReportService({
       audit,
       actors,

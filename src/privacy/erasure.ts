@@ -60,6 +60,32 @@ const CUSTOMER_KEPT_FOR_INVOICES: [string, (c: CustomerEntity) => void][] = [
   ['vatNumber', (c) => ((c.vatNumberEnc = null), (c.vatNumberBidx = null))],
 ];
 
+/**
+ * An order's values the law does not require keeping; its IP address and GeoIP data stay, until the
+ * purge, where they are VAT evidence of a One Stop Shop supply.
+ */
+const ORDER_NOT_REQUIRED_BY_LAW = ['email', 'phone', 'iban', 'ipAddress', 'geoIp'];
+const ORDER_KEPT_FOR_INVOICES = ['billingAddress', 'vatNumber'];
+
+/** What dropping bank details removes when the direct debit ends (retention.ts), named as `erased` names fields. */
+export const BANK_DETAILS_FIELDS: readonly string[] = ['customer.iban', 'customer.bankName', 'order.iban'];
+
+/**
+ * Every value erasure at `depth` can remove, named as `erased` names them (`customer.email`,
+ * `order.ipAddress`); which of them a customer loses depends on what they held. The recipients of the
+ * data are told of a retention step by this list (retention-notices.ts), so it is kept beside the
+ * lists the erasure works from, and a test holds the erasure to it.
+ */
+export function erasableFields(depth: ErasureDepth): string[] {
+  const customer = [...CUSTOMER_NOT_REQUIRED_BY_LAW.map(([field]) => field), 'mailingConsentHistory'];
+  const order = [...ORDER_NOT_REQUIRED_BY_LAW];
+  if (depth === 'purge') {
+    customer.push(...CUSTOMER_KEPT_FOR_INVOICES.map(([field]) => field));
+    order.push(...ORDER_KEPT_FOR_INVOICES);
+  }
+  return [...customer.map((f) => `customer.${f}`), ...order.map((f) => `order.${f}`)];
+}
+
 const FISCAL_REASON = (years: number) =>
   `Dutch tax law requires keeping administrative records (invoices) for ${years} years (art. 52 AWR)`;
 const FISCAL_OSS_REASON = (r: RetentionSettings) =>

@@ -8,9 +8,12 @@
  * (erasure.ts gives the same date). A restricted customer's data (GDPR art. 18) is held: restriction
  * allows nothing but storage, and a customer who asked for it may need the data kept beyond its period
  * (art. 18(1)(c), legal claims), so each step waits until the restriction is lifted; the report counts
- * what is held. (An erasure lifts the restriction, so what an erasure kept is never held.) The job is idempotent and safe to run in several processes at once:
- * each batch locks its rows with SKIP LOCKED and every step moves a customer to a state the step no
- * longer selects (for an erased customer's purge, the purge it records in retention_action).
+ * what is held. (An erasure lifts the restriction, so what an erasure kept is never held.) Each step
+ * erases data that recipients may have received, and they must be told (GDPR art. 19): the report
+ * counts the notices the steps owe (retention-notices.ts), which the privacy officer records once
+ * sent. The job is idempotent and safe to run in several processes at once: each batch locks its
+ * rows with SKIP LOCKED and every step moves a customer to a state the step no longer selects (for an
+ * erased customer's purge, the purge it records in retention_action).
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
@@ -22,8 +25,9 @@ import { CustomerEntity } from '../db/entities/customer.entity';
 import { OrderEntity } from '../db/entities/order.entity';
 import { RetentionActionKind } from '../db/entities/privacy.entities';
 import { sqlRunner } from '../db/sql-runner';
-import { eraseCustomerData, erasedForAudit } from './erasure';
+import { BANK_DETAILS_FIELDS, eraseCustomerData, erasedForAudit } from './erasure';
 import type { RetentionSettings } from './processing-register';
+import { countNoticesOwed } from './retention-notices';
 
 export interface RetentionRun {
   bankDetailsDropped: number;
@@ -51,6 +55,11 @@ export interface RetentionDue {
   overdueCustomerIds: string[];
   /** Up to 50 customer ids that are held, longest held first, to review the restriction. */
   heldCustomerIds: string[];
+  /**
+   * Notices the steps done owe the recipients of the erased data (GDPR art. 19), one per recipient
+   * per customer, not yet recorded as sent (retention-notices.ts).
+   */
+  noticesOwed: number;
 }
 
 export interface RetentionReport {
@@ -82,6 +91,7 @@ export class RetentionService {
     const db = sqlRunner(em);
     const at = now.toISOString();
     const actions: RetentionDue[] = [];
+    const noticesOwed = await countNoticesOwed(em);
     for (const action of Object.values(RetentionActionKind)) {
       const dueAt = this.dueAtSql(action);
       const pending = `(${this.pendingSql(action)})`;
@@ -119,6 +129,7 @@ export class RetentionService {
           `not c.restricted and ${dueAt} <= ?::timestamptz - interval '${GRACE_DAYS} days'`,
         ),
         heldCustomerIds: await idsWhere(`c.restricted and ${dueAt} <= ?::timestamptz`),
+        noticesOwed: noticesOwed.get(action) ?? 0,
       });
     }
     return { generatedAt: now, graceDays: GRACE_DAYS, actions };
@@ -192,14 +203,7 @@ export class RetentionService {
         customer.ibanBidx = null;
         customer.bankNameEnc = null;
         await tx.nativeUpdate(OrderEntity, { customer: customer.id }, { ibanEnc: null, ibanBidx: null });
-        return [
-          auditEvent(context, {
-            action: 'erase',
-            subjectId,
-            fields: ['iban', 'bankName', 'orderIban'],
-            categories: ['bank_details'],
-          }),
-        ];
+        return [auditEvent(context, { action: 'erase', subjectId, ...erasedForAudit(BANK_DETAILS_FIELDS) })];
       }
       case RetentionActionKind.Archive: {
         const result = await eraseCustomerData(tx, customer, 'archive', now, this.settings);
