@@ -1,12 +1,15 @@
-/** The privacy officer's reports: subject access, inspection, retention. Parse, call, map. */
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+/** The privacy officer's reports: subject access, inspection, retention and its notices. Parse, call, map. */
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { checkpointText } from '../../audit/checkpoint';
 import { ALL_DATA_CATEGORIES, DataCategory } from '../../src/personal-data/data-categories';
 import type { RequestContext } from '../../src/server/request-context';
 import { ValidationError } from '../../src/errors/errors';
 import { AuditedRead } from '../common/audited-read.decorator';
+import { toConnection } from '../common/connection.type';
 import {
   InspectionReportObject,
+  RecipientNotificationObject,
+  RetentionNoticesOwedConnection,
   RetentionReportObject,
   RetentionRunObject,
   SubjectAccessReportObject,
@@ -71,6 +74,32 @@ export class PrivacyReportResolver {
   @Query(() => RetentionReportObject, { description: 'What retention has due, done and overdue.' })
   async retentionReport(@Ctx() ctx: RequestContext): Promise<RetentionReportObject> {
     return ctx.services.retention.report(ctx.em);
+  }
+
+  @Query(() => RetentionNoticesOwedConnection, {
+    description:
+      'The retention steps whose deletion some recipient of the data has not been told of yet (GDPR art. 19), longest owed first.',
+  })
+  @AuditedRead()
+  async retentionNoticesOwed(
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<RetentionNoticesOwedConnection> {
+    const page = await ctx.services.retentionNotices.owed(ctx.em, first, after);
+    return toConnection(page) as unknown as RetentionNoticesOwedConnection;
+  }
+
+  @Mutation(() => [RecipientNotificationObject], {
+    description:
+      'Records that every recipient a retention step owes a notice was told of it (what: what they were told); all or none. The platform sends nothing itself.',
+  })
+  async notifyRecipientsOfRetention(
+    @Arg('retentionActionId', () => ID) retentionActionId: string,
+    @Arg('what') what: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RecipientNotificationObject[]> {
+    return ctx.services.retentionNotices.notify(ctx.em, retentionActionId, what, ctx.audit);
   }
 
   @Mutation(() => RetentionRunObject, {

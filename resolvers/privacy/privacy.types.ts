@@ -244,7 +244,54 @@ export class RetentionActionStatusObject {
 
   @Field(() => [ID], { description: 'Up to 50 held customers, longest held first.' })
   heldCustomerIds!: string[];
+
+  @Field(() => Int, {
+    description:
+      'Notices the steps done owe the recipients of the erased data (GDPR art. 19), one per recipient per customer, not yet recorded as sent (retentionNoticesOwed).',
+  })
+  noticesOwed!: number;
 }
+
+@ObjectType('OwedRecipient', {
+  description: 'A third party a retention step owes a notice, with the erased categories it had received.',
+})
+export class OwedRecipientObject {
+  @Field(() => ID)
+  thirdPartyId!: string;
+
+  @Field({ description: 'The third party’s name.' })
+  thirdParty!: string;
+
+  @Field(() => [String], { description: 'What the step erased of what this recipient had received.' })
+  categories!: string[];
+}
+
+@ObjectType('RetentionNoticesOwed', {
+  description:
+    'A step of the retention job whose deletion is not yet passed on to every recipient of the data (GDPR art. 19).',
+})
+export class RetentionNoticesOwedObject {
+  @Field(() => ID)
+  retentionActionId!: string;
+
+  @Field(() => ID)
+  customerId!: string;
+
+  @Field({ description: 'drop_bank_details, archive or purge' })
+  action!: string;
+
+  @Field()
+  dueAt!: Date;
+
+  @Field()
+  doneAt!: Date;
+
+  @Field(() => [OwedRecipientObject], { description: 'The recipients not yet told, by name.' })
+  recipients!: OwedRecipientObject[];
+}
+
+export const RetentionNoticesOwedConnection = Connection('RetentionNoticesOwed', RetentionNoticesOwedObject);
+export type RetentionNoticesOwedConnection = InstanceType<typeof RetentionNoticesOwedConnection>;
 
 @ObjectType('RetentionReport')
 export class RetentionReportObject {

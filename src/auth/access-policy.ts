@@ -39,6 +39,9 @@ export const OPERATION_CATEGORIES: Partial<Record<string, readonly DataCategory[
   disclosures: [DataCategory.AccessLog],
   recordDisclosure: [DataCategory.AccessLog],
   endDisclosure: [DataCategory.AccessLog],
+  // Which third parties received which of a customer's data, as `disclosures` shows it.
+  retentionNoticesOwed: [DataCategory.AccessLog],
+  notifyRecipientsOfRetention: [DataCategory.AccessLog],
 };
 
 /** The privacy officer's own operations (GDPR requests, complaints, inspections). */
@@ -65,6 +68,8 @@ const PRIVACY_OFFICE_OPERATIONS = [
   'thirdPartyChanges',
   'requireOnBehalfOf',
   'retentionReport',
+  'retentionNoticesOwed',
+  'notifyRecipientsOfRetention',
   'policyVersions',
   'policyVersionAt',
 ];
@@ -72,6 +77,8 @@ const PRIVACY_OFFICE_OPERATIONS = [
 /** Running the platform's registers: retention, third parties, policy versions. */
 const ADMINISTRATION_OPERATIONS = [
   'retentionReport',
+  'retentionNoticesOwed',
+  'notifyRecipientsOfRetention',
   'runRetention',
   'thirdParties',
   'thirdPartyChanges',

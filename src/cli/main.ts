@@ -369,7 +369,7 @@ export function buildCli(): Command {
         const report = await platform.services.retention.report(em);
         for (const a of report.actions) {
           console.log(
-            `${a.action.padEnd(18)} due ${a.due}, overdue ${a.overdue}, upcoming ${a.upcoming}, done ${a.doneTotal}, held (restricted) ${a.held}`,
+            `${a.action.padEnd(18)} due ${a.due}, overdue ${a.overdue}, upcoming ${a.upcoming}, done ${a.doneTotal}, held (restricted) ${a.held}, notices owed to recipients ${a.noticesOwed}`,
           );
         }
       });

@@ -249,6 +249,40 @@ describe('command line', () => {
       'Autoriteit Persoonsgegevens',
     );
 
+    // A customer the run archives, whose email address went to the registry: the registry is owed a notice.
+    const day = 86_400_000;
+    const ended = await t.platform.services.customers.create(
+      em,
+      {
+        name: 'Archief Test',
+        email: 'archief@example.nl',
+        address: { street: 'Dam 3', postalCode: '1012 JS', city: 'Amsterdam', country: 'NL' },
+        subscriptionStart: new Date(Date.now() - 800 * day),
+      },
+      offlineContext(null, 'account-management'),
+    );
+    await t.platform.services.customers.endSubscription(
+      t.platform.db.orm.em.fork(),
+      ended.id,
+      offlineContext(null, 'account-management'),
+      new Date(Date.now() - 400 * day),
+    );
+    const sidn = (await t.platform.services.thirdParties.list(em)).find((p) => p.name === 'SIDN');
+    await t.platform.services.thirdParties.recordDisclosure(
+      t.platform.db.orm.em.fork(),
+      {
+        customerId: ended.id,
+        thirdPartyId: sidn!.id,
+        categories: ['name', 'email'],
+        purpose: 'registration',
+      },
+      offlineContext(null, 'domain-registration'),
+    );
+    const run = await cli(['privacy', 'retention']);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toMatch(/archived 1,/);
+    expect(run.out).toMatch(/^archive\s+due 0, .*, notices owed to recipients 1$/m);
+
     const retention = await cli(['privacy', 'retention', '--report']);
     expect(retention.code).toBe(0);
     expect(retention.out).toMatch(/archive\s+due \d+, overdue \d+/);

@@ -1,6 +1,7 @@
 /**
  * Privacy rules over HTTP: restriction (only the privacy officer reads), archive (only for
- * administrative obligations), policy versions, and the errors a client gets for bad requests.
+ * administrative obligations), retention's notices to recipients, policy versions, and the errors a
+ * client gets for bad requests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineContext } from '../../audit/audit-context';
@@ -15,9 +16,12 @@ import {
   ExtendPrivacyRequestDocument,
   LiftRestrictionDocument,
   NotifyPolicyVersionDocument,
+  NotifyRecipientsOfRetentionDocument,
   PolicyVersionAtDocument,
   PublishPolicyVersionDocument,
+  RetentionNoticesOwedDocument,
   RetentionReportDocument,
+  RunRetentionDocument,
   SetPrivacyRequestIdentityCheckDocument,
 } from '../../schema/generated/graphql';
 import { startTestServer, type TestServer } from '../support/test-platform';
@@ -233,6 +237,98 @@ describe('privacy rules over HTTP', () => {
       [customerId],
     );
     expect(history.rows.map((h) => h.opted_out)).toEqual([false, true]);
+  });
+
+  it('retention notices: the officer sees which recipients an archiving owes a notice and records it; support may not', async () => {
+    const em = t.platform.db.orm.em.fork();
+    const context = offlineContext(null, 'account-management');
+    const archived = await t.platform.services.customers.create(
+      em,
+      {
+        name: 'Fenna Bakker',
+        email: 'fenna@example.nl',
+        phone: '+31 50 555 0101',
+        address: { street: 'Grote Markt 1', postalCode: '9711 LV', city: 'Groningen', country: 'NL' },
+        subscriptionStart: new Date(Date.now() - 800 * DAY),
+      },
+      context,
+    );
+    await t.platform.services.customers.endSubscription(
+      t.platform.db.orm.em.fork(),
+      archived.id,
+      context,
+      new Date(Date.now() - 400 * DAY),
+    );
+    const [sidn] = (await t.platform.services.thirdParties.ensureDefaults(em)).filter(
+      (p) => p.name === 'SIDN',
+    );
+    await t.platform.services.thirdParties.recordDisclosure(
+      t.platform.db.orm.em.fork(),
+      {
+        customerId: archived.id,
+        thirdPartyId: sidn!.id,
+        categories: ['name', 'email', 'phone'],
+        purpose: 'domain registration',
+        reference: 'fenna.nl',
+      },
+      offlineContext(null, 'domain-registration'),
+    );
+    const run = await t.graphql(RunRetentionDocument, { token: tokens.admin });
+    expect(run.body.data!.runRetention.archived).toBe(1);
+
+    const officer = { token: tokens.privacy_officer, purpose: 'inspection' };
+    const owed = await t.graphql(RetentionNoticesOwedDocument, { variables: { first: 10 }, ...officer });
+    expect(owed.body.errors, JSON.stringify(owed.body.errors)).toBeUndefined();
+    const step = owed.body
+      .data!.retentionNoticesOwed.edges.map((e) => e.node)
+      .find((n) => n.customerId === archived.id);
+    expect(step).toMatchObject({
+      action: 'archive',
+      recipients: [{ thirdPartyId: sidn!.id, thirdParty: 'SIDN', categories: ['email', 'phone'] }],
+    });
+    const report = await t.graphql(RetentionReportDocument, { token: tokens.privacy_officer });
+    expect(report.body.data!.retentionReport.actions.find((a) => a.action === 'archive')?.noticesOwed).toBe(
+      1,
+    );
+
+    const support = { token: tokens.support, purpose: 'support-ticket:5' };
+    const refused = [
+      await t.graphql(RetentionNoticesOwedDocument, { variables: {}, ...support }),
+      await t.graphql(NotifyRecipientsOfRetentionDocument, {
+        variables: { retentionActionId: step!.retentionActionId, what: 'told' },
+        ...support,
+      }),
+    ];
+    for (const r of refused) {
+      expect(r.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'OPERATION_NOT_ALLOWED',
+      });
+    }
+    const notify = (retentionActionId: string, what: string) =>
+      t.graphql(NotifyRecipientsOfRetentionDocument, { variables: { retentionActionId, what }, ...officer });
+    const unknown = await notify('5c1f0000-0000-4000-8000-000000000000', 'told');
+    expect(unknown.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const blank = await notify(step!.retentionActionId, ' ');
+    expect(blank.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'what' });
+
+    const told = await notify(step!.retentionActionId, 'Delete the holder’s email address and phone number.');
+    expect(told.body.errors, JSON.stringify(told.body.errors)).toBeUndefined();
+    expect(told.body.data!.notifyRecipientsOfRetention).toEqual([
+      expect.objectContaining({
+        thirdParty: 'SIDN',
+        what: 'Delete the holder’s email address and phone number.',
+      }),
+    ]);
+    const twice = await notify(step!.retentionActionId, 'again');
+    expect(twice.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      retentionActionId: step!.retentionActionId,
+    });
+    const after = await t.graphql(RetentionNoticesOwedDocument, { variables: { first: 10 }, ...officer });
+    expect(after.body.data!.retentionNoticesOwed.edges.map((e) => e.node.customerId)).not.toContain(
+      archived.id,
+    );
   });
 
   it('a major policy version applies 30 days after announcement, to customers who were notified', async () => {

@@ -200,6 +200,8 @@ const LATER_OPERATIONS: Record<string, readonly Role[]> = {
   linkThirdPartyActor: ['admin'],
   requireOnBehalfOf: ['privacy_officer', 'admin'],
   retentionReport: ['privacy_officer', 'admin'],
+  retentionNoticesOwed: ['privacy_officer', 'admin'],
+  notifyRecipientsOfRetention: ['privacy_officer', 'admin'],
   runRetention: ['admin'],
   publishPolicyVersion: ['admin'],
   notifyPolicyVersion: ['admin'],
@@ -215,6 +217,18 @@ describe('access policy for orders, audit and privacy operations', () => {
       }
     });
   }
+
+  it('asks why of the retention notices, which show what went to which recipient, as disclosures does', () => {
+    for (const operation of ['retentionNoticesOwed', 'notifyRecipientsOfRetention']) {
+      for (const role of [Role.PrivacyOfficer, Role.Admin]) {
+        const request = { operations: [operation], categories: new Set<DataCategory>() };
+        expect(() => authorizeOperation(actor(role), null, request)).toThrow(
+          expect.objectContaining({ code: ErrorCode.PurposeRequired }),
+        );
+        expect(() => authorizeOperation(actor(role), parsePurpose('inspection'), request)).not.toThrow();
+      }
+    }
+  });
 
   it('covers every operation the policy knows', () => {
     const known = new Set([...OPERATIONS, ...Object.keys(LATER_OPERATIONS)]);
