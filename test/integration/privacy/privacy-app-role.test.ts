@@ -99,6 +99,46 @@ describe('privacy services as the application role', () => {
     expect((await t.platform.services.customers.get(em(), erased)).name).toBeNull();
   });
 
+  it('tells the recipients of what retention erased, and cannot alter or remove a notice afterwards', async () => {
+    const job = offlineContext(null, 'administrative-obligation');
+    const [sidn] = await t.platform.services.thirdParties.ensureDefaults(em());
+    const end = new Date(Date.now() - 400 * 86_400_000);
+    const customerId = await newCustomer(t, { subscriptionStart: new Date(end.getTime() - 86_400_000) });
+    await t.platform.services.customers.endSubscription(em(), customerId, job, end);
+    await t.platform.services.thirdParties.recordDisclosure(
+      em(),
+      { customerId, thirdPartyId: sidn!.id, categories: ['name', 'email'], purpose: 'registration' },
+      officer,
+    );
+    await t.platform.services.retention.run(em());
+    const report = await t.platform.services.retention.report(em());
+    expect(report.actions.find((a) => a.action === 'archive')?.noticesOwed).toBe(1);
+    const owed = (await t.platform.services.retentionNotices.owed(em())).edges
+      .map((e) => e.node)
+      .filter((n) => n.customerId === customerId);
+    expect(owed.map((n) => n.action)).toEqual(['archive']);
+    const sent = await t.platform.services.retentionNotices.notify(
+      em(),
+      owed[0]!.retentionActionId,
+      'Delete the email address',
+      officer,
+    );
+    expect(sent.map((n) => n.thirdParty)).toEqual(['SIDN']);
+
+    const app = new Client({ connectionString: t.platform.config.database.url! });
+    await app.connect();
+    try {
+      for (const statement of [
+        "update recipient_notification set what = 'nothing'",
+        'delete from recipient_notification',
+      ]) {
+        await expect(app.query(statement), statement).rejects.toThrow(/permission denied/);
+      }
+    } finally {
+      await app.end();
+    }
+  });
+
   it('changes what a third party may read and keeps the change, which it cannot alter afterwards', async () => {
     const thirdParties = new ThirdPartyService(t.platform.services.audit);
     const [sidn] = await thirdParties.ensureDefaults(em());
