@@ -26,7 +26,7 @@ import { customerAad } from '../customers/customer-view';
 import { usernameTaken, type CustomerService, type NewCustomer } from '../customers/customer.service';
 import { ActorEntity } from '../db/entities/actor.entity';
 import { StatementCollector } from '../db/one-statement-transaction';
-import { CustomerEntity } from '../db/entities/customer.entity';
+import { CustomerEntity, CustomerStatus } from '../db/entities/customer.entity';
 import { OrderEntity, type StoredReason } from '../db/entities/order.entity';
 import { ConflictError, ForbiddenError } from '../errors/errors';
 import {
@@ -126,7 +126,7 @@ export class OrderScoringService {
     // inserted with the order; an existing one is loaded for its ID card, email and IP addresses.
     const customer: OrderCustomer =
       order.customerId !== null
-        ? { kind: 'existing', entity: (await this.deps.customers.get(em, order.customerId)).entity }
+        ? { kind: 'existing', entity: mayOrder((await this.deps.customers.get(em, order.customerId)).entity) }
         : await this.deps.customers
             .prepareNew(order.customer!, context)
             .then((prepared) => ({ kind: 'new' as const, entity: prepared.entity, prepared }));
@@ -464,6 +464,28 @@ export class OrderScoringService {
       replayed: true,
     };
   }
+}
+
+/**
+ * An existing customer an order may be scored and stored for. Scoring reads the customer's data and
+ * storing the order adds to it, so a restricted customer (GDPR art. 18: nothing but storage) is refused,
+ * and so are an erased and an archived one, whose data is kept only for administrative obligations
+ * (a returning customer is a first order again, with its details).
+ */
+function mayOrder(customer: CustomerEntity): CustomerEntity {
+  if (customer.restricted) {
+    throw new ForbiddenError(
+      `Customer ${customer.id} has restricted processing (GDPR art. 18): no order can be scored for it until the privacy officer lifts the restriction.`,
+      { reason: 'RESTRICTED', customerId: customer.id },
+    );
+  }
+  if (customer.status === CustomerStatus.Erased || customer.status === CustomerStatus.Archived) {
+    throw new ConflictError(
+      `Customer ${customer.id} is ${customer.status}: its data is kept only for administrative obligations. Send the customer's details as a first order (customer instead of customerId).`,
+      { field: 'customerId', reason: customer.status.toUpperCase() },
+    );
+  }
+  return customer;
 }
 
 /**

@@ -282,6 +282,57 @@ describe('OrderScoringService on PostgreSQL', () => {
     expect(await columns()).toEqual({ email_enc: null, email_bidx: null, email_mailbox_bidx: null });
   });
 
+  it('refuses a later order of a restricted, erased or archived customer, storing and auditing nothing', async () => {
+    const sql = await t.db.superuser();
+    const later = async (tag: string, prepare: (customerId: string) => Promise<unknown>) => {
+      const first = await score(firstOrder(`${tag}-1`, { ipAddress: '77.166.0.1' }));
+      const customerId = first.order.customerId;
+      await prepare(customerId);
+      const requestId = `req-${tag}-2`;
+      const refused = score(
+        { ...firstOrder(`${tag}-2`, { ipAddress: '77.166.0.2' }), customer: null, customerId },
+        requestId,
+      );
+      await expect(refused).rejects.toThrow(customerId);
+      const stored = await sql.query(`select 1 from customer_order where idempotency_key = $1`, [
+        `key-${tag}-2`,
+      ]);
+      expect(stored.rows).toEqual([]);
+      expect(await eventsOf(requestId)).toEqual([]);
+      const ips = await sql.query<{ ip_addresses_enc: string | null }>(
+        'select ip_addresses_enc from customer where id = $1',
+        [customerId],
+      );
+      return { refused, ips: ips.rows[0]?.ip_addresses_enc ?? null };
+    };
+
+    const restricted = await later('restricted', (id) =>
+      sql.query('update customer set restricted = true where id = $1', [id]),
+    );
+    await expect(restricted.refused).rejects.toMatchObject({
+      code: ErrorCode.Forbidden,
+      details: { reason: 'RESTRICTED' },
+    });
+
+    const eraseWith = (depth: 'request' | 'archive') => (id: string) =>
+      t.platform.db.orm.em.fork().transactional(async (tx) => {
+        const customer = await tx.findOneOrFail(CustomerEntity, { id });
+        await eraseCustomerData(tx, customer, depth, new Date());
+      });
+    const erased = await later('erased', eraseWith('request'));
+    await expect(erased.refused).rejects.toMatchObject({
+      code: ErrorCode.Conflict,
+      details: { field: 'customerId', reason: 'ERASED' },
+    });
+    // The IP addresses the erasure removed are not put back.
+    expect(erased.ips).toBeNull();
+    const archived = await later('archived', eraseWith('archive'));
+    await expect(archived.refused).rejects.toMatchObject({
+      code: ErrorCode.Conflict,
+      details: { reason: 'ARCHIVED' },
+    });
+  });
+
   it('counts other names on an IBAN from customers on file and from orders, each customer once', async () => {
     const iban = 'NL02ABNA0123456789';
     const em = t.platform.db.orm.em.fork();
