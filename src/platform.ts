@@ -80,7 +80,12 @@ export async function createPlatform(config: Config, log: (line: string) => void
   });
   const customers = new CustomerService(keys.cipher, keys.blindIndex, audit);
   let geoService: Promise<GeoIpService> | undefined;
-  const geo = () => (geoService ??= GeoIpService.open(geoConfigFrom(config.geo, log)));
+  // A load that failed is tried again at the next call, not remembered as failed for good.
+  const geo = () =>
+    (geoService ??= GeoIpService.open(geoConfigFrom(config.geo, log)).catch((error: unknown) => {
+      geoService = undefined;
+      throw error;
+    }));
   const rules = riskRulesProvider(config.riskRulesFile, log);
   const privacyRequests = new PrivacyRequestService(audit);
   const actors = new ActorService();

@@ -5,30 +5,42 @@
  */
 import { locateCity } from '../geo/city-locations';
 import type { Config } from './config/config';
+import { ConfigError } from './errors/errors';
 import { fillNameIndexes } from './customers/name-index';
 import { seedDemoData, type DemoToken } from './demo/seed-demo';
 import { createPlatform, type Platform } from './platform';
-import { startHttpServer } from './server/http-server';
+import { startHttpServer, type RunningServer } from './server/http-server';
 import type { Telemetry } from './telemetry/telemetry';
 
 const log = (line: string) => console.log(`[${new Date().toISOString()}] ${line}`);
 
 export async function runService(config: Config, telemetry: Telemetry): Promise<void> {
   const platform = await createPlatform(config, log);
-  let tokens: DemoToken[] = [];
-  if (config.seedDemoData && config.env !== 'production') {
-    const demo = await seedDemoData(platform);
-    if (demo.seeded) log('Seeded demo data: customers and one actor per role.');
-    tokens = demo.tokens;
+  let server: RunningServer;
+  let retention: { stop(): void };
+  try {
+    // GeoIP loads while the demo data is seeded; the service does not listen without it.
+    const geoLoaded = loadGeoIp(platform);
+    geoLoaded.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    let tokens: DemoToken[] = [];
+    if (config.seedDemoData && config.env !== 'production') {
+      const demo = await seedDemoData(platform);
+      if (demo.seeded) log('Seeded demo data: customers and one actor per role.');
+      tokens = demo.tokens;
+    }
+    await geoLoaded;
+    platform.services.audit.sealer.start();
+    await platform.services.thirdParties.ensureDefaults(platform.db.orm.em.fork());
+    fillMissingNameIndexes(platform);
+    server = await startHttpServer(platform);
+    retention = scheduleRetention(platform);
+    log(`GraphQL API at ${server.url}`);
+    if (tokens.length > 0) printDemoHelp(server.url, tokens);
+  } catch (error) {
+    // Whatever stopped the start, the embedded database and the pools are not left running.
+    await platform.close().catch(() => undefined);
+    throw error;
   }
-  platform.services.audit.sealer.start();
-  await platform.services.thirdParties.ensureDefaults(platform.db.orm.em.fork());
-  const retention = scheduleRetention(platform);
-  warmUpScoring(platform);
-  fillMissingNameIndexes(platform);
-  const server = await startHttpServer(platform);
-  log(`GraphQL API at ${server.url}`);
-  if (tokens.length > 0) printDemoHelp(server.url, tokens);
 
   let stopping = false;
   const stop = async (why: string) => {
@@ -71,19 +83,25 @@ function stopWhenOrphaned(stop: (why: string) => Promise<void>): void {
   watch.unref();
 }
 
-/** Loads the GeoIP databases and the city index in the background, so the first order is not the slow one. */
-function warmUpScoring(platform: Platform): void {
+/**
+ * Loads the GeoIP databases and the city index, so the first order is not the slow one. Every order is
+ * scored with GeoIP, so a database that cannot be loaded (a wrong path, a file that is no MaxMind
+ * database) stops the start with the reason, rather than a service that answers every order with an
+ * internal error. Once loaded, a file that changes into something unreadable keeps the previous data.
+ */
+async function loadGeoIp(platform: Platform): Promise<void> {
   const started = Date.now();
-  platform.services
-    .geo()
-    .then((geo) => {
-      locateCity('NL', 'Amsterdam');
-      const files = geo.databases().map((d) => `${d.type} (${d.buildDate.toISOString().slice(0, 10)})`);
-      log(`GeoIP ready in ${Date.now() - started} ms: ${files.join(', ')}`);
-    })
-    .catch((error: unknown) =>
-      log(`GeoIP could not be loaded: ${error instanceof Error ? error.message : String(error)}`),
+  try {
+    const geo = await platform.services.geo();
+    locateCity('NL', 'Amsterdam');
+    const files = geo.databases().map((d) => `${d.type} (${d.buildDate.toISOString().slice(0, 10)})`);
+    log(`GeoIP ready in ${Date.now() - started} ms: ${files.join(', ')}`);
+  } catch (error) {
+    throw new ConfigError(
+      `GeoIP could not be loaded: ${error instanceof Error ? error.message : String(error)}. ` +
+        'Check the GEOIP_* settings (README, "GeoIP data"); without GeoIP no order can be scored.',
     );
+  }
 }
 
 /**

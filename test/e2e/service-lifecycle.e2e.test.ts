@@ -1,15 +1,16 @@
 /**
  * The service as started by `npm start` (the build): SIGTERM lets in-flight requests finish before the
  * process exits, and so does the end of the npm that started it; a port taken by something else gives
- * the embedded PostgreSQL a clear error; the embedded cluster is reached through its Unix socket.
+ * the embedded PostgreSQL a clear error; the embedded cluster is reached through its Unix socket; a
+ * GeoIP database that cannot be loaded stops the start with the reason.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
-import { startServiceProcess } from '../support/service-process';
+import { serviceStartFailure, startServiceProcess } from '../support/service-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 describe('service lifecycle', () => {
@@ -105,6 +106,25 @@ describe('service lifecycle', () => {
       expect((await viaPg.query('select inet_server_addr() as addr')).rows[0].addr).toBeNull();
     },
   );
+
+  it('does not start without GeoIP: a missing or unreadable database is named, exit 1, nothing left running', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pfp-geo-'));
+    const notMmdb = path.join(dir, 'city.mmdb');
+    writeFileSync(notMmdb, 'not a MaxMind database\n');
+    for (const file of [path.join(dir, 'missing.mmdb'), notMmdb]) {
+      const { code, output } = await serviceStartFailure({
+        ...t.env,
+        NODE_ENV: 'test',
+        GEOIP_CITY_DB: file,
+      });
+      expect({ file, code }).toEqual({ file, code: 1 });
+      expect(output).toContain('GeoIP could not be loaded');
+      expect(output).toContain(file);
+      expect(output).toContain('GEOIP_');
+      expect(output).not.toContain('GraphQL API at');
+      expect(output).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
 
   it('explains a port taken by another program instead of failing obscurely', async () => {
     const blocker = net.createServer();

@@ -47,22 +47,7 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const port = await freePort();
   let output = '';
-  // "; true" keeps the shell from replacing itself with node, as some shells do for a lone command.
-  const [command, args] = options.underShell
-    ? ['sh', ['-c', '"$SERVICE_NODE" dist/src/main.js; true']]
-    : [process.execPath, ['dist/src/main.js']];
-  const child = spawn(command, args, {
-    cwd: root,
-    env: {
-      ...process.env,
-      SEED_DEMO_DATA: 'false',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pfp-process-')),
-      ...env,
-      PORT: String(port),
-      SERVICE_NODE: process.execPath,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnService(env, port, options);
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -77,4 +62,39 @@ export async function startServiceProcess(
   }
   const baseUrl = `http://127.0.0.1:${port}`;
   return { child, baseUrl, graphqlUrl: `${baseUrl}/graphql`, output: () => output, exited, closed };
+}
+
+/** Starts the service expecting it to refuse to start: its exit code and what it printed. */
+export async function serviceStartFailure(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  const child = spawnService(env, await freePort());
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
+}
+
+function spawnService(
+  env: Record<string, string>,
+  port: number,
+  options: ServiceProcessOptions = {},
+): ChildProcess {
+  // "; true" keeps the shell from replacing itself with node, as some shells do for a lone command.
+  const [command, args] = options.underShell
+    ? ['sh', ['-c', '"$SERVICE_NODE" dist/src/main.js; true']]
+    : [process.execPath, ['dist/src/main.js']];
+  return spawn(command, args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      SEED_DEMO_DATA: 'false',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pfp-process-')),
+      ...env,
+      PORT: String(port),
+      SERVICE_NODE: process.execPath,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
