@@ -15,7 +15,7 @@ import {
   type AuditEventFilter,
 } from './audit-queries';
 import { consistencyProofFor, inclusionProofFor } from './audit-proofs';
-import { verifyAuditLog, type ExternalCheckpoint } from './audit-verifier';
+import { checkExternalCheckpoint, verifyAuditLog, type ExternalCheckpoint } from './audit-verifier';
 import { publicKeyHex } from './checkpoint';
 import type { CheckpointWitness, SignedCheckpoint } from './checkpoint-witness';
 import type { SqlRunner } from './sql-runner';
@@ -116,7 +116,11 @@ export class AuditLog {
     return consistencyProofFor(this.db, fromSize, toSize);
   }
 
-  verify(against?: ExternalCheckpoint, onProgress?: (checked: number, total: number) => void) {
-    return verifyAuditLog(this.db, { trustedKeys: this.trustedKeys, against, onProgress });
+  async verify(against?: ExternalCheckpoint, onProgress?: (checked: number, total: number) => void) {
+    return verifyAuditLog(this.db, {
+      trustedKeys: this.trustedKeys,
+      against: against === undefined ? undefined : checkExternalCheckpoint(against),
+      onProgress,
+    });
   }
 }

@@ -27,12 +27,45 @@ import {
 } from './merkle';
 import { consistencyProofFor } from './audit-proofs';
 import type { SqlRunner } from './sql-runner';
+import { ValidationError } from '../src/errors/errors';
 
 export interface ExternalCheckpoint {
   treeSize: number;
   rootHash: string;
   createdAt?: string;
   signature?: string;
+}
+
+/**
+ * An externally held checkpoint as given (API, command line), checked and with its hex in lower case.
+ * A signature needs the time: the signed text includes it, so without it there is nothing to check
+ * the signature against, and a signature that cannot be checked must not pass for a checked one.
+ */
+export function checkExternalCheckpoint(against: ExternalCheckpoint): ExternalCheckpoint {
+  if (!Number.isSafeInteger(against.treeSize) || against.treeSize < 1) {
+    throw new ValidationError('against.treeSize', 'must be a tree size of at least 1');
+  }
+  if (!/^[0-9a-f]{64}$/i.test(against.rootHash)) {
+    throw new ValidationError('against.rootHash', 'must be a SHA-256 hash: 64 hex characters');
+  }
+  const checked: ExternalCheckpoint = {
+    treeSize: against.treeSize,
+    rootHash: against.rootHash.toLowerCase(),
+  };
+  if (against.signature !== undefined) {
+    if (!/^[0-9a-f]{128}$/i.test(against.signature)) {
+      throw new ValidationError('against.signature', 'must be an Ed25519 signature: 128 hex characters');
+    }
+    if (against.createdAt === undefined) {
+      throw new ValidationError(
+        'against.createdAt',
+        "is needed with a signature: the signed text includes the checkpoint's time",
+      );
+    }
+    checked.signature = against.signature.toLowerCase();
+  }
+  if (against.createdAt !== undefined) checked.createdAt = against.createdAt;
+  return checked;
 }
 
 export interface AuditVerification {
@@ -391,7 +424,9 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
         false,
         range.size,
         range.size,
-        `the external checkpoint covers ${against.treeSize} events but the log holds only ${range.size}: events were deleted`,
+        against.signature === undefined
+          ? `the external checkpoint covers ${against.treeSize} events but the log holds only ${range.size}: events were deleted, or the checkpoint is not this log's (it carries no signature to show it is)`
+          : `the external checkpoint covers ${against.treeSize} events but the log holds only ${range.size}: events were deleted`,
         nextCheckpoint,
       );
     }

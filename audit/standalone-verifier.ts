@@ -103,6 +103,14 @@ export function verifyEventProof(input: VerifyEventProofInput): VerificationResu
       );
     }
     computedLeaf = eventLeaf(input);
+    // The log numbers its events from 0 in the order of the tree's leaves: an event's sequence is its
+    // leaf index. A proof that puts it anywhere else is not the log's (the hash alone would not notice).
+    const sequence = input.event?.sequence;
+    if (sequence !== undefined && sequence !== proof.leafIndex) {
+      return failure(
+        `event has sequence ${String(sequence)} but the proof is for leaf ${proof.leafIndex}; an event's leaf index is its sequence number`,
+      );
+    }
     const siblings = requireStringArray(proof.proof, 'proof.proof').map((hex, i) =>
       hashFromHex(hex, `proof.proof[${i}]`),
     );
@@ -113,7 +121,10 @@ export function verifyEventProof(input: VerifyEventProofInput): VerificationResu
       siblings,
       hashFromHex(checkpoint.rootHash, 'rootHash'),
     );
-    const pinned = input.trustedPublicKey === undefined ? ' (key taken from the bundle, not pinned)' : '';
+    const pinned =
+      input.trustedPublicKey === undefined
+        ? ` (key not pinned: it came from the bundle itself, so this shows only that the bundle is consistent; pass ${PUBLIC_KEY_FLAG} with the log's published key to know the log signed it)`
+        : '';
     return {
       ok: true,
       leafHash: hashToHex(computedLeaf),

@@ -227,6 +227,25 @@ describe('audit log tampering', () => {
       expect(await audit.verify(forgedRoot)).toMatchObject({ ok: false });
       const badSignature = { ...older, rootHash: 'ab'.repeat(32) };
       expect((await audit.verify(badSignature)).message).toMatch(/not signed by a trusted key/);
+      // Hex in upper case is the same checkpoint, its signature included.
+      const shouted = {
+        ...older,
+        rootHash: older.rootHash.toUpperCase(),
+        signature: older.signature.toUpperCase(),
+      };
+      expect(await audit.verify(shouted)).toMatchObject({ ok: true });
+      // A signature that cannot be checked (the signed text includes the time) is refused, not skipped.
+      await expect(audit.verify({ ...older, createdAt: undefined })).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'against.createdAt',
+      });
+      await expect(audit.verify({ treeSize: 20, rootHash: 'xyz' })).rejects.toMatchObject({
+        field: 'against.rootHash',
+      });
+      // An unsigned claim of more events than the log holds may be someone else's log: said so.
+      const unsigned = await audit.verify({ treeSize: 100_000, rootHash: 'ab'.repeat(32) });
+      expect(unsigned).toMatchObject({ ok: false });
+      expect(unsigned.message).toMatch(/events were deleted, or the checkpoint is not this log's/);
     });
   });
 });

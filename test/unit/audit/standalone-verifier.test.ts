@@ -247,6 +247,27 @@ describe('verifyEventProof', () => {
     expect(pinned.message).toContain('not by the trusted key');
   });
 
+  it("fails when the event's sequence is not the leaf the proof places it at", () => {
+    const numbered = [0, 1, 2].map((sequence) => ({ ...EVENTS[sequence]!, sequence }));
+    // A self-consistent tree in which the event numbered 2 sits at leaf 0.
+    const leaves = [numbered[2]!, numbered[1]!, numbered[0]!].map(eventLeafHash);
+    const cp: Checkpoint = { ...CHECKPOINT, treeSize: 3, rootHash: hashToHex(rootFromLeafHashes(leaves)) };
+    const checkpoint = {
+      ...cp,
+      signature: signCheckpoint(cp, LOG_KEYS.privateKey),
+      publicKey: publicKeyHex(LOG_KEYS.publicKey),
+    };
+    const proofAt = (leafIndex: number) => ({
+      leafIndex,
+      treeSize: 3,
+      proof: inclusionProofFromLeafHashes(leafIndex, 3, leaves).map(hashToHex),
+    });
+    const misplaced = verifyEventProof({ event: numbered[2]!, proof: proofAt(0), checkpoint });
+    expect(misplaced.ok).toBe(false);
+    expect(misplaced.message).toContain('sequence 2 but the proof is for leaf 0');
+    expect(verifyEventProof({ event: numbered[1]!, proof: proofAt(1), checkpoint }).ok).toBe(true);
+  });
+
   it('needs exactly one kind of evidence for the event', () => {
     const { event, proof, checkpoint } = bundleFor(0);
     const both = { event, leafHash: hashToHex(LEAVES[0]!), proof, checkpoint } as unknown as Parameters<
