@@ -31,6 +31,8 @@ const USED_HOSTING_LIST = 4;
 /** What is known about an address no database placed: nothing. */
 const NO_LOCATION = {
   country: null,
+  subdivision: null,
+  subdivisionCode: null,
   city: null,
   latitude: null,
   longitude: null,
@@ -141,7 +143,7 @@ export class GeoIpService {
     // Sources fill a draft owned by the service (lookups are synchronous, so one is enough); the
     // result is then one object, sharing NOT_ANONYMOUS in the usual case of no anonymity flag.
     const d = this.draft;
-    d.country = d.city = d.organisation = null;
+    d.country = d.subdivision = d.subdivisionCode = d.city = d.organisation = null;
     d.latitude = d.longitude = d.accuracyRadius = d.asn = d.prefixLength = null;
     const a = d.anonymity;
     a.isAnonymous = a.isAnonymousVpn = a.isHostingProvider = a.isPublicProxy = a.isTorExitNode = false;
@@ -162,6 +164,8 @@ export class GeoIpService {
       version: ip.version,
       classification,
       country: d.country,
+      subdivision: d.subdivision,
+      subdivisionCode: d.subdivisionCode,
       city: d.city,
       latitude: d.latitude,
       longitude: d.longitude,

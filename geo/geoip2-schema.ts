@@ -54,6 +54,12 @@ export class GeoIp2LocationSource implements GeoSource {
     const [record, prefixLength] = db.search.find(ip);
     if (record === null) return false;
     out.country = record.country?.iso_code ?? null;
+    // The largest first: for Spain the autonomous community (CN for the Canary Islands), not the province.
+    const subdivision = record.subdivisions?.[0];
+    if (subdivision !== undefined) {
+      out.subdivision = subdivision.names?.en ?? null;
+      out.subdivisionCode = subdivision.iso_code ?? null;
+    }
     out.city = record.city?.names?.en ?? null;
     const location = record.location;
     if (location !== undefined) {

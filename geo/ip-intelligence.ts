@@ -21,6 +21,17 @@ export interface IpIntelligence {
   readonly classification: IpClassification;
   /** ISO 3166-1 alpha-2 of where the address is located (not where it is registered). */
   readonly country: string | null;
+  /**
+   * The largest subdivision (region, province, autonomous community) the address is in, in English as
+   * the database names it: 'Canary Islands'. VAT needs it, as some regions have a VAT status of their
+   * own (src/vat/vat-territory.ts).
+   */
+  readonly subdivision: string | null;
+  /**
+   * Its ISO 3166-2 code without the country prefix ('CN' for ES-CN); only MaxMind's schema carries it.
+   * Snapshots stored before either field existed lack both.
+   */
+  readonly subdivisionCode: string | null;
   /** English name. */
   readonly city: string | null;
   readonly latitude: number | null;
@@ -69,7 +80,16 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type IpIntelligenceDraft = Mutable<
   Pick<
     IpIntelligence,
-    'country' | 'city' | 'latitude' | 'longitude' | 'accuracyRadius' | 'asn' | 'organisation' | 'prefixLength'
+    | 'country'
+    | 'subdivision'
+    | 'subdivisionCode'
+    | 'city'
+    | 'latitude'
+    | 'longitude'
+    | 'accuracyRadius'
+    | 'asn'
+    | 'organisation'
+    | 'prefixLength'
   >
 > & {
   anonymity: Mutable<IpAnonymity>;

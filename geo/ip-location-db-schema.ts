@@ -91,6 +91,8 @@ export class FlatLocationSource implements GeoSource {
     if (record === null) return false;
     // Missing values are empty strings in these files.
     out.country = record.country_code || null;
+    // state1 is the largest subdivision, by name only ('Canary Islands'); these files carry no code.
+    out.subdivision = record.state1 || null;
     out.city = record.city || null;
     out.latitude = coordinate(record.latitude);
     out.longitude = coordinate(record.longitude);

@@ -33,6 +33,20 @@ export class IpIntelligenceObject {
   @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' })
   country!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The largest subdivision (region, province) the address is in, in English as the database names it, such as 'Canary Islands'",
+  })
+  subdivision!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Its ISO 3166-2 code without the country prefix, such as 'CN' for the Canary Islands (ES-CN); only MaxMind's own databases carry it",
+  })
+  subdivisionCode!: string | null;
+
   @Field(() => String, { nullable: true })
   city!: string | null;
 

@@ -22,6 +22,8 @@ export async function writeDatedText(path: string, text: string, date: Date): Pr
 
 export function flatRecord(fields: {
   country?: string;
+  state1?: string;
+  state2?: string;
   city?: string;
   latitude?: number;
   longitude?: number;
@@ -33,14 +35,16 @@ export function flatRecord(fields: {
     latitude: mmdbType.float(fields.latitude ?? 0),
     longitude: mmdbType.float(fields.longitude ?? 0),
     postcode: '',
-    state1: '',
-    state2: '',
+    state1: fields.state1 ?? '',
+    state2: fields.state2 ?? '',
     timezone: '',
   };
 }
 
 export function geoip2CityRecord(fields: {
   country?: string;
+  /** Largest first, as MaxMind lists them: [{ code: 'CN', name: 'Canary Islands' }, ...]. */
+  subdivisions?: { code: string; name: string }[];
   city?: string;
   latitude?: number;
   longitude?: number;
@@ -63,6 +67,15 @@ export function geoip2CityRecord(fields: {
             iso_code: fields.country,
             names: names(fields.country),
           },
+        }),
+    ...(fields.subdivisions === undefined
+      ? {}
+      : {
+          subdivisions: fields.subdivisions.map((s, i) => ({
+            geoname_id: mmdbType.uint32(10 + i),
+            iso_code: s.code,
+            names: names(s.name),
+          })),
         }),
     ...(fields.latitude === undefined
       ? {}
@@ -131,6 +144,18 @@ export const FLAT_V4: readonly MmdbEntry[] = [
     record: flatRecord({ country: 'US', city: 'Ashburn', latitude: 39.0469, longitude: -77.4903 }),
   },
   { network: '185.220.101.0/24', record: flatRecord({ country: 'DE', latitude: 51.2993, longitude: 9.491 }) },
+  // As the GeoLite2 data gives a Canary Islands network: the region by name only.
+  {
+    network: '2.137.0.0/16',
+    record: flatRecord({
+      country: 'ES',
+      state1: 'Canary Islands',
+      state2: 'Santa Cruz de Tenerife',
+      city: 'Adeje',
+      latitude: 28.1227,
+      longitude: -16.726,
+    }),
+  },
   // Non-public ranges with data: a lookup of them would show, so their absence proves none happened.
   { network: '10.0.0.0/8', record: flatRecord({ country: 'ZZ', city: 'Nowhere' }) },
   // Where the first 32 bits of any global unicast IPv6 address lead in an IPv4 tree: an IPv6 lookup

@@ -51,6 +51,17 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
   const csvLabel = 'asn (ip-location-db csv, file dated 2024-01-03)';
   const torLabel = 'tor exit list (file dated 2024-01-04)';
 
+  it('gives the subdivision by name only (state1), and none for a record without one', async () => {
+    const service = await open((await writeFlatFixture(dir)).config);
+    expect(service.lookup('2.137.0.1')).toMatchObject({
+      country: 'ES',
+      subdivision: 'Canary Islands',
+      subdivisionCode: null,
+      city: 'Adeje',
+    });
+    expect(service.lookup('81.2.69.160')).toMatchObject({ subdivision: null, subdivisionCode: null });
+  });
+
   it('answers location, ASN, network and source for a public IPv4 address', async () => {
     const { config } = await writeFlatFixture(dir);
     const service = await open(config);
@@ -61,6 +72,8 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
       version: 4,
       classification: 'public',
       country: 'GB',
+      subdivision: null,
+      subdivisionCode: null,
       city: 'Bracknell',
       // Stored as 32-bit floats; reported to the precision the data has.
       latitude: 51.4036,
@@ -160,6 +173,8 @@ describe('GeoIpService over ip-location-db files (flat records, ASN CSV)', () =>
         version,
         classification: kind,
         country: null,
+        subdivision: null,
+        subdivisionCode: null,
         city: null,
         latitude: null,
         longitude: null,
@@ -292,6 +307,7 @@ describe('GeoIpService over MaxMind GeoIP2 databases', () => {
           network: '81.2.69.160/27',
           record: geoip2CityRecord({
             country: 'GB',
+            subdivisions: [{ code: 'ENG', name: 'England' }],
             city: 'London',
             latitude: 51.5142,
             longitude: -0.0931,
@@ -301,6 +317,17 @@ describe('GeoIpService over MaxMind GeoIP2 databases', () => {
         {
           network: '175.16.199.0/24',
           record: geoip2CityRecord({ country: 'CN', asn: 4837, asOrganisation: 'China Unicom' }),
+        },
+        {
+          network: '2.137.0.0/16',
+          record: geoip2CityRecord({
+            country: 'ES',
+            subdivisions: [
+              { code: 'CN', name: 'Canary Islands' },
+              { code: 'TF', name: 'Santa Cruz de Tenerife' },
+            ],
+            city: 'Adeje',
+          }),
         },
         { network: '10.0.0.0/8', record: geoip2CityRecord({ country: 'ZZ' }) },
         // See FLAT_V4: catches IPv6 lookups walked through an IPv4 tree.
@@ -355,6 +382,8 @@ describe('GeoIpService over MaxMind GeoIP2 databases', () => {
       version: 4,
       classification: 'public',
       country: 'GB',
+      subdivision: 'England',
+      subdivisionCode: 'ENG',
       city: 'London',
       latitude: 51.5142,
       longitude: -0.0931,
@@ -366,6 +395,17 @@ describe('GeoIpService over MaxMind GeoIP2 databases', () => {
       source:
         'GeoIP2-City (built 2024-02-03) + GeoLite2-ASN (built 2024-02-03) + GeoIP2-Anonymous-IP (built 2024-02-03) + tor exit list (file dated 2024-01-04)',
     });
+  });
+
+  it('gives the largest subdivision with its ISO 3166-2 code, and none for a record without one', async () => {
+    const service = await open(await writeGeoip2());
+    expect(service.lookup('2.137.0.1')).toMatchObject({
+      country: 'ES',
+      subdivision: 'Canary Islands',
+      subdivisionCode: 'CN',
+    });
+    // The lookup after it reuses the service's draft: nothing of the Canary record may carry over.
+    expect(service.lookup('2001:218::1')).toMatchObject({ subdivision: null, subdivisionCode: null });
   });
 
   it('answers IPv6 and IPv4-mapped addresses from the same tree', async () => {

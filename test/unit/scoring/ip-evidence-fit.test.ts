@@ -11,6 +11,8 @@ const torExitFromGeo: IpIntelligence = {
   version: 6,
   classification: 'public',
   country: 'NL',
+  subdivision: 'North Holland',
+  subdivisionCode: 'NH',
   city: null,
   latitude: 52.3824,
   longitude: 4.8995,
