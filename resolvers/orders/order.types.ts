@@ -152,6 +152,13 @@ export class VatEvidencePieceObject {
   @Field()
   country!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The VAT territory the piece names: 'ES-CN' for a billing address on the Canary Islands, 'FR' for one in Monaco, 'NL'; null when it names only a country whose parts differ for VAT (a Spanish IBAN), which agrees with any of them, and for orders scored before territories were told apart",
+  })
+  territory!: string | null;
+
   @Field({ description: 'Whether this piece names the established country' })
   supports!: boolean;
 }
@@ -212,6 +219,35 @@ export class VatNumberVerdictObject {
   consultationNumber!: string | null;
 }
 
+@ObjectType('VatTerritory', {
+  description:
+    'Where the customer is for VAT: a country, or a part of a member state with its own VAT status (VAT Directive 2006/112/EC art. 6 and 7)',
+})
+export class VatTerritoryObject {
+  @Field({
+    description:
+      "'NL' for a country's ordinary territory; for a part with its own status its ISO 3166-2 code ('ES-CN', 'GR-69'), its own ISO 3166-1 code ('AX', 'GP') or 'DE-BUSINGEN', 'DE-HELGOLAND', 'IT-LIVIGNO', 'IT-CAMPIONE'",
+  })
+  code!: string;
+
+  @Field({ description: "The state it belongs to: 'ES' for the Canary Islands" })
+  country!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "'Canary Islands'; null for a country's ordinary territory",
+  })
+  name!: string | null;
+
+  @Field({
+    description: 'False for third countries and for the parts of member states outside the EU VAT area',
+  })
+  inEuVatArea!: boolean;
+
+  @Field({ description: "'ES (Canary Islands, outside the EU VAT area)', or 'NL'" })
+  description!: string;
+}
+
 @ObjectType('VatDetermination')
 export class VatDeterminationObject {
   @Field({ description: 'consumer or business, as taxed (business only with a VIES-verified number)' })
@@ -227,9 +263,17 @@ export class VatDeterminationObject {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The country whose VAT applies; null when not established',
+    description:
+      "The country whose VAT applies; null when not established. For a part of a member state outside the EU VAT area that member state ('ES' for the Canary Islands, see `territory`); 'FR' for Monaco",
   })
   country!: string | null;
+
+  @Field(() => VatTerritoryObject, {
+    nullable: true,
+    description:
+      'The VAT territory: of the evidence for a consumer, of the VAT number for a business; null when not established, and for orders scored before territories were told apart',
+  })
+  territory!: VatTerritoryObject | null;
 
   @Field()
   conflict!: boolean;

@@ -28,7 +28,8 @@ export interface VatMismatchRow {
   conflict: boolean;
   treatment: string;
   reason: string;
-  evidence: { kind: string; country: string; supports: boolean }[];
+  /** `territory` null for a piece naming only its country, and for orders scored before territories were told apart. */
+  evidence: { kind: string; country: string; territory: string | null; supports: boolean }[];
   /** Pieces left out as no evidence of the customer's country, with why (src/orders/order-vat-evidence.ts). */
   excludedEvidence: { kind: string; country: string | null; why: string }[];
 }
@@ -100,7 +101,7 @@ function toMismatch(order: OrderEntity): VatMismatchRow {
     treatment?: string;
     reason?: string;
     evidence?: {
-      pieces?: { kind: string; country: string }[];
+      pieces?: { kind: string; country: string; territory?: string | null }[];
       supporting?: string[];
       excluded?: { kind: string; country: string | null; why: string }[];
     };
@@ -117,7 +118,12 @@ function toMismatch(order: OrderEntity): VatMismatchRow {
     conflict: order.vatConflict,
     treatment: vat.treatment ?? 'UNDETERMINED',
     reason: vat.reason ?? '',
-    evidence: (vat.evidence?.pieces ?? []).map((p) => ({ ...p, supports: supporting.has(p.kind) })),
+    evidence: (vat.evidence?.pieces ?? []).map((p) => ({
+      kind: p.kind,
+      country: p.country,
+      territory: p.territory ?? null,
+      supports: supporting.has(p.kind),
+    })),
     excludedEvidence: vat.evidence?.excluded ?? [],
   };
 }

@@ -240,7 +240,11 @@ export class OrderScoringService {
     // A national-format number's country is unknown (score-order-input.ts): no evidence, no signal.
     const phoneCountry = order.phone?.country ?? null;
     const { evidence, excluded } = orderVatEvidence({
-      billingCountry: order.billingAddress.country,
+      billing: {
+        country: order.billingAddress.country,
+        postalCode: order.billingAddress.postalCode,
+        city: order.billingAddress.city,
+      },
       ip,
       bankCountry,
       phone: order.phone,

@@ -12,6 +12,12 @@
  *   leaves it out.
  *
  * What is left out is named with why (`excluded`), so the VAT determination shows it.
+ *
+ * The billing address goes with its postal code and city, and the IP address with GeoIP's subdivision,
+ * so that the evidence rule can tell the places with a VAT status of their own (the Canary Islands,
+ * Åland, ...; src/vat/vat-territory.ts). The bank and phone give their country only: an IBAN has no
+ * region, and libphonenumber-js has no geocoding (a +34 928 landline is on Gran Canaria, but mobile
+ * numbers are not tied to a place), so they agree with any territory of their country.
  */
 import type { IpAnonymity, IpIntelligence } from '../../geo/ip-intelligence';
 import type { ExcludedEvidence, VatEvidence } from '../vat/vat-evidence';
@@ -38,8 +44,9 @@ export function whyIpIsNoEvidence(anonymity: IpAnonymity): string | null {
 }
 
 export interface OrderEvidenceFacts {
-  billingCountry: string;
-  ip: Pick<IpIntelligence, 'classification' | 'country' | 'anonymity'>;
+  billing: { country: string; postalCode: string | null; city: string | null };
+  ip: Pick<IpIntelligence, 'classification' | 'country' | 'anonymity'> &
+    Partial<Pick<IpIntelligence, 'subdivision' | 'subdivisionCode'>>;
   bankCountry: string | null;
   phone: { country: string | null; national: boolean } | null;
 }
@@ -61,10 +68,18 @@ export function orderVatEvidence(facts: OrderEvidenceFacts): OrderVatEvidence {
   if (facts.phone?.national === true) {
     excluded.push({ kind: 'phoneCountry', country: null, why: PHONE_NATIONAL_FORMAT });
   }
+  const { ip } = facts;
   return {
     evidence: {
-      billingCountry: facts.billingCountry,
-      ipCountry,
+      billingCountry: { ...facts.billing },
+      ipCountry:
+        ipCountry === null
+          ? null
+          : {
+              country: ipCountry,
+              subdivisionCode: ip.subdivisionCode ?? null,
+              subdivision: ip.subdivision ?? null,
+            },
       bankCountry: facts.bankCountry,
       phoneCountry: facts.phone?.national === false ? facts.phone.country : null,
     },

@@ -1,5 +1,5 @@
 /**
- * VAT: number analysis, the place-of-supply evidence rule, the VAT determination for an order, and the
+ * VAT: number analysis, VAT territories, the place-of-supply evidence rule, the VAT determination for an order, and the
  * VIES registration check.
  */
 export {
@@ -14,9 +14,23 @@ export {
   type VatNumberStatus,
 } from './vat-number';
 export {
+  describeTerritory,
+  ordinaryTerritory,
+  territoriesOfCountry,
+  territoriesOfGeoIp,
+  territoryOfAddress,
+  VAT_STATE_OF_COUNTRY,
+  VAT_TERRITORIES,
+  type AddressPlace,
+  type GeoPlace,
+  type TerritoryReading,
+  type VatTerritory,
+} from './vat-territory';
+export {
   establishVatCountry,
   EVIDENCE_KINDS,
   type EvidenceKind,
+  type EvidencePlace,
   type EvidenceOptions,
   type EvidenceOutcome,
   type EvidencePiece,

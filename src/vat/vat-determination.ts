@@ -8,6 +8,11 @@
  * trader-name.ts); where VIES withholds the name, the number alone decides. VIES's address is compared
  * with the billing address too, but only reported (trader-address.ts): a seat and a billing address
  * differ for ordinary reasons.
+ *
+ * Where the customer is, is a VAT territory (vat-territory.ts): a consumer on the Canary Islands, in
+ * Ceuta or on Åland is outside the EU VAT area (VAT Directive art. 6) and treated as one in a third
+ * country (OUTSIDE_EU: no EU VAT, no One Stop Shop supply); one in Monaco is in the French VAT area
+ * (art. 7) and treated as one in France.
  */
 import {
   establishVatCountry,
@@ -17,6 +22,7 @@ import {
   type VatEvidence,
 } from './vat-evidence';
 import { isEuCountry, type EuMemberState, type VatNumberAnalysis } from './vat-number';
+import { describeTerritory, ordinaryTerritory, type VatTerritory } from './vat-territory';
 import { compareTraderAddress, type DeclaredPlace, type TraderAddressMatch } from './trader-address';
 import { compareTraderNames, type TraderNameMatch } from './trader-name';
 import type { VatVerification, ViesResult } from './vies-client';
@@ -27,7 +33,8 @@ export type CustomerType = 'consumer' | 'business';
  * - REVERSE_CHARGE: business in another member state; the customer accounts for the VAT
  * - DOMESTIC: customer in the supplier's country; its VAT
  * - OSS: consumer in another member state; that state's VAT, declared through the One Stop Shop
- * - OUTSIDE_EU: customer outside the EU; no EU VAT
+ * - OUTSIDE_EU: customer outside the EU VAT area (a third country, or a part of a member state outside
+ *   it, such as the Canary Islands); no EU VAT
  * - UNDETERMINED: the evidence does not establish a country; the order needs a look
  */
 export type VatTreatment = 'REVERSE_CHARGE' | 'DOMESTIC' | 'OSS' | 'OUTSIDE_EU' | 'UNDETERMINED';
@@ -73,8 +80,17 @@ export interface VatDetermination {
   /** How the customer is treated for VAT: 'business' only with a VIES-verified VAT number. */
   customerType: CustomerType;
   declaredCustomerType: CustomerType;
-  /** The country whose VAT rules apply; null when the evidence does not establish one. */
+  /**
+   * The country whose VAT rules apply; null when the evidence does not establish one. For a part of a
+   * member state outside the EU VAT area, that member state ('ES' for the Canary Islands), with
+   * `territory` saying which part; for Monaco, 'FR'.
+   */
   country: string | null;
+  /**
+   * The VAT territory: of the evidence for a consumer, of the VAT number for a business; null when
+   * not established. Orders scored before territories were told apart have none.
+   */
+  territory: VatTerritory | null;
   /** Evidence disagrees, or (for a business) the evidence points elsewhere than the VAT number. */
   conflict: boolean;
   reverseCharge: boolean;
@@ -108,11 +124,16 @@ function whyNotBusiness(input: DetermineVatInput, verdict: VatNumberVerdict): st
   return `business taxed as a consumer: VAT number ${state} (${detail})`;
 }
 
-function treatmentFor(country: string | null, supplierCountry: string, reverseCharge: boolean): VatTreatment {
+function treatmentFor(
+  territory: VatTerritory | null,
+  supplierCountry: string,
+  reverseCharge: boolean,
+): VatTreatment {
   if (reverseCharge) return 'REVERSE_CHARGE';
-  if (country === null) return 'UNDETERMINED';
-  if (country === supplierCountry) return 'DOMESTIC';
-  return isEuCountry(country) ? 'OSS' : 'OUTSIDE_EU';
+  if (territory === null) return 'UNDETERMINED';
+  // A part of a member state outside the EU VAT area is a third territory: no EU VAT, as for a third country.
+  if (!territory.inEuVatArea) return 'OUTSIDE_EU';
+  return territory.country === supplierCountry ? 'DOMESTIC' : 'OSS';
 }
 
 export function determineVat(input: DetermineVatInput): VatDetermination {
@@ -147,12 +168,18 @@ export function determineVat(input: DetermineVatInput): VatDetermination {
   ) {
     // For a business the place of supply is where it is established, which its VAT number says.
     const country = verdict.country;
+    // The number names a member state, not a part of one: its ordinary territory.
+    const territory = ordinaryTerritory(country);
     const reverseCharge = isEuCountry(country) && country !== supplierCountry;
-    const elsewhere = evidence.country !== null && evidence.country !== country;
+    // Evidence in a part with its own status (a Spanish number, a customer on the Canary Islands) is
+    // elsewhere too: a conflict to look at, not a ruling on where the business is established.
+    const elsewhere = evidence.territory !== null && evidence.territory.code !== territory.code;
     const notes = [
       `business with VAT number of ${country} confirmed by VIES`,
       ...(verdict.valid ? [] : ['although its check digit does not match (VIES prevails)']),
-      ...(elsewhere ? [`but the evidence points to ${evidence.country}`] : []),
+      ...(elsewhere && evidence.territory !== null
+        ? [`but the evidence points to ${describeTerritory(evidence.territory)}`]
+        : []),
       ...(verdict.addressMatch === 'MISMATCH'
         ? ['VIES registers it at an address in another place than the billing address']
         : []),
@@ -162,9 +189,10 @@ export function determineVat(input: DetermineVatInput): VatDetermination {
       customerType: 'business',
       declaredCustomerType: 'business',
       country,
+      territory,
       conflict: evidence.conflict || elsewhere,
       reverseCharge,
-      treatment: treatmentFor(country, supplierCountry, reverseCharge),
+      treatment: treatmentFor(territory, supplierCountry, reverseCharge),
       vatNumber: verdict,
       evidence,
       reason: notes.join('; '),
@@ -176,9 +204,10 @@ export function determineVat(input: DetermineVatInput): VatDetermination {
     customerType: 'consumer',
     declaredCustomerType: input.customerType,
     country: evidence.country,
+    territory: evidence.territory,
     conflict: evidence.conflict || verdict.nameMatch === 'MISMATCH',
     reverseCharge: false,
-    treatment: treatmentFor(evidence.country, supplierCountry, false),
+    treatment: treatmentFor(evidence.territory, supplierCountry, false),
     vatNumber: verdict,
     evidence,
     reason: `${why}; ${evidence.reason}`,

@@ -166,6 +166,7 @@ describe('order review, re-scoring and VAT reports', () => {
     expect(nodes[0]!.evidence.find((e) => e.kind === 'billingCountry')).toEqual({
       kind: 'billingCountry',
       country: 'NL',
+      territory: 'NL',
       supports: false,
     });
     // The hoster's address is no evidence of where the customer is: listed as left out, not counted.

@@ -135,8 +135,8 @@ describe('scoreOrder over HTTP', () => {
     const a = national.body.data!.scoreOrder;
     expect(a.reasons.map((x) => x.code)).not.toContain('IP_COUNTRY_MISMATCH_PHONE');
     expect(a.vat.evidence).toEqual([
-      { kind: 'billingCountry', country: 'DE', supports: false },
-      { kind: 'ipCountry', country: 'NL', supports: false },
+      { kind: 'billingCountry', country: 'DE', territory: 'DE', supports: false },
+      { kind: 'ipCountry', country: 'NL', territory: 'NL', supports: false },
     ]);
     expect(a.vat.excludedEvidence).toEqual([
       {
@@ -159,7 +159,12 @@ describe('scoreOrder over HTTP', () => {
     });
     const b = international.body.data!.scoreOrder;
     expect(b.vat.excludedEvidence).toEqual([]);
-    expect(b.vat.evidence).toContainEqual({ kind: 'phoneCountry', country: 'NL', supports: true });
+    expect(b.vat.evidence).toContainEqual({
+      kind: 'phoneCountry',
+      country: 'NL',
+      territory: 'NL',
+      supports: true,
+    });
     expect(b.vat).toMatchObject({ country: 'NL', conflict: true });
   });
 
@@ -179,8 +184,9 @@ describe('scoreOrder over HTTP', () => {
     const a = r.body.data!.scoreOrder;
     expect(a.ip).toMatchObject({ country: 'FI', anonymity: { isHostingProvider: true } });
     expect(a.vat.evidence).toEqual([
-      { kind: 'billingCountry', country: 'DE', supports: true },
-      { kind: 'bankCountry', country: 'DE', supports: true },
+      { kind: 'billingCountry', country: 'DE', territory: 'DE', supports: true },
+      // An IBAN names only the country, which for Germany may be Büsingen's or Heligoland's too.
+      { kind: 'bankCountry', country: 'DE', territory: null, supports: true },
     ]);
     expect(a.vat.excludedEvidence).toEqual([
       {

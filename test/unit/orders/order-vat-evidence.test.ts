@@ -40,18 +40,20 @@ describe('the phone of an order', () => {
 
 describe('orderVatEvidence', () => {
   const dutchLine = { classification: 'public', country: 'NL', anonymity: NOT_ANONYMOUS } as const;
-  const facts = { billingCountry: 'DE', ip: dutchLine, bankCountry: 'DE', phone: null };
+  const berlin = { country: 'DE', postalCode: '10117', city: 'Berlin' };
+  const facts = { billing: berlin, ip: dutchLine, bankCountry: 'DE', phone: null };
+  const dutchIp = { country: 'NL', subdivisionCode: null, subdivision: null };
 
   it('leaves a national-format phone number out, saying why', () => {
     expect(orderVatEvidence({ ...facts, phone: { country: null, national: true } })).toEqual({
-      evidence: { billingCountry: 'DE', ipCountry: 'NL', bankCountry: 'DE', phoneCountry: null },
+      evidence: { billingCountry: berlin, ipCountry: dutchIp, bankCountry: 'DE', phoneCountry: null },
       excluded: [{ kind: 'phoneCountry', country: null, why: PHONE_NATIONAL_FORMAT }],
     });
   });
 
   it('counts an international phone number and leaves nothing out', () => {
     expect(orderVatEvidence({ ...facts, phone: { country: 'NL', national: false } })).toEqual({
-      evidence: { billingCountry: 'DE', ipCountry: 'NL', bankCountry: 'DE', phoneCountry: 'NL' },
+      evidence: { billingCountry: berlin, ipCountry: dutchIp, bankCountry: 'DE', phoneCountry: 'NL' },
       excluded: [],
     });
     expect(orderVatEvidence({ ...facts, phone: null }).excluded).toEqual([]);
@@ -87,8 +89,24 @@ describe('orderVatEvidence', () => {
       ip: { ...dutchLine, classification: 'private', country: null },
     });
     expect(result).toEqual({
-      evidence: { billingCountry: 'DE', ipCountry: null, bankCountry: 'DE', phoneCountry: null },
+      evidence: { billingCountry: berlin, ipCountry: null, bankCountry: 'DE', phoneCountry: null },
       excluded: [],
+    });
+  });
+
+  it('gives the billing postal code and city and the IP subdivision, so territories can be told apart', () => {
+    const canaries = { country: 'ES', postalCode: '35001', city: 'Las Palmas de Gran Canaria' };
+    const result = orderVatEvidence({
+      ...facts,
+      billing: canaries,
+      ip: { ...dutchLine, country: 'ES', subdivisionCode: 'CN', subdivision: 'Canary Islands' },
+      bankCountry: 'ES',
+    });
+    expect(result.evidence).toEqual({
+      billingCountry: canaries,
+      ipCountry: { country: 'ES', subdivisionCode: 'CN', subdivision: 'Canary Islands' },
+      bankCountry: 'ES',
+      phoneCountry: null,
     });
   });
 });

@@ -296,3 +296,79 @@ describe('determineVat', () => {
     });
   });
 });
+
+describe('determineVat by VAT territory', () => {
+  const canaryBilling = { country: 'ES', postalCode: '38670', city: 'Adeje' };
+  const canaryIp = { country: 'ES', subdivisionCode: 'CN', subdivision: 'Canary Islands' };
+  const consumer = (evidence: Parameters<typeof determineVat>[0]['evidence']) =>
+    determineVat({ customerType: 'consumer', vatNumber: null, viesResult: null, evidence });
+
+  it('puts a consumer on the Canary Islands outside EU VAT: no One Stop Shop supply', () => {
+    expect(consumer({ billingCountry: canaryBilling, ipCountry: canaryIp, bankCountry: 'ES' })).toMatchObject(
+      {
+        country: 'ES',
+        territory: { code: 'ES-CN', name: 'Canary Islands', inEuVatArea: false },
+        conflict: false,
+        reverseCharge: false,
+        treatment: 'OUTSIDE_EU',
+      },
+    );
+  });
+
+  it('leaves a Canary billing address with a mainland IP address undetermined, as a conflict', () => {
+    expect(
+      consumer({ billingCountry: canaryBilling, ipCountry: { country: 'ES', subdivisionCode: 'AN' } }),
+    ).toMatchObject({ country: null, territory: null, conflict: true, treatment: 'UNDETERMINED' });
+  });
+
+  it('treats a consumer in Monaco as one in France: French VAT through the One Stop Shop', () => {
+    expect(
+      consumer({
+        billingCountry: { country: 'MC', postalCode: '98000', city: 'Monaco' },
+        ipCountry: { country: 'FR' },
+      }),
+    ).toMatchObject({
+      country: 'FR',
+      territory: { code: 'FR', inEuVatArea: true },
+      conflict: false,
+      treatment: 'OSS',
+    });
+  });
+
+  it('puts Åland, Ceuta and Guadeloupe outside EU VAT, and the supplier at home stays domestic', () => {
+    expect(
+      consumer({ billingCountry: { country: 'FI', postalCode: '22100' }, ipCountry: { country: 'AX' } }),
+    ).toMatchObject({ country: 'FI', treatment: 'OUTSIDE_EU' });
+    expect(
+      consumer({
+        billingCountry: { country: 'ES', postalCode: '51001' },
+        ipCountry: { country: 'ES', subdivision: 'Ceuta' },
+      }),
+    ).toMatchObject({ territory: { code: 'ES-CE' }, treatment: 'OUTSIDE_EU' });
+    expect(
+      consumer({ billingCountry: { country: 'FR', postalCode: '97110' }, ipCountry: { country: 'GP' } }),
+    ).toMatchObject({ country: 'FR', territory: { code: 'GP' }, treatment: 'OUTSIDE_EU' });
+    expect(
+      consumer({ billingCountry: { country: 'NL', postalCode: '1016 GV' }, ipCountry: { country: 'NL' } }),
+    ).toMatchObject({ territory: { code: 'NL' }, treatment: 'DOMESTIC' });
+  });
+
+  it('reverse-charges a VIES-confirmed Spanish number, but flags evidence on the Canary Islands as a conflict', () => {
+    const result = determineVat({
+      customerType: 'business',
+      vatNumber: analyseVatNumber('ESB12345674'),
+      viesResult: vies('ES', 'B12345674', 'VERIFIED'),
+      evidence: { billingCountry: canaryBilling, ipCountry: canaryIp },
+    });
+    expect(result).toMatchObject({
+      country: 'ES',
+      territory: { code: 'ES', inEuVatArea: true },
+      conflict: true,
+      reverseCharge: true,
+      treatment: 'REVERSE_CHARGE',
+    });
+    expect(result.reason).toContain(
+      'but the evidence points to ES (Canary Islands, outside the EU VAT area)',
+    );
+  });
+});
