@@ -81,7 +81,8 @@ export class OrderReviewResolver {
   }
 
   @Query(() => [VatEvidenceSummaryObject], {
-    description: 'Per VAT country and currency: orders, amounts, reverse-charged, conflicting, unverified.',
+    description:
+      'Per VAT country (a part of it with its own VAT status, such as the Canary Islands, apart) and currency: orders, amounts, reverse-charged, conflicting, unverified.',
   })
   async vatEvidenceSummary(
     @Arg('from', () => Date) from: Date,

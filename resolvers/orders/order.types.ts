@@ -326,6 +326,13 @@ export class VatMismatchObject {
   @PersonalField('orderVatEvidence', () => String, { nullable: true })
   vatCountry!: string | null;
 
+  @PersonalField('orderVatEvidence', () => String, {
+    nullable: true,
+    description:
+      "The part of the VAT country with its own VAT status the evidence established ('ES-CN' for the Canary Islands); null for the country's ordinary territory",
+  })
+  territory!: string | null;
+
   @PersonalField('orderVatEvidence', () => String, { nullable: true })
   ipCountry!: string | null;
 
@@ -364,6 +371,13 @@ export type VatMismatchConnection = InstanceType<typeof VatMismatchConnection>;
 export class VatEvidenceSummaryObject {
   @Field(() => String, { nullable: true, description: 'Null: the evidence established no country' })
   country!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A part of that country with its own VAT status, counted apart ('ES-CN': the Canary Islands, outside the EU VAT area); null for the country's ordinary territory",
+  })
+  territory!: string | null;
 
   @Field()
   currency!: string;

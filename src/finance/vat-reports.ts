@@ -3,6 +3,11 @@
  * the evidence points to another (or to none), and per country the orders and amounts by determined
  * VAT country, reverse-charged, conflicting and unverified. Both can be exported as CSV.
  *
+ * Countries are compared as VAT countries: a billing address in Monaco with France established is no
+ * mismatch (Monaco is in the French VAT area), nor is one on Åland with Finland established (Åland
+ * being the part of Finland outside the EU VAT area). The summary keeps those parts apart: a supply to
+ * the Canary Islands is no Spanish One Stop Shop supply, so it has a row of its own (`territory`).
+ *
  * The summary counts the orders that went ahead: a REJECT decision not approved on review, or any
  * order rejected on review, is no supply to tax, so it is counted apart (`rejected`) and adds nothing to
  * the amounts. The mismatch list keeps them: the evidence of a rejected order can be what finance asks
@@ -14,6 +19,7 @@ import { OrderEntity } from '../db/entities/order.entity';
 import { sqlRunner } from '../db/sql-runner';
 import { normalizeCountry } from '../validation';
 import { checkPeriod } from '../validation/period';
+import { VAT_STATE_OF_COUNTRY } from '../vat/vat-territory';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
 
 export interface VatMismatchRow {
@@ -22,6 +28,8 @@ export interface VatMismatchRow {
   order: OrderEntity;
   billingCountry: string;
   vatCountry: string | null;
+  /** The determined territory's code where it is a part with its own status ('ES-CN'); else null. */
+  territory: string | null;
   ipCountry: string | null;
   ibanCountry: string | null;
   phoneCountry: string | null;
@@ -37,6 +45,11 @@ export interface VatMismatchRow {
 export interface VatSummaryRow {
   /** The determined VAT country, or null for orders whose evidence established none. */
   country: string | null;
+  /**
+   * A part of that country with its own VAT status ('ES-CN' for the Canary Islands); null for the
+   * country's ordinary territory and for orders scored before territories were told apart.
+   */
+  territory: string | null;
   currency: string;
   orders: number;
   amountCents: number;
@@ -48,8 +61,18 @@ export interface VatSummaryRow {
 }
 
 /**
+ * The billing country as a VAT country, in SQL: the state a place with a code of its own belongs to
+ * for VAT (MC -> FR, AX -> FI, GP -> FR), else the code itself. Built from the territory table, as
+ * constants: nothing in it comes from a request.
+ */
+const BILLING_VAT_COUNTRY_SQL = `(case billing_country ${Object.entries(VAT_STATE_OF_COUNTRY)
+  .map(([code, state]) => `when '${code}' then '${state}'`)
+  .join(' ')} else billing_country end)`;
+
+/**
  * Orders in [from, to) where the VAT evidence conflicts, establishes no country, or establishes another
- * country than the billing address; newest first. `country` matches either the billing or the VAT country.
+ * VAT country than the billing address's; newest first. `country` matches either the billing or the VAT
+ * country.
  */
 export async function vatMismatches(
   em: EntityManager,
@@ -65,7 +88,7 @@ export async function vatMismatches(
   const conditions = [
     'created_at >= ?',
     'created_at < ?',
-    '(vat_conflict or vat_country is null or vat_country <> billing_country)',
+    `(vat_conflict or vat_country is null or vat_country <> ${BILLING_VAT_COUNTRY_SQL})`,
   ];
   const params: unknown[] = [from.toISOString(), to.toISOString()];
   if (country !== null) {
@@ -100,6 +123,7 @@ function toMismatch(order: OrderEntity): VatMismatchRow {
   const vat = order.vat as {
     treatment?: string;
     reason?: string;
+    territory?: { code?: string } | null;
     evidence?: {
       pieces?: { kind: string; country: string; territory?: string | null }[];
       supporting?: string[];
@@ -112,6 +136,7 @@ function toMismatch(order: OrderEntity): VatMismatchRow {
     order,
     billingCountry: order.billingCountry,
     vatCountry: order.vatCountry,
+    territory: specialTerritory(vat.territory?.code ?? null, order.vatCountry),
     ipCountry: order.ipCountry,
     ibanCountry: order.ibanCountry,
     phoneCountry: order.phoneCountry,
@@ -128,10 +153,16 @@ function toMismatch(order: OrderEntity): VatMismatchRow {
   };
 }
 
+/** A territory code only where it is a part with its own status, as the summary groups them. */
+function specialTerritory(code: string | null, country: string | null): string | null {
+  return code === null || code === country ? null : code;
+}
+
 export async function vatEvidenceSummary(em: EntityManager, from: Date, to: Date): Promise<VatSummaryRow[]> {
   checkPeriod(from, to);
   const rows = await sqlRunner(em).query<{
     country: string | null;
+    territory: string | null;
     currency: string;
     orders: string;
     amount_cents: string;
@@ -141,13 +172,16 @@ export async function vatEvidenceSummary(em: EntityManager, from: Date, to: Date
     rejected: string;
   }>(
     `with period as (
-       select vat_country, currency, amount_cents, reverse_charge, vat_conflict, vat_verified,
+       select vat_country, currency, amount_cents,
+         -- Only a part with its own status: the ordinary territory's code is the country's.
+         nullif(vat #>> '{territory,code}', vat_country) as territory,
+         reverse_charge, vat_conflict, vat_verified,
          vat_number_enc is not null as has_vat_number,
          (review_outcome is not distinct from 'REJECTED' or (decision = 'REJECT' and review_outcome is null))
            as rejected
        from customer_order where created_at >= ? and created_at < ?
      )
-     select vat_country as country, currency,
+     select vat_country as country, territory, currency,
        count(*) filter (where not rejected) as orders,
        coalesce(sum(amount_cents) filter (where not rejected), 0) as amount_cents,
        count(*) filter (where reverse_charge and not rejected) as reverse_charged,
@@ -155,11 +189,13 @@ export async function vatEvidenceSummary(em: EntityManager, from: Date, to: Date
        count(*) filter (where has_vat_number and vat_verified <> 'VERIFIED' and not rejected)
          as unverified,
        count(*) filter (where rejected) as rejected
-     from period group by vat_country, currency order by vat_country nulls last, currency`,
+     from period group by vat_country, territory, currency
+     order by vat_country nulls last, territory nulls first, currency`,
     [from.toISOString(), to.toISOString()],
   );
   return rows.map((r) => ({
     country: r.country,
+    territory: r.territory,
     currency: r.currency,
     orders: Number(r.orders),
     amountCents: Number(r.amount_cents),
@@ -198,6 +234,8 @@ export function mismatchesCsv(rows: readonly VatMismatchRow[]): string {
       r.order.amountCents,
       r.order.currency,
       r.reason,
+      // Last, so that readers of the columns before it by position are not thrown.
+      r.territory ?? '',
     ]),
     {
       header: true,
@@ -215,6 +253,7 @@ export function mismatchesCsv(rows: readonly VatMismatchRow[]): string {
         'amountCents',
         'currency',
         'reason',
+        'vatTerritory',
       ],
     },
   );
@@ -231,6 +270,7 @@ export function summaryCsv(rows: readonly VatSummaryRow[]): string {
       r.conflicting,
       r.unverified,
       r.rejected,
+      r.territory ?? '',
     ]),
     {
       header: true,
@@ -243,6 +283,7 @@ export function summaryCsv(rows: readonly VatSummaryRow[]): string {
         'conflicting',
         'unverified',
         'rejected',
+        'vatTerritory',
       ],
     },
   );

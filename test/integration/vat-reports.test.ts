@@ -62,6 +62,7 @@ describe('VAT evidence summary', () => {
     expect(rows).toEqual([
       {
         country: 'NL',
+        territory: null,
         currency: 'EUR',
         orders: 2,
         amountCents: 2000 + 8000,
@@ -72,7 +73,7 @@ describe('VAT evidence summary', () => {
       },
     ]);
     expect(summaryCsv(rows).split('\n')[0]).toBe(
-      'vatCountry,currency,orders,amountCents,reverseCharged,conflicting,unverified,rejected',
+      'vatCountry,currency,orders,amountCents,reverseCharged,conflicting,unverified,rejected,vatTerritory',
     );
     // No country mismatch among them, rejected or not.
     expect((await vatMismatches(em(), from, to, null)).edges).toEqual([]);
