@@ -75,8 +75,9 @@ export function countCeiling(allowed: number): number {
 const DAY = 24 * 60;
 
 export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({
-  // 2026-11-26.3: the weights of 2026-11-26.2, the signals counted as corrected then (README, Rules).
-  version: '2026-11-26.3',
+  // 2026-11-26.4: the weights of 2026-11-26.3; the VAT evidence compares territories (the Canary Islands,
+  // Monaco, ...; src/vat/vat-territory.ts), so VAT_EVIDENCE_CONFLICT fires otherwise (README, Rules).
+  version: '2026-11-26.4',
   weights: {
     // Travel, VPNs and cross-border commuters make a single country mismatch common and weak.
     IP_COUNTRY_MISMATCH_BILLING: 20,
