@@ -55,7 +55,9 @@ ${table(
     o.items.map((i) => i.product + (i.tld ? ` (.${i.tld})` : '')),
     `${(o.amountCents / 100).toFixed(2)} ${o.currency}`,
     o.ipAddress ?? 'erased',
-    o.ipLocation === null ? '' : [o.ipLocation.city, o.ipLocation.country].filter(Boolean),
+    o.ipLocation === null
+      ? ''
+      : [o.ipLocation.city, o.ipLocation.region, o.ipLocation.country].filter(Boolean),
     [o.vatNumber, o.email, o.phone, o.iban].filter((v): v is string => v !== null),
   ]),
 )}

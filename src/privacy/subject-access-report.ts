@@ -48,7 +48,13 @@ export interface SubjectAccessReport {
     amountCents: number;
     currency: string;
     ipAddress: string | null;
-    ipLocation: { country: string | null; city: string | null; organisation: string | null } | null;
+    /** `region`: GeoIP's subdivision, kept since VAT territories need it; null in older orders. */
+    ipLocation: {
+      country: string | null;
+      region: string | null;
+      city: string | null;
+      organisation: string | null;
+    } | null;
     billingAddress: unknown;
     vatNumber: string | null;
     email: string | null;
@@ -161,7 +167,14 @@ export async function buildSubjectAccessReport(
         currency: order.currency,
         ipAddress: order.ipAddress,
         ipLocation:
-          geo === null ? null : { country: geo.country, city: geo.city, organisation: geo.organisation },
+          geo === null
+            ? null
+            : {
+                country: geo.country,
+                region: geo.subdivision ?? null,
+                city: geo.city,
+                organisation: geo.organisation,
+              },
         billingAddress: order.billingAddress,
         vatNumber: order.vatNumber,
         email: order.email,

@@ -65,6 +65,14 @@ describe('subject-access report', () => {
         vatEvidence: expect.objectContaining({ customerType: 'consumer' }),
       }),
     ]);
+    // Everything GeoIP's answer kept that places the customer, the region too (it tells VAT territories).
+    const ip = assessment.ip;
+    expect(report.orders[0]!.ipLocation).toEqual({
+      country: ip.country,
+      region: ip.subdivision,
+      city: ip.city,
+      organisation: ip.organisation,
+    });
     const categories = report.processing.map((p) => p.category);
     expect(categories).toEqual(
       expect.arrayContaining(['phone', 'bank_details', 'email', 'ip_address', 'address', 'purchase_history']),
