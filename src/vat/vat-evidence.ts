@@ -5,8 +5,8 @@
  *
  * The rule applied here, since the regulation does not spell out what a third, disagreeing piece does:
  *
- * - The country is the one named by the most pieces, provided that is at least two (or `minimumPieces`)
- *   and no other country is named by as many. Two agreeing pieces are two non-contradictory pieces; a
+ * - The country (strictly, the VAT territory: see below) is the one named by the most pieces, provided
+ *   that is at least two (or `minimumPieces`) and no other country is named by as many. Two agreeing pieces are two non-contradictory pieces; a
  *   third piece naming another country does not undo them.
  * - That disagreeing piece is not ignored either: it is listed in `contradicting` and `conflict` is true,
  *   so the order shows up in the finance team's mismatch report and can be reviewed.
