@@ -9,7 +9,7 @@ import { NotFoundError, ValidationError } from '../../src/errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage } from '../../src/pagination/page';
 import type { RequestContext } from '../../src/server/request-context';
 import { toConnection } from '../common/connection.type';
-import { AuditedRead } from '../common/audited-read.decorator';
+import { AuditedRead, subjectsOfNodes } from '../common/audited-read.decorator';
 import {
   AccessSummaryObject,
   AuditCheckpointObject,
@@ -25,7 +25,10 @@ import {
 @Resolver()
 export class AuditResolver {
   @Query(() => AuditEventConnection, { description: 'Audit events, newest first.' })
-  @AuditedRead({ subjectOf: (args) => (args.filter as AuditEventFilter | undefined)?.subjectId })
+  @AuditedRead({
+    subjectOf: (args) => (args.filter as AuditEventFilter | undefined)?.subjectId,
+    subjectsInAnswer: subjectsOfNodes('subjectId'),
+  })
   async auditEvents(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter,

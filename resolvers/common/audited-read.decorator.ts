@@ -13,7 +13,21 @@ export interface AuditedReadOptions {
   categories?: readonly string[];
   /** Which data subject the answer is about, from the arguments; null when it spans many. */
   subjectOf?: (args: Record<string, unknown>) => unknown;
+  /**
+   * When the arguments name no subject: whose data the answer holds, read from it, so that each
+   * person's access report shows the read (one event per person; null for entries of nobody's).
+   */
+  subjectsInAnswer?: (answer: unknown) => readonly (string | null)[];
   action?: AuditAction;
+}
+
+/** `subjectsInAnswer` for a connection whose nodes name their person in `key`. */
+export function subjectsOfNodes(key: string): (answer: unknown) => (string | null)[] {
+  return (answer) =>
+    ((answer as { edges?: { node: Record<string, unknown> }[] }).edges ?? []).map((edge) => {
+      const subject = edge.node[key];
+      return typeof subject === 'string' ? subject : null;
+    });
 }
 
 export function AuditedRead(options: AuditedReadOptions = {}) {
@@ -21,14 +35,18 @@ export function AuditedRead(options: AuditedReadOptions = {}) {
   return createMethodMiddlewareDecorator<RequestContext>(async ({ args, context, info }, next) => {
     const result: unknown = await next();
     const subject = options.subjectOf?.(args);
-    await context.services.audit.record([
-      auditEvent(context.audit, {
-        action: options.action ?? 'read',
-        subjectId: typeof subject === 'string' ? subject : null,
-        categories,
-        fields: [info.fieldName],
-      }),
-    ]);
+    const subjects =
+      typeof subject === 'string' ? [subject] : [...new Set(options.subjectsInAnswer?.(result) ?? [])];
+    await context.services.audit.record(
+      (subjects.length === 0 ? [null] : subjects).map((subjectId) =>
+        auditEvent(context.audit, {
+          action: options.action ?? 'read',
+          subjectId,
+          categories,
+          fields: [info.fieldName],
+        }),
+      ),
+    );
     return result;
   });
 }

@@ -2,7 +2,7 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { DataCategory } from '../../src/personal-data/data-categories';
 import type { RequestContext } from '../../src/server/request-context';
-import { AuditedRead } from '../common/audited-read.decorator';
+import { AuditedRead, subjectsOfNodes } from '../common/audited-read.decorator';
 import { toConnection } from '../common/connection.type';
 import {
   ComplaintConnection,
@@ -109,6 +109,7 @@ export class PrivacyRegisterResolver {
   @AuditedRead({
     categories: [DataCategory.Correspondence],
     subjectOf: (args) => (args.filter as ComplaintFilter | undefined)?.customerId,
+    subjectsInAnswer: subjectsOfNodes('customerId'),
   })
   async complaints(
     @Ctx() ctx: RequestContext,

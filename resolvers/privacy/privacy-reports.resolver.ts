@@ -4,7 +4,7 @@ import { checkpointText } from '../../audit/checkpoint';
 import { ALL_DATA_CATEGORIES, DataCategory } from '../../src/personal-data/data-categories';
 import type { RequestContext } from '../../src/server/request-context';
 import { ValidationError } from '../../src/errors/errors';
-import { AuditedRead } from '../common/audited-read.decorator';
+import { AuditedRead, subjectsOfNodes } from '../common/audited-read.decorator';
 import { toConnection } from '../common/connection.type';
 import {
   InspectionReportObject,
@@ -80,7 +80,7 @@ export class PrivacyReportResolver {
     description:
       'The retention steps whose deletion some recipient of the data has not been told of yet (GDPR art. 19), longest owed first.',
   })
-  @AuditedRead()
+  @AuditedRead({ subjectsInAnswer: subjectsOfNodes('customerId') })
   async retentionNoticesOwed(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,

@@ -3,7 +3,7 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { IdentityCheck, RequestStatus } from '../../src/db/entities/privacy.entities';
 import { DataCategory } from '../../src/personal-data/data-categories';
 import type { RequestContext } from '../../src/server/request-context';
-import { AuditedRead } from '../common/audited-read.decorator';
+import { AuditedRead, subjectsOfNodes } from '../common/audited-read.decorator';
 import { toConnection } from '../common/connection.type';
 import { toCustomerPatch } from '../customer/customer.mapping';
 import { UpdateCustomerInput } from '../customer/customer.inputs';
@@ -26,6 +26,7 @@ export class PrivacyRequestResolver {
   @AuditedRead({
     ...CORRESPONDENCE,
     subjectOf: (args) => (args.filter as PrivacyRequestFilter | undefined)?.customerId,
+    subjectsInAnswer: subjectsOfNodes('customerId'),
   })
   async privacyRequests(
     @Ctx() ctx: RequestContext,

@@ -512,6 +512,28 @@ describe('privacy officer story', () => {
       'ACCESS',
       'ERASURE',
     ]);
+
+    // Lists without a customer filter are reads of each listed person's correspondence, and show in
+    // that person's own trail (and so in their access report), not under nobody.
+    const readsOf = async (field: string) => {
+      const sql = await t.db.superuser();
+      const { rows } = await sql.query<{ n: number }>(
+        `select count(*)::int as n from audit_event where subject_id = $1 and $2 = any(fields)`,
+        [customerId, field],
+      );
+      return rows[0]!.n;
+    };
+    const before = { complaints: await readsOf('complaints'), requests: await readsOf('privacyRequests') };
+    const all = await t.graphql(ComplaintsDocument, { token: tokens.officer, purpose: 'inspection' });
+    expect(all.body.data!.complaints.edges.map((e) => e.node.id)).toContain(id);
+    const allRequests = await t.graphql(PrivacyRequestsDocument, {
+      variables: { first: 100 },
+      token: tokens.officer,
+      purpose: 'inspection',
+    });
+    expect(allRequests.body.errors).toBeUndefined();
+    expect(await readsOf('complaints')).toBe(before.complaints + 1);
+    expect(await readsOf('privacyRequests')).toBe(before.requests + 1);
   });
 
   it('6. the inspection report shows it all, with proofs that verify with the standalone verifier', async () => {
