@@ -104,6 +104,11 @@ export class CustomerService {
     entity.id = randomUUID();
     entity.subscriptionStart = valid.subscriptionStart ?? new Date();
     await this.apply(entity, valid);
+    // A customer recorded with a subscription that has already ended (an import, the demo data) is
+    // ended, as endSubscription would have left it, so that retention archives it in time.
+    if (entity.subscriptionEnd !== null && entity.subscriptionEnd.getTime() <= Date.now()) {
+      entity.status = CustomerStatus.Ended;
+    }
     return { entity, event: this.changeEvent(context, 'create', entity.id, Object.keys(valid)) };
   }
 

@@ -145,6 +145,31 @@ describe('CustomerService on PostgreSQL', () => {
     await expect(customers.list(em, {}, 101)).rejects.toThrow(/first: must be a whole number from 1 to 100/);
   });
 
+  it('records a customer whose subscription has already ended as ended, so that retention archives it', async () => {
+    const day = 86_400_000;
+    const ended = await customers.create(
+      t.platform.db.orm.em.fork(),
+      dutchConsumer({
+        email: 'ended@example.com',
+        username: 'ended',
+        idCardNumber: null,
+        subscriptionStart: new Date(Date.now() - 900 * day),
+        subscriptionEnd: new Date(Date.now() - 400 * day),
+      }),
+      author,
+    );
+    expect(ended.status).toBe('ended');
+    const running = await customers.create(
+      t.platform.db.orm.em.fork(),
+      dutchConsumer({ email: 'running@example.com', username: 'running', idCardNumber: null }),
+      author,
+    );
+    expect(running.status).toBe('active');
+    const run = await t.platform.services.retention.run(t.platform.db.orm.em.fork());
+    expect(run.archived).toBeGreaterThanOrEqual(1);
+    expect((await customers.get(t.platform.db.orm.em.fork(), ended.id)).status).toBe('archived');
+  });
+
   it('updates a field, records the mailing opt-out history, and ends a subscription once', async () => {
     const em = t.platform.db.orm.em.fork();
     const c = await customers.create(
