@@ -157,7 +157,7 @@ export class OrderScoringService {
     if (row === undefined) throw new Error('the order look-up returned no row');
     if (row.earlier_order_id !== null) {
       const earlier = await this.findByKey(em, context.actorId, order.idempotencyKey);
-      if (earlier !== null) return this.replay(earlier, requestHash, request);
+      if (earlier !== null) return this.replay(earlier, requestHash, request, context);
     }
     if (row.username_taken === true) usernameTaken();
 
@@ -193,7 +193,7 @@ export class OrderScoringService {
       // Two retries racing: the loser returns the winner's stored answer.
       if (isUniqueViolation(error)) {
         const winner = await this.findByKey(em.fork(), context.actorId, order.idempotencyKey);
-        if (winner !== null) return this.replay(winner, requestHash, request);
+        if (winner !== null) return this.replay(winner, requestHash, request, context);
       }
       throw error;
     }
@@ -443,7 +443,17 @@ export class OrderScoringService {
     return em.findOne(OrderEntity, { actor: actorId, idempotencyKey: key }, { populate: ['customer'] });
   }
 
-  private replay(entity: OrderEntity, requestHash: string, request: ScoreOrderRequest): OrderAssessment {
+  /**
+   * The stored answer to a retried key. Its GeoIP answer and VAT evidence come from the stored order now,
+   * not from the request, so releasing them again is a read of the customer's data, recorded (and
+   * committed) before the answer leaves; the order's own fields are recorded as any read of them is.
+   */
+  private async replay(
+    entity: OrderEntity,
+    requestHash: string,
+    request: ScoreOrderRequest,
+    context: AuditContext,
+  ): Promise<OrderAssessment> {
     // Orders stored before 2026-11-26 carry the hash of the request as sent (see hashOrder).
     if (entity.requestHash !== requestHash && entity.requestHash !== legacyRequestHash(request)) {
       throw new ConflictError(
@@ -458,6 +468,15 @@ export class OrderScoringService {
         `The order for idempotency key ${entity.idempotencyKey} has since been erased.`,
       );
     }
+    const released: OrderPersonalField[] = ['orderGeoIp', 'orderVatEvidence'];
+    await this.deps.audit.record([
+      auditEvent(context, {
+        action: 'read',
+        subjectId: entity.customer.id,
+        fields: released,
+        categories: released.map((f) => ORDER_PERSONAL_FIELDS[f].category),
+      }),
+    ]);
     return {
       order: view,
       riskScore: entity.riskScore,

@@ -127,13 +127,16 @@ describe('OrderScoringService on PostgreSQL', () => {
     ]);
   });
 
-  it('returns the stored answer for a retried key without storing or auditing anything again', async () => {
+  it('returns the stored answer for a retried key without storing anything again, recording the read of what it releases', async () => {
     const request = firstOrder('retry', { ipAddress: '77.160.4.1' });
     const first = await score(request);
     const again = await score(request, 'req-retry');
     expect(again.replayed).toBe(true);
     expect(again.order.id).toBe(first.order.id);
-    expect(await eventsOf('req-retry')).toEqual([]);
+    // The GeoIP answer and VAT evidence now come from the stored order: a read of the customer's data.
+    expect(await eventsOf('req-retry')).toEqual([
+      { action: 'read', subject_id: first.order.customerId, fields: ['orderGeoIp', 'orderVatEvidence'] },
+    ]);
     // The same order written differently (key padded, currency in lower case, spaces around the IP
     // address and in the IBAN) is a retry too; a different amount is not.
     const reformatted = await score({
@@ -527,9 +530,14 @@ describe('OrderScoringService on PostgreSQL', () => {
     const answers = await Promise.all(requestIds.map((id) => score(request, id)));
     expect(new Set(answers.map((a) => a.order.id)).size).toBe(1);
     expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
-    // Only the winner's audit events were stored: a loser's went down with its order statement.
+    // Only the winner's change events were stored: a loser's went down with its order statement, and
+    // it recorded the read of the stored answer it returned instead.
     const events = await Promise.all(requestIds.map((id) => eventsOf(id)));
-    expect(events.map((e) => e.length).sort()).toEqual([0, 0, 4]);
+    expect(events.map((e) => e.map((x) => x.action).join(',')).sort()).toEqual([
+      'create,create,read,update',
+      'read',
+      'read',
+    ]);
     const sql = await t.db.superuser();
     const { rows } = await sql.query<{ n: number }>(
       `select count(*)::int as n from customer_order where idempotency_key = 'key-race'`,
