@@ -114,7 +114,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
     thirdParties: new ThirdPartyService(audit),
     complaints: new ComplaintService(keys.cipher, audit),
     policyVersions: new PolicyVersionService(audit),
-    retention: new RetentionService(audit, config.retention),
+    retention: new RetentionService(audit, config.retention, keys.cipher),
     retentionNotices: new RetentionNoticeService(audit),
     privacyReports: new PrivacyReportService({
       audit,

@@ -139,7 +139,7 @@ export function processingRegister(
     [DataCategory.Correspondence]: {
       purposes: ['handling your requests and complaints'],
       legalBasis: 'GDPR art. 6(1)(c): legal obligation (GDPR art. 12 to 22 and 77)',
-      retention: fiscal,
+      retention: `what your requests and complaints say, and our answers: ${fiscal}; after that only the record that they were made and answered, with their dates, stays, as evidence that the law was followed (GDPR art. 5(2)), with nothing left that identifies you`,
       source: 'your requests and complaints, and those the Autoriteit Persoonsgegevens forwards to us',
     },
     [DataCategory.AccessLog]: {

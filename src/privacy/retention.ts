@@ -21,10 +21,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, offlineContext, type AuditContext } from '../../audit/audit-context';
 import type { AuditEventInput } from '../../audit/audit-event';
 import type { AuditLog } from '../../audit/audit-log';
+import type { FieldCipher } from '../crypto/field-cipher';
 import { CustomerEntity } from '../db/entities/customer.entity';
 import { OrderEntity } from '../db/entities/order.entity';
 import { RetentionActionKind } from '../db/entities/privacy.entities';
 import { sqlRunner } from '../db/sql-runner';
+import { purgeCorrespondence } from './correspondence-purge';
 import { BANK_DETAILS_FIELDS, eraseCustomerData, erasedForAudit } from './erasure';
 import type { RetentionSettings } from './processing-register';
 import { countNoticesOwed } from './retention-notices';
@@ -75,6 +77,7 @@ export class RetentionService {
   constructor(
     private readonly audit: AuditLog,
     private readonly settings: RetentionSettings,
+    private readonly cipher: FieldCipher,
   ) {}
 
   /** One pass over everything that is due. The context defaults to the platform itself. */
@@ -222,6 +225,7 @@ export class RetentionService {
       }
       case RetentionActionKind.Purge: {
         const result = await eraseCustomerData(tx, customer, 'purge', now, this.settings);
+        result.erased.push(...(await purgeCorrespondence(tx, customer.id, this.cipher)));
         const fields = result.erased.map((f) => f.replace(/^(customer|order)\./, ''));
         return [auditEvent(context, { action: 'erase', subjectId, fields, categories: ['all'] })];
       }

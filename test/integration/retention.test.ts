@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent, offlineContext, type AuditContext } from '../../audit/audit-context';
 import type { Platform } from '../../src/platform';
+import { PURGED_TEXT } from '../../src/privacy/correspondence-purge';
 import { plusYears } from '../../src/privacy/erasure';
 import { ACCESS_LOG_RETENTION, processingRegister } from '../../src/privacy/processing-register';
 import { plusYearsSql } from '../../src/privacy/retention';
@@ -510,6 +511,86 @@ describe('retention', () => {
       }
     }
     await sql.query('reset time zone');
+  });
+
+  it("purges what the customer's requests and complaints say, keeping the records that they were answered", async () => {
+    const id = await customerEndedAt(new Date(now.getTime() - 8 * YEAR), 'letters@example.nl');
+    const bystander = await customerEndedAt(new Date(now.getTime() - DAY), 'bystander@example.nl');
+    const officer = offlineContext(null, 'privacy-request:11');
+    const received = new Date('2022-06-01T09:00:00.000Z');
+    const at = (days: number) => new Date(received.getTime() + days * DAY);
+    const requests = t.platform.services.privacyRequests;
+    const request = await requests.create(
+      t.platform.db.orm.em.fork(),
+      { customerId: id, kind: 'access', channel: 'email', identityCheck: 'verified', receivedAt: received },
+      officer,
+      at(1),
+    );
+    await requests.extend(
+      t.platform.db.orm.em.fork(),
+      request.id,
+      at(80),
+      'Jan asked for paper copies',
+      officer,
+      at(10),
+    );
+    await requests.close(
+      t.platform.db.orm.em.fork(),
+      request.id,
+      { status: 'rejected', outcome: 'Jan de Vries withdrew the request by phone' },
+      officer,
+      at(20),
+    );
+    const complaints = t.platform.services.complaints;
+    const complaint = async (customerId: string) => {
+      const c = await complaints.create(
+        t.platform.db.orm.em.fork(),
+        { customerId, source: 'customer', receivedAt: received, summary: 'My neighbour saw my invoice' },
+        officer,
+        at(2),
+      );
+      await complaints.update(
+        t.platform.db.orm.em.fork(),
+        c.id,
+        { status: 'resolved', resolution: 'Apologised to Jan; invoice resent' },
+        officer,
+        at(5),
+      );
+      return c.id;
+    };
+    const own = await complaint(id);
+    const other = await complaint(bystander);
+
+    await t.platform.services.retention.run(t.platform.db.orm.em.fork(), now);
+
+    const sql = await t.db.superuser();
+    const stored = (
+      await sql.query(
+        'select status, outcome, extension_reason, extended_until from privacy_request where id = $1',
+        [request.id],
+      )
+    ).rows[0];
+    expect(stored).toMatchObject({ status: 'rejected', outcome: PURGED_TEXT, extension_reason: PURGED_TEXT });
+    expect(stored.extended_until).not.toBeNull();
+    const read = (complaintId: string) => complaints.get(t.platform.db.orm.em.fork(), complaintId);
+    expect(await read(own)).toMatchObject({
+      summary: PURGED_TEXT,
+      resolution: PURGED_TEXT,
+      status: 'resolved',
+    });
+    expect(await read(other)).toMatchObject({
+      summary: 'My neighbour saw my invoice',
+      resolution: 'Apologised to Jan; invoice resent',
+    });
+    const [purge] = await sealedEvents(t, id, 'complaint.summary');
+    expect(purge).toMatchObject({ action: 'erase' });
+    expect(purge!.fields).toEqual(
+      expect.arrayContaining([
+        'privacyRequest.outcome',
+        'privacyRequest.extensionReason',
+        'complaint.resolution',
+      ]),
+    );
   });
 
   it('does each step once when two processes run the job at the same time', async () => {
