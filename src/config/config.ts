@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { viesRequester } from '../vat/vies-client';
 import { ConfigError } from '../errors/errors';
+import { shownValue } from './redact';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalString = z
@@ -168,7 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      const shown = env[name] === undefined ? '' : ` (got ${JSON.stringify(secretSafe(name, env[name]))})`;
+      const value = env[name];
+      const shown = value === undefined ? '' : ` (got ${JSON.stringify(shownValue(name, value))})`;
       return `  ${name}: expected ${describeIssue(issue)}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -284,8 +286,4 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
-}
-
-function secretSafe(name: string, value: string | undefined): string | undefined {
-  return /KEY/.test(name) ? '<hidden>' : value;
 }

@@ -7,6 +7,7 @@
  * art. 18).
  */
 import { ConfigError } from '../errors/errors';
+import { maskCredentials } from '../config/redact';
 import { analyseVatNumber, isEuVatPrefix } from './vat-number';
 
 /**
@@ -222,7 +223,7 @@ export function createVatRegistryCheck(config: ViesConfig = {}): VatRegistryChec
   const baseUrl = config.baseUrl?.trim();
   if (!baseUrl) return new DisabledVies();
   if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
-    throw new ConfigError(`VIES base URL must be an http(s) URL, got '${baseUrl}'`);
+    throw new ConfigError(`VIES base URL must be an http(s) URL, got '${maskCredentials(baseUrl)}'`);
   }
   const timeoutMs = config.timeoutMs ?? DEFAULT_VIES_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {

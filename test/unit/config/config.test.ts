@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config';
+import { maskCredentials, shownValue } from '../../../src/config/redact';
 import { ConfigError } from '../../../src/errors/errors';
 
 describe('loadConfig', () => {
@@ -28,6 +29,40 @@ describe('loadConfig', () => {
     expect(message).toMatch(/NODE_ENV: expected one of "development", "production", "test"/);
     expect(message).toMatch(/DATABASE_URL: expected a URL like postgres:/);
     expect(message).toMatch(/OTEL_TRACES_EXPORTER: expected a comma-separated list/);
+  });
+
+  it('never shows a password in a bad URL, nor the value of a secret variable', () => {
+    let message = '';
+    try {
+      loadConfig({
+        DATABASE_URL: 'postgresql:/admin:Sup3rS3cret@db.example.nl/platform',
+        MIGRATION_DATABASE_URL: 'mysql://owner:0wn3r@db.example.nl/platform',
+        AUDIT_WITNESS_URL: 'ftp://witness:W1tness@example.nl/cp',
+        AUDIT_TRUSTED_PUBLIC_KEYS: 'not-a-key',
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      /DATABASE_URL: expected a URL like .* \(got "postgresql:\/admin:\*\*\*@db\.example\.nl\/platform"\)/,
+    );
+    expect(message).toMatch(/MIGRATION_DATABASE_URL: .*"mysql:\/\/owner:\*\*\*@db\.example\.nl\/platform"/);
+    expect(message).toMatch(/AUDIT_WITNESS_URL: .*"ftp:\/\/witness:\*\*\*@example\.nl\/cp"/);
+    expect(message).toMatch(/AUDIT_TRUSTED_PUBLIC_KEYS: .*"<hidden>"/);
+    for (const secret of ['Sup3rS3cret', '0wn3r', 'W1tness', 'not-a-key'])
+      expect(message).not.toContain(secret);
+  });
+
+  it('masks whatever may be a URL password, also in URLs that do not parse', () => {
+    expect(maskCredentials('postgres://u:p/a?s@s@host:5432/db')).toBe('postgres://u:***@host:5432/db');
+    expect(maskCredentials('u:secret@host')).toBe('u:***@host');
+    expect(maskCredentials('https://ghp_token@example.nl/x')).toBe('https://***@example.nl/x');
+    expect(maskCredentials('postgres://host/db?sslmode=require&password=pw&sslpassword=x')).toBe(
+      'postgres://host/db?sslmode=require&password=***&sslpassword=***',
+    );
+    expect(maskCredentials('postgres://host/db')).toBe('postgres://host/db');
+    expect(shownValue('BLIND_INDEX_KEY', 'c2VjcmV0')).toBe('<hidden>');
+    expect(shownValue('PORT', 'abc')).toBe('abc');
   });
 
   it('reads the audit checkpoint interval, 500 ms unless set, and refuses a negative one', () => {
