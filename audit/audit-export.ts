@@ -3,10 +3,10 @@
  * canonical record, so every line can be checked against an inclusion proof) for machines. Exporting
  * is itself an audited `export` of the subject's access log.
  */
-import { stringify } from 'csv-stringify/sync';
 import { canonicalAuditRecord, type AuditEvent } from './audit-event';
 import type { AuditLog } from './audit-log';
 import { auditEvent, type AuditContext } from './audit-context';
+import { csvFile } from '../src/export/csv';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -47,9 +47,9 @@ export function formatEvents(events: readonly AuditEvent[], format: ExportFormat
   if (format === 'json') {
     return `${JSON.stringify({ events: events.map((e) => canonicalAuditRecord(e)) }, null, 2)}\n`;
   }
-  return stringify(
+  return csvFile(
+    COLUMNS,
     events.map((e) => COLUMNS.map((c) => formatCell(e[c]))),
-    { header: true, columns: [...COLUMNS] },
   );
 }
 

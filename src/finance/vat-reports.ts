@@ -14,9 +14,9 @@
  * about.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { stringify } from 'csv-stringify/sync';
 import { OrderEntity } from '../db/entities/order.entity';
 import { sqlRunner } from '../db/sql-runner';
+import { csvFile } from '../export/csv';
 import { normalizeCountry } from '../validation';
 import { checkPeriod } from '../validation/period';
 import { VAT_STATE_OF_COUNTRY } from '../vat/vat-territory';
@@ -218,8 +218,26 @@ export async function allVatMismatches(em: EntityManager, from: Date, to: Date):
   }
 }
 
+const MISMATCH_COLUMNS = [
+  'orderId',
+  'createdAt',
+  'customerId',
+  'billingCountry',
+  'vatCountry',
+  'ipCountry',
+  'ibanCountry',
+  'phoneCountry',
+  'conflict',
+  'treatment',
+  'amountCents',
+  'currency',
+  'reason',
+  'vatTerritory',
+];
+
 export function mismatchesCsv(rows: readonly VatMismatchRow[]): string {
-  return stringify(
+  return csvFile(
+    MISMATCH_COLUMNS,
     rows.map((r) => [
       r.order.id,
       r.order.createdAt.toISOString(),
@@ -237,30 +255,24 @@ export function mismatchesCsv(rows: readonly VatMismatchRow[]): string {
       // Last, so that readers of the columns before it by position are not thrown.
       r.territory ?? '',
     ]),
-    {
-      header: true,
-      columns: [
-        'orderId',
-        'createdAt',
-        'customerId',
-        'billingCountry',
-        'vatCountry',
-        'ipCountry',
-        'ibanCountry',
-        'phoneCountry',
-        'conflict',
-        'treatment',
-        'amountCents',
-        'currency',
-        'reason',
-        'vatTerritory',
-      ],
-    },
   );
 }
 
+const SUMMARY_COLUMNS = [
+  'vatCountry',
+  'currency',
+  'orders',
+  'amountCents',
+  'reverseCharged',
+  'conflicting',
+  'unverified',
+  'rejected',
+  'vatTerritory',
+];
+
 export function summaryCsv(rows: readonly VatSummaryRow[]): string {
-  return stringify(
+  return csvFile(
+    SUMMARY_COLUMNS,
     rows.map((r) => [
       r.country ?? 'UNDETERMINED',
       r.currency,
@@ -272,19 +284,5 @@ export function summaryCsv(rows: readonly VatSummaryRow[]): string {
       r.rejected,
       r.territory ?? '',
     ]),
-    {
-      header: true,
-      columns: [
-        'vatCountry',
-        'currency',
-        'orders',
-        'amountCents',
-        'reverseCharged',
-        'conflicting',
-        'unverified',
-        'rejected',
-        'vatTerritory',
-      ],
-    },
   );
 }
