@@ -4,6 +4,9 @@
  * consistent; a checkpoint held elsewhere shows that history was cut. The default is an append-only
  * JSON-lines file (put it on other storage, or ship it off the machine); an HTTP endpoint of an
  * external witness is the option for a real separation of duties.
+ *
+ * Reading the file back is strict: a line that is no checkpoint is the file altered or corrupted, and
+ * is reported, except a torn last line (no newline after it: a crash while writing it).
  */
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +25,32 @@ export interface CheckpointWitness {
 }
 
 export const WITNESS_FILE_NAME = 'checkpoints.jsonl';
+const NEWLINE = 0x0a;
+
+/** A witness file that cannot serve as one; `file` names it. */
+export class WitnessFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${message}`, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A line other than a torn last one that is no checkpoint: the file was altered or corrupted. */
+export class CorruptWitnessFileError extends WitnessFileError {
+  constructor(
+    file: string,
+    readonly line: number,
+  ) {
+    super(
+      file,
+      `line ${line} is not a checkpoint; the witness file was altered or corrupted (only a torn last line, from a crash while writing, is skipped)`,
+    );
+  }
+}
 
 export class FileWitness implements CheckpointWitness {
   readonly name: string;
@@ -35,9 +64,14 @@ export class FileWitness implements CheckpointWitness {
   async publish(checkpoint: SignedCheckpoint): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true });
     // O_APPEND: concurrent writers never overwrite each other's lines; datasync before we call it kept.
-    const handle = await open(this.file, 'a', 0o600);
+    const handle = await open(this.file, 'a+', 0o600);
     try {
-      await handle.write(`${JSON.stringify(checkpoint)}\n`);
+      // After a crash mid-write the file ends in a torn line; this checkpoint must not be glued onto it.
+      const { size } = await handle.stat();
+      const last = Buffer.alloc(1);
+      const torn =
+        size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== NEWLINE;
+      await handle.write(`${torn ? '\n' : ''}${JSON.stringify(checkpoint)}\n`);
       await handle.datasync();
     } finally {
       await handle.close();
@@ -66,17 +100,48 @@ export class HttpWitness implements CheckpointWitness {
   }
 }
 
-/** The checkpoints in a witness file, oldest first; a torn last line (crash mid-write) is skipped. */
+/**
+ * The checkpoints in a witness file, oldest first. A torn last line (no newline after it: a crash
+ * mid-write) is skipped; any other line that is not a checkpoint throws CorruptWitnessFileError.
+ */
 export async function readWitnessFile(file: string): Promise<SignedCheckpoint[]> {
-  const text = await readFile(file, 'utf8');
+  return parseWitnessLines(await readFile(file, 'utf8'), file);
+}
+
+export function parseWitnessLines(text: string, file: string): SignedCheckpoint[] {
+  const lines = text.split('\n');
   const out: SignedCheckpoint[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as SignedCheckpoint);
-    } catch {
-      // A partial line can only be the last one; the next publish starts a fresh line after it.
-    }
-  }
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const checkpoint = parseCheckpoint(line);
+    if (checkpoint !== null) out.push(checkpoint);
+    // Only the text after the last newline can be a line whose writing was cut short.
+    else if (index < lines.length - 1) throw new CorruptWitnessFileError(file, index + 1);
+  });
   return out;
+}
+
+/** A signed checkpoint in JSON, or null for text that is not one. */
+export function parseCheckpoint(text: string): SignedCheckpoint | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return isSignedCheckpoint(value) ? value : null;
+}
+
+function isSignedCheckpoint(value: unknown): value is SignedCheckpoint {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.treeSize === 'number' &&
+    Number.isSafeInteger(v.treeSize) &&
+    v.treeSize >= 0 &&
+    typeof v.rootHash === 'string' &&
+    typeof v.createdAt === 'string' &&
+    typeof v.signature === 'string' &&
+    typeof v.publicKey === 'string'
+  );
 }

@@ -12,7 +12,12 @@ import path from 'node:path';
 import { auditEvent, offlineContext } from '../../audit/audit-context';
 import { exportSubjectEvents, type ExportFormat } from '../../audit/audit-export';
 import { proofBundle } from '../../audit/proof-bundle';
-import { readWitnessFile, WITNESS_FILE_NAME, type SignedCheckpoint } from '../../audit/checkpoint-witness';
+import {
+  CorruptWitnessFileError,
+  readWitnessFile,
+  WITNESS_FILE_NAME,
+  type SignedCheckpoint,
+} from '../../audit/checkpoint-witness';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
 import { parsePurpose } from '../auth/purpose';
@@ -173,7 +178,16 @@ export function buildCli(): Command {
         const file =
           opts.against ??
           (opts.witness ? path.join(platform.config.audit.witnessDir, WITNESS_FILE_NAME) : undefined);
-        const against = file !== undefined && existsSync(file) ? await newestCheckpointIn(file) : undefined;
+        let against: SignedCheckpoint | undefined;
+        try {
+          against = file !== undefined && existsSync(file) ? await newestCheckpointIn(file) : undefined;
+        } catch (error) {
+          // A witness file with a line that is no checkpoint was altered: the verification has failed.
+          if (!(error instanceof CorruptWitnessFileError)) throw error;
+          console.log(`FAILED: ${error.message}`);
+          process.exitCode = 1;
+          return;
+        }
         if (against !== undefined)
           console.log(`Checking against the external checkpoint at tree size ${against.treeSize} (${file})`);
         const bar = progressBar('events');

@@ -2,38 +2,21 @@
  * The command line as an operator runs it (the built `dist/src/cli/main.js`, against DATABASE_URL):
  * actors and tokens, audit verification and export, the finance report, and key rotation.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineContext } from '../../audit/audit-context';
+import { runCli } from '../support/cli-process';
 import { freePort } from '../support/service-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 import { readEvents, tamper } from '../support/audit-fixtures';
 
-const run = promisify(execFile);
-const root = path.resolve(__dirname, '../..');
-
 describe('command line', () => {
   let t: TestPlatform;
   /** Runs the command; an `env` value of undefined leaves that variable out. */
-  const cli = async (args: string[], env: Record<string, string | undefined> = {}) => {
-    const merged: Record<string, string | undefined> = { ...process.env, ...t.env, ...env };
-    for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['dist/src/cli/main.js', ...args], {
-        cwd: root,
-        env: merged,
-      });
-      return { code: 0, out: stdout + stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: e.stdout + e.stderr };
-    }
-  };
+  const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, t.env, env);
 
   /** `actor create` with the given options, e.g. { kind: 'employee', role: 'finance' }. */
   const createActor = (options: Record<string, string>) =>

@@ -1,0 +1,54 @@
+/**
+ * `audit verify` and its external checkpoint as an operator runs them: the checkpoint file given with
+ * --against (which must be readable, in the form `audit checkpoint` prints), the witness file (a line
+ * that is no checkpoint is a failed verification; a torn last line is not), and a missing witness file
+ * (a warning that nothing outside the database was checked).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignedCheckpoint } from '../../audit/checkpoint-witness';
+import { WITNESS_FILE_NAME } from '../../audit/checkpoint-witness';
+import { readEvents } from '../support/audit-fixtures';
+import { runCli } from '../support/cli-process';
+import { createTestPlatform, type TestPlatform } from '../support/test-platform';
+
+describe('command line: audit verify against a checkpoint held outside the database', () => {
+  let t: TestPlatform;
+  let held: SignedCheckpoint;
+  const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, t.env, env);
+  /** A witness directory of its own holding `text` as its witness file. */
+  const witnessDir = (text: string) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'witness-'));
+    writeFileSync(path.join(dir, WITNESS_FILE_NAME), text);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    t = await createTestPlatform();
+    await t.platform.services.audit.record(readEvents(3));
+    await t.platform.services.audit.sealer.sealPending();
+    held = (await t.platform.services.audit.latestCheckpoint())!;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('fails on a witness file with a line that is no checkpoint, and skips only a torn last line', async () => {
+    const line = JSON.stringify(held);
+    const edited = await cli(['audit', 'verify'], {
+      AUDIT_WITNESS_DIR: witnessDir(`${line}\n{"treeSize":1,"edited":true}\n${line}\n`),
+    });
+    expect(edited.out).toMatch(
+      /FAILED: .*checkpoints\.jsonl: line 2 is not a checkpoint; the witness file was altered/,
+    );
+    expect(edited.code).toBe(1);
+
+    const torn = await cli(['audit', 'verify'], {
+      AUDIT_WITNESS_DIR: witnessDir(`${line}\n${line.slice(0, 25)}`),
+    });
+    expect(torn.out).toMatch(/OK: .*consistent with the external checkpoint at tree size 3/);
+    expect(torn.code).toBe(0);
+  });
+});

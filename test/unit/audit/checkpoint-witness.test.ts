@@ -1,0 +1,77 @@
+/**
+ * The witness file read back: a torn last line (a crash mid-write) is skipped, any other line that is no
+ * checkpoint is reported as corruption; and a checkpoint published after a crash is not glued onto the
+ * torn line.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  CorruptWitnessFileError,
+  FileWitness,
+  parseCheckpoint,
+  readWitnessFile,
+  WITNESS_FILE_NAME,
+  type SignedCheckpoint,
+} from '../../../audit/checkpoint-witness';
+
+const checkpoint = (treeSize: number): SignedCheckpoint => ({
+  treeSize,
+  rootHash: 'ab'.repeat(32),
+  createdAt: '2026-11-25T09:00:00.000Z',
+  signature: 'cd'.repeat(64),
+  publicKey: 'ef'.repeat(32),
+});
+const line = (treeSize: number) => JSON.stringify(checkpoint(treeSize));
+
+function witnessFile(text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'witness-')), WITNESS_FILE_NAME);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('witness file', () => {
+  it('reads every checkpoint, skipping only a torn last line', async () => {
+    expect((await readWitnessFile(witnessFile(`${line(1)}\n${line(2)}\n`))).map((c) => c.treeSize)).toEqual([
+      1, 2,
+    ]);
+    const torn = witnessFile(`${line(1)}\n${line(2)}\n${line(3).slice(0, 30)}`);
+    expect((await readWitnessFile(torn)).map((c) => c.treeSize)).toEqual([1, 2]);
+  });
+
+  it('reports a bad line anywhere else as corruption, naming the line', async () => {
+    const cases = [
+      `${line(1)}\n{"treeSize":2,"ro\n${line(3)}\n`, // a torn line that is not the last
+      `${line(1)}\nedited\n${line(3)}\n`,
+      `${line(1)}\n{"treeSize":2}\n${line(3)}\n`, // JSON, but no checkpoint
+      `${line(1)}\n${line(2).slice(0, 30)}\n`, // last, but a whole line: its newline was written
+    ];
+    for (const text of cases) {
+      const file = witnessFile(text);
+      const error = await readWitnessFile(file).catch((e: unknown) => e);
+      expect(error, text).toBeInstanceOf(CorruptWitnessFileError);
+      expect((error as CorruptWitnessFileError).line).toBe(2);
+      expect((error as Error).message).toMatch(
+        /line 2 is not a checkpoint; the witness file was altered or corrupted/,
+      );
+      expect((error as Error).message).toContain(file);
+    }
+  });
+
+  it('starts a checkpoint published after a crash on a line of its own', async () => {
+    const file = witnessFile(`${line(1)}\n${line(2).slice(0, 30)}`);
+    await new FileWitness(path.dirname(file)).publish(checkpoint(3));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines).toHaveLength(4);
+    expect(parseCheckpoint(lines[2]!)).toEqual(checkpoint(3));
+    // The torn line is no longer the last: it cannot be told from an edit, so it is reported.
+    await expect(readWitnessFile(file)).rejects.toThrow(/line 2 is not a checkpoint/);
+  });
+
+  it('appends to a whole file as before', async () => {
+    const file = witnessFile(`${line(1)}\n`);
+    await new FileWitness(path.dirname(file)).publish(checkpoint(2));
+    expect(readFileSync(file, 'utf8')).toBe(`${line(1)}\n${line(2)}\n`);
+  });
+});
