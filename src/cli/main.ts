@@ -23,7 +23,7 @@ import type { Actor } from '../auth/actor';
 import { parsePurpose } from '../auth/purpose';
 import { allVatMismatches, mismatchesCsv, summaryCsv, vatEvidenceSummary } from '../finance/vat-reports';
 import { ROLES_BY_KIND } from '../auth/roles';
-import { loadConfig } from '../config/config';
+import { loadConfig, type Config } from '../config/config';
 import { reencryptCustomers } from '../customers/key-rotation';
 import type { ActorKind } from '../db/entities/actor.entity';
 import { DomainError, ConfigError, ValidationError } from '../errors/errors';
@@ -175,12 +175,9 @@ export function buildCli(): Command {
     .option('--no-witness', 'do not check against the newest checkpoint in the configured witness file')
     .action(async (opts: { against?: string; witness: boolean }) => {
       await withPlatform(async (platform) => {
-        const file =
-          opts.against ??
-          (opts.witness ? path.join(platform.config.audit.witnessDir, WITNESS_FILE_NAME) : undefined);
-        let against: SignedCheckpoint | undefined;
+        let external: { checkpoint: SignedCheckpoint; file: string } | undefined;
         try {
-          against = file !== undefined && existsSync(file) ? await newestCheckpointIn(file) : undefined;
+          external = await externalCheckpoint(platform.config, opts);
         } catch (error) {
           // A witness file with a line that is no checkpoint was altered: the verification has failed.
           if (!(error instanceof CorruptWitnessFileError)) throw error;
@@ -188,8 +185,11 @@ export function buildCli(): Command {
           process.exitCode = 1;
           return;
         }
-        if (against !== undefined)
-          console.log(`Checking against the external checkpoint at tree size ${against.treeSize} (${file})`);
+        const against = external?.checkpoint;
+        if (external !== undefined)
+          console.log(
+            `Checking against the external checkpoint at tree size ${external.checkpoint.treeSize} (${external.file})`,
+          );
         const bar = progressBar('events');
         const result = await platform.services.audit.verify(against, (checked, total) =>
           bar.update(checked, total),
@@ -435,15 +435,62 @@ function progressBar(unit: string) {
   };
 }
 
-async function newestCheckpointIn(file: string): Promise<SignedCheckpoint> {
-  const text = (await readFile(file, 'utf8')).trim();
+/**
+ * The checkpoint held outside the database that verify checks the log against: the newest in the file
+ * given with --against, which must be readable; else the newest in the witness file. A witness file
+ * that does not exist (yet) is no error, but the operator is warned that nothing outside the database
+ * was checked, since a log cut together with its checkpoints then still verifies.
+ */
+async function externalCheckpoint(
+  config: Config,
+  opts: { against?: string; witness: boolean },
+): Promise<{ checkpoint: SignedCheckpoint; file: string } | undefined> {
+  if (opts.against !== undefined) {
+    return { checkpoint: await newestCheckpointIn(opts.against, '--against'), file: opts.against };
+  }
+  if (!opts.witness) return undefined;
+  const file = path.join(config.audit.witnessDir, WITNESS_FILE_NAME);
+  if (!existsSync(file)) {
+    console.error(
+      `warning: there is no witness file ${file} (AUDIT_WITNESS_DIR); no checkpoint held outside the database was checked`,
+    );
+    return undefined;
+  }
+  return { checkpoint: await newestCheckpointIn(file, 'witness file'), file };
+}
+
+async function newestCheckpointIn(file: string, what: string): Promise<SignedCheckpoint> {
+  let text: string;
+  try {
+    text = (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    throw new CliUsageError(`${what}: cannot read ${file} (${fileErrorReason(error)})`);
+  }
   const checkpoints =
     text.startsWith('{') && !text.includes('\n')
       ? [JSON.parse(text) as SignedCheckpoint]
       : await readWitnessFile(file);
   const newest = checkpoints.sort((a, b) => a.treeSize - b.treeSize).at(-1);
-  if (newest === undefined) throw new CliUsageError(`${file} holds no checkpoint`);
+  if (newest === undefined) throw new CliUsageError(`${what}: ${file} holds no checkpoint`);
   return newest;
+}
+
+/** Why a file could not be read or written, in words (the code for anything unusual). */
+function fileErrorReason(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    default:
+      return typeof code === 'string' ? code : 'unknown error';
+  }
 }
 
 if (require.main === module) {

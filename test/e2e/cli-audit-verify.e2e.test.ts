@@ -51,4 +51,26 @@ describe('command line: audit verify against a checkpoint held outside the datab
     expect(torn.out).toMatch(/OK: .*consistent with the external checkpoint at tree size 3/);
     expect(torn.code).toBe(0);
   });
+
+  it('refuses an --against file it cannot read, naming it, instead of reporting OK', async () => {
+    const missing = path.join(mkdtempSync(path.join(tmpdir(), 'against-')), 'checkpoint.json');
+    const r = await cli(['audit', 'verify', '--against', missing]);
+    expect(r.out).toContain(`error: --against: cannot read ${missing} (no such file or directory)`);
+    expect(r.out).not.toMatch(/OK/);
+    expect(r.code).toBe(1);
+
+    const directory = await cli(['audit', 'verify', '--against', path.dirname(missing)]);
+    expect(directory.out).toMatch(/error: --against: cannot read .* \(it is a directory\)/);
+    expect(directory.code).toBe(1);
+  });
+
+  it('warns that nothing outside the database was checked when there is no witness file', async () => {
+    const none = path.join(mkdtempSync(path.join(tmpdir(), 'witness-')), 'never-made');
+    const r = await cli(['audit', 'verify'], { AUDIT_WITNESS_DIR: none });
+    expect(r.out).toContain(
+      `warning: there is no witness file ${path.join(none, WITNESS_FILE_NAME)} (AUDIT_WITNESS_DIR); no checkpoint held outside the database was checked`,
+    );
+    expect(r.out).toMatch(/OK: 3 events/);
+    expect(r.code).toBe(0);
+  });
 });
