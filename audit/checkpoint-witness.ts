@@ -121,6 +121,26 @@ export function parseWitnessLines(text: string, file: string): SignedCheckpoint[
   return out;
 }
 
+/**
+ * The checkpoints in a file held outside the database: one JSON object as `audit checkpoint` prints it
+ * (over several lines or on one), or a witness file of one checkpoint per line.
+ */
+export function parseCheckpointFile(text: string, file: string): SignedCheckpoint[] {
+  let whole: unknown;
+  try {
+    whole = JSON.parse(text);
+  } catch {
+    return parseWitnessLines(text, file);
+  }
+  if (isSignedCheckpoint(whole)) return [whole];
+  // What `audit checkpoint` prints for a log that has none yet.
+  if (whole === null) return [];
+  throw new WitnessFileError(
+    file,
+    'holds JSON that is not a signed checkpoint (treeSize, rootHash, createdAt, signature, publicKey)',
+  );
+}
+
 /** A signed checkpoint in JSON, or null for text that is not one. */
 export function parseCheckpoint(text: string): SignedCheckpoint | null {
   let value: unknown;

@@ -14,8 +14,9 @@ import { exportSubjectEvents, type ExportFormat } from '../../audit/audit-export
 import { proofBundle } from '../../audit/proof-bundle';
 import {
   CorruptWitnessFileError,
-  readWitnessFile,
+  parseCheckpointFile,
   WITNESS_FILE_NAME,
+  WitnessFileError,
   type SignedCheckpoint,
 } from '../../audit/checkpoint-witness';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -462,14 +463,20 @@ async function externalCheckpoint(
 async function newestCheckpointIn(file: string, what: string): Promise<SignedCheckpoint> {
   let text: string;
   try {
-    text = (await readFile(file, 'utf8')).trim();
+    text = await readFile(file, 'utf8');
   } catch (error) {
     throw new CliUsageError(`${what}: cannot read ${file} (${fileErrorReason(error)})`);
   }
-  const checkpoints =
-    text.startsWith('{') && !text.includes('\n')
-      ? [JSON.parse(text) as SignedCheckpoint]
-      : await readWitnessFile(file);
+  let checkpoints: SignedCheckpoint[];
+  try {
+    checkpoints = parseCheckpointFile(text, file);
+  } catch (error) {
+    // A corrupt witness file is a failed verification, reported as such by the caller.
+    if (error instanceof WitnessFileError && !(error instanceof CorruptWitnessFileError)) {
+      throw new CliUsageError(`${what}: ${error.message}`);
+    }
+    throw error;
+  }
   const newest = checkpoints.sort((a, b) => a.treeSize - b.treeSize).at(-1);
   if (newest === undefined) throw new CliUsageError(`${what}: ${file} holds no checkpoint`);
   return newest;

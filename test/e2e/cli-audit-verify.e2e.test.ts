@@ -73,4 +73,28 @@ describe('command line: audit verify against a checkpoint held outside the datab
     expect(r.out).toMatch(/OK: 3 events/);
     expect(r.code).toBe(0);
   });
+
+  it('accepts the checkpoint as `audit checkpoint` prints it (pretty-printed JSON), and one on a single line', async () => {
+    const printed = await cli(['audit', 'checkpoint']);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout.trim().split('\n').length).toBeGreaterThan(1);
+    const dir = mkdtempSync(path.join(tmpdir(), 'against-'));
+    const pretty = path.join(dir, 'pretty.json');
+    writeFileSync(pretty, printed.stdout);
+    const r = await cli(['audit', 'verify', '--against', pretty]);
+    expect(r.out).toMatch(/OK: .*consistent with the external checkpoint at tree size 3/);
+    expect(r.code).toBe(0);
+
+    const oneLine = path.join(dir, 'one-line.json');
+    writeFileSync(oneLine, JSON.stringify(JSON.parse(printed.stdout)));
+    expect((await cli(['audit', 'verify', '--against', oneLine])).code).toBe(0);
+
+    const notACheckpoint = path.join(dir, 'bundle.json');
+    writeFileSync(notACheckpoint, JSON.stringify({ event: {}, proof: {} }, null, 2));
+    const refused = await cli(['audit', 'verify', '--against', notACheckpoint]);
+    expect(refused.out).toMatch(
+      /error: --against: .*bundle\.json: holds JSON that is not a signed checkpoint/,
+    );
+    expect(refused.code).toBe(1);
+  });
 });

@@ -11,6 +11,7 @@ import {
   CorruptWitnessFileError,
   FileWitness,
   parseCheckpoint,
+  parseCheckpointFile,
   readWitnessFile,
   WITNESS_FILE_NAME,
   type SignedCheckpoint,
@@ -73,5 +74,17 @@ describe('witness file', () => {
     const file = witnessFile(`${line(1)}\n`);
     await new FileWitness(path.dirname(file)).publish(checkpoint(2));
     expect(readFileSync(file, 'utf8')).toBe(`${line(1)}\n${line(2)}\n`);
+  });
+});
+
+describe('checkpoint file', () => {
+  it('is one JSON object over several lines or one, or a witness file', () => {
+    expect(parseCheckpointFile(`${JSON.stringify(checkpoint(4), null, 2)}\n`, 'f')).toEqual([checkpoint(4)]);
+    expect(parseCheckpointFile(line(4), 'f')).toEqual([checkpoint(4)]);
+    expect(parseCheckpointFile(`${line(4)}\n${line(5)}\n`, 'f').map((c) => c.treeSize)).toEqual([4, 5]);
+    expect(parseCheckpointFile('null\n', 'f')).toEqual([]);
+    expect(() => parseCheckpointFile('{"treeSize": 4}', 'f')).toThrow(
+      /f: holds JSON that is not a signed checkpoint/,
+    );
   });
 });
