@@ -19,6 +19,7 @@ import { checkExternalCheckpoint, verifyAuditLog, type ExternalCheckpoint } from
 import { publicKeyHex } from './checkpoint';
 import type { CheckpointWitness, SignedCheckpoint } from './checkpoint-witness';
 import type { SqlRunner } from './sql-runner';
+import { isUuid } from '../src/validation/uuid';
 
 export interface AuditLogOptions {
   signingKey: KeyObject;
@@ -73,6 +74,8 @@ export class AuditLog {
   }
 
   async eventById(eventId: string): Promise<AuditEvent | null> {
+    // Anything but a UUID names no event; PostgreSQL would refuse it with an error quoting the query.
+    if (!isUuid(eventId)) return null;
     const [row] = await this.db.query<AuditEventRow & { sequence: string }>(
       'select * from audit_event where event_id = ? limit 1',
       [eventId],

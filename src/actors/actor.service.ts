@@ -10,6 +10,7 @@ import { ApiTokenEntity } from '../db/entities/api-token.entity';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors/errors';
 import type { Actor } from '../auth/actor';
 import { isRole, roleFitsKind, ROLES_BY_KIND } from '../auth/roles';
+import { isUuid } from '../validation/uuid';
 
 export interface NewActor {
   kind: ActorKind;
@@ -51,7 +52,7 @@ export class ActorService {
 
   /** A further token for an existing actor (rotation); the old ones keep working until revoked. */
   async issueToken(em: EntityManager, actorId: string): Promise<string> {
-    const actor = await em.findOne(ActorEntity, { id: actorId, revokedAt: null });
+    const actor = isUuid(actorId) ? await em.findOne(ActorEntity, { id: actorId, revokedAt: null }) : null;
     if (actor === null) throw new NotFoundError('actor', actorId);
     const token = this.newToken(em, actor);
     await em.flush();
@@ -63,7 +64,7 @@ export class ActorService {
     const now = new Date();
     let count = 0;
     if (target.actorId !== undefined) {
-      const actor = await em.findOne(ActorEntity, { id: target.actorId });
+      const actor = isUuid(target.actorId) ? await em.findOne(ActorEntity, { id: target.actorId }) : null;
       if (actor === null) throw new NotFoundError('actor', target.actorId);
       actor.revokedAt ??= now;
       count = await em.nativeUpdate(ApiTokenEntity, { actor, revokedAt: null }, { revokedAt: now });

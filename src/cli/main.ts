@@ -27,14 +27,22 @@ import { ROLES_BY_KIND } from '../auth/roles';
 import { loadConfig, type Config } from '../config/config';
 import { reencryptCustomers } from '../customers/key-rotation';
 import type { ActorKind } from '../db/entities/actor.entity';
-import { DomainError, ConfigError, ValidationError } from '../errors/errors';
+import { ValidationError } from '../errors/errors';
+import { isUuid } from '../validation/uuid';
+import { CliUsageError, describeCliError } from './cli-errors';
 import { createPlatform, type Platform } from '../platform';
 import type { ThirdPartyView } from '../privacy/third-parties.service';
 
 const quietLog = (line: string) => console.error(line);
 
+let config: Config | undefined;
+/** The configuration, read and validated on first use (a command's --help needs none). */
+function cliConfig(): Config {
+  return (config ??= loadConfig());
+}
+
 async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
-  const platform = await createPlatform(loadConfig(), quietLog);
+  const platform = await createPlatform(cliConfig(), quietLog);
   try {
     return await work(platform);
   } finally {
@@ -119,7 +127,8 @@ export function buildCli(): Command {
     .requiredOption('--actor <id>', 'actor id')
     .action(async (opts: { actor: string }) => {
       await withPlatform(async (platform) => {
-        console.log(await platform.services.actors.issueToken(platform.db.orm.em.fork(), opts.actor));
+        const id = idOption(opts.actor, '--actor', 'an actor id (see: npm run cli -- actor list)');
+        console.log(await platform.services.actors.issueToken(platform.db.orm.em.fork(), id));
       });
     });
 
@@ -134,7 +143,10 @@ export function buildCli(): Command {
       await withPlatform(async (platform) => {
         const count = await platform.services.actors.revoke(platform.db.orm.em.fork(), {
           token: opts.token,
-          actorId: opts.actor,
+          actorId:
+            opts.actor === undefined
+              ? undefined
+              : idOption(opts.actor, '--actor', 'an actor id (see: npm run cli -- actor list)'),
         });
         console.log(`Revoked ${count} token(s).`);
       });
@@ -234,7 +246,8 @@ export function buildCli(): Command {
     .option('--out <file>', 'where to write the bundle (default: stdout)')
     .action(async (opts: { event: string; out?: string }) => {
       await withPlatform(async (platform) => {
-        const bundle = await proofBundle(platform.services.audit, opts.event);
+        const id = idOption(opts.event, '--event', "an event id (an audit event's eventId)");
+        const bundle = await proofBundle(platform.services.audit, id);
         const text = `${JSON.stringify(bundle, null, 2)}\n`;
         if (opts.out === undefined) process.stdout.write(text);
         else {
@@ -264,12 +277,13 @@ export function buildCli(): Command {
       }) => {
         await withPlatform(async (platform) => {
           const em = platform.db.orm.em.fork();
+          const subject = idOption(opts.subject, '--subject', 'a customer id');
           const actor = await activeActor(platform, em, opts.actor);
           const purpose = parsePurpose(opts.purpose, '--purpose');
           const { content, count } = await exportSubjectEvents(
             platform.services.audit,
             offlineContext(actor, purpose.text),
-            opts.subject,
+            subject,
             opts.format,
           );
           await writeFile(opts.out, content);
@@ -346,7 +360,8 @@ export function buildCli(): Command {
           const em = platform.db.orm.em.fork();
           const actor = await activeActor(platform, em, opts.actor);
           const purpose = parsePurpose(opts.purpose, '--purpose');
-          const customer = await platform.services.customers.get(em, opts.customer, { actor, purpose });
+          const customerId = idOption(opts.customer, '--customer', 'a customer id');
+          const customer = await platform.services.customers.get(em, customerId, { actor, purpose });
           const { report, html } = await platform.services.privacyReports.accessReport(em, customer, {
             includeEmployeeNames: opts.includeEmployeeNames,
           });
@@ -404,14 +419,23 @@ export function buildCli(): Command {
   return program;
 }
 
-class CliUsageError extends Error {}
-
 /** The actor a command acts as (audited commands record who ran them). */
-async function activeActor(platform: Platform, em: EntityManager, id: string): Promise<Actor> {
+async function activeActor(platform: Platform, em: EntityManager, given: string): Promise<Actor> {
+  const id = idOption(given, '--actor', 'an actor id (see: npm run cli -- actor list)');
   const actor = (await platform.services.actors.list(em)).find((a) => a.id === id);
   if (actor === undefined)
     throw new CliUsageError(`no active actor with id ${id} (see: npm run cli -- actor list)`);
   return actor;
+}
+
+/**
+ * An option that names a row by its id: a UUID, checked before any query, so a typo gets a message
+ * about the option rather than the database's refusal of the query (which quotes its SQL).
+ */
+function idOption(value: string, option: string, what: string): string {
+  if (!isUuid(value))
+    throw new ValidationError(option, `${JSON.stringify(value.slice(0, 80))} is not ${what}`);
+  return value;
 }
 
 /** A progress bar on a terminal; silent otherwise (CI logs, pipes). */
@@ -504,11 +528,13 @@ if (require.main === module) {
   buildCli()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      if (error instanceof DomainError || error instanceof ConfigError || error instanceof CliUsageError) {
-        console.error(`error: ${error.message}`);
-      } else {
-        console.error('error:', error instanceof Error ? error.message : error);
+      let debug = false;
+      try {
+        debug = cliConfig().logLevel === 'debug';
+      } catch {
+        // The configuration itself failed; describeCliError prints why.
       }
+      for (const line of describeCliError(error, { debug })) console.error(line);
       process.exit(1);
     });
 }

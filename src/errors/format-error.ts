@@ -80,7 +80,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
 }
 
 /** A PostgreSQL data exception (SQLSTATE class 22), directly or as the cause of a wrapping error. */
-function isDataException(error: unknown): boolean {
+export function isDataException(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
