@@ -4,7 +4,7 @@
  * the database repeated look-ups of the same token within a few seconds.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { generateApiToken, hashApiToken, looksLikeApiToken } from '../crypto/api-token';
+import { generateApiToken, hashApiToken, looksLikeApiToken, tokenDisplayPrefix } from '../crypto/api-token';
 import { ActorEntity, type ActorKind } from '../db/entities/actor.entity';
 import { ApiTokenEntity } from '../db/entities/api-token.entity';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors/errors';
@@ -59,23 +59,36 @@ export class ActorService {
     return token;
   }
 
-  /** Revokes one token (by its value or its displayed prefix) or, with `actorId`, the actor and all its tokens. */
+  /**
+   * Revokes one token (by its value or its displayed prefix) or, with `actorId`, the actor and all its
+   * tokens; all or nothing. A token that matches no active one is NotFoundError: a typo, or a token
+   * revoked already, must not pass for a revocation.
+   */
   async revoke(em: EntityManager, target: { token?: string; actorId?: string }): Promise<number> {
     const now = new Date();
-    let count = 0;
-    if (target.actorId !== undefined) {
-      const actor = isUuid(target.actorId) ? await em.findOne(ActorEntity, { id: target.actorId }) : null;
-      if (actor === null) throw new NotFoundError('actor', target.actorId);
-      actor.revokedAt ??= now;
-      count = await em.nativeUpdate(ApiTokenEntity, { actor, revokedAt: null }, { revokedAt: now });
-    }
-    if (target.token !== undefined) {
-      const where = looksLikeApiToken(target.token)
-        ? { tokenHash: hashApiToken(target.token) }
-        : { prefix: target.token };
-      count += await em.nativeUpdate(ApiTokenEntity, { ...where, revokedAt: null }, { revokedAt: now });
-    }
-    await em.flush();
+    const count = await em.transactional(async (tx) => {
+      let revoked = 0;
+      if (target.actorId !== undefined) {
+        const actor = isUuid(target.actorId) ? await tx.findOne(ActorEntity, { id: target.actorId }) : null;
+        if (actor === null) throw new NotFoundError('actor', target.actorId);
+        actor.revokedAt ??= now;
+        revoked = await tx.nativeUpdate(ApiTokenEntity, { actor, revokedAt: null }, { revokedAt: now });
+      }
+      if (target.token !== undefined) {
+        const where = looksLikeApiToken(target.token)
+          ? { tokenHash: hashApiToken(target.token) }
+          : { prefix: target.token };
+        const matched = await tx.nativeUpdate(
+          ApiTokenEntity,
+          { ...where, revokedAt: null },
+          { revokedAt: now },
+        );
+        // Only the displayed prefix is named: the value given may be the whole secret.
+        if (matched === 0) throw new NotFoundError('active token', tokenDisplayPrefix(target.token));
+        revoked += matched;
+      }
+      return revoked;
+    });
     this.cache.clear();
     return count;
   }

@@ -148,7 +148,9 @@ export function buildCli(): Command {
               ? undefined
               : idOption(opts.actor, '--actor', 'an actor id (see: npm run cli -- actor list)'),
         });
-        console.log(`Revoked ${count} token(s).`);
+        console.log(
+          `Revoked ${opts.actor === undefined ? '' : `actor ${opts.actor} and `}${count} token(s).`,
+        );
       });
     });
 

@@ -32,8 +32,13 @@ export function generateApiToken(): GeneratedApiToken {
   return {
     token,
     tokenHash: hashApiToken(token),
-    prefix: token.slice(0, TOKEN_PREFIX.length + DISPLAY_PREFIX_CHARS),
+    prefix: tokenDisplayPrefix(token),
   };
+}
+
+/** The part of a token that is stored in clear and shown (never more of the secret). */
+export function tokenDisplayPrefix(token: string): string {
+  return token.slice(0, TOKEN_PREFIX.length + DISPLAY_PREFIX_CHARS);
 }
 
 export function hashApiToken(token: string): string {

@@ -50,4 +50,25 @@ describe('command line refusals', () => {
     expect(unknown.out).toMatch(/error: No actor with id 7d2a1e0c-0000-4000-8000-0000000000ff/);
     expect(unknown.code).toBe(1);
   });
+
+  it('refuses to revoke a token that matches no active one, naming only its shown prefix', async () => {
+    const em = t.platform.db.orm.em.fork();
+    const { token } = await t.platform.services.actors.create(em, {
+      kind: 'employee',
+      role: 'support',
+      name: 'S',
+    });
+    const revoked = await cli(['actor', 'revoke', '--token', token]);
+    expect(revoked.out).toContain('Revoked 1 token(s).');
+    expect(revoked.code).toBe(0);
+
+    const again = await cli(['actor', 'revoke', '--token', token]);
+    expect(again.out).toContain(`error: No active token with id ${token.slice(0, 12)}`);
+    expect(again.out).not.toContain(token);
+    expect(again.code).toBe(1);
+
+    const unknown = await cli(['actor', 'revoke', '--token', 'pfp_zzzzzzzz']);
+    expect(unknown.out).toContain('error: No active token with id pfp_zzzzzzzz');
+    expect(unknown.code).toBe(1);
+  });
 });
