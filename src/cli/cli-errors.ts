@@ -51,7 +51,7 @@ export function describeCliError(error: unknown, options: { debug: boolean }): s
     ];
   }
   const file = fileError(error);
-  if (file !== undefined) return [`error: cannot ${file.syscall} ${file.path} (${file.code})`];
+  if (file !== undefined) return [`error: cannot ${file.syscall} ${file.path} (${fileErrorReason(error)})`];
   const name = error instanceof Error ? error.name : typeof error;
   const lines = [
     `error: internal error (${name}); its details are not printed, since they may quote SQL or stored data. Run again with LOG_LEVEL=debug to see them.`,
@@ -80,4 +80,22 @@ function fileError(error: unknown): { syscall: string; path: string; code: strin
   return typeof syscall === 'string' && typeof path === 'string' && typeof code === 'string'
     ? { syscall, path, code }
     : undefined;
+}
+
+/** Why a file could not be read or written, in words (the code for anything unusual). */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    default:
+      return typeof code === 'string' ? code : 'unknown error';
+  }
 }

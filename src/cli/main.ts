@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { auditEvent, offlineContext } from '../../audit/audit-context';
 import { exportSubjectEvents, type ExportFormat } from '../../audit/audit-export';
@@ -29,7 +29,8 @@ import { reencryptCustomers } from '../customers/key-rotation';
 import type { ActorKind } from '../db/entities/actor.entity';
 import { ValidationError } from '../errors/errors';
 import { isUuid } from '../validation/uuid';
-import { CliUsageError, describeCliError } from './cli-errors';
+import { CliUsageError, describeCliError, fileErrorReason } from './cli-errors';
+import { withOutputFiles } from './output-files';
 import { createPlatform, type Platform } from '../platform';
 import type { ThirdPartyView } from '../privacy/third-parties.service';
 
@@ -282,14 +283,18 @@ export function buildCli(): Command {
           const subject = idOption(opts.subject, '--subject', 'a customer id');
           const actor = await activeActor(platform, em, opts.actor);
           const purpose = parsePurpose(opts.purpose, '--purpose');
-          const { content, count } = await exportSubjectEvents(
-            platform.services.audit,
-            offlineContext(actor, purpose.text),
-            subject,
-            opts.format,
-          );
-          await writeFile(opts.out, content);
-          console.log(`Wrote ${count} events to ${opts.out}.`);
+          // An export about nobody would still be recorded as one, under an id that names no one.
+          await platform.services.customers.get(em, subject);
+          await withOutputFiles('--out', [opts.out], async (out) => {
+            const { content, count } = await exportSubjectEvents(
+              platform.services.audit,
+              offlineContext(actor, purpose.text),
+              subject,
+              opts.format,
+            );
+            await out.write(opts.out, content);
+            console.log(`Wrote ${count} events to ${opts.out}.`);
+          });
         });
       },
     );
@@ -311,23 +316,32 @@ export function buildCli(): Command {
         const context = offlineContext(actor, parsePurpose(opts.purpose, '--purpose').text);
         const from = new Date(opts.from);
         const to = new Date(opts.to);
-        const mismatches = await allVatMismatches(em, from, to);
-        const summary = await vatEvidenceSummary(em, from, to);
-        // The mismatch file holds each customer's evidence countries: an export of their data, recorded first.
-        const subjects = [...new Set(mismatches.map((m) => m.dataSubjectId))];
-        await platform.services.audit.record(
-          subjects.map((subjectId) =>
-            auditEvent(context, {
-              action: 'export',
-              subjectId,
-              fields: ['orderVatEvidence'],
-              categories: ['address'],
-            }),
-          ),
+        const mismatchesFile = path.join(opts.out, 'vat-mismatches.csv');
+        const summaryFile = path.join(opts.out, 'vat-evidence-summary.csv');
+        const { mismatches, summary } = await withOutputFiles(
+          '--out',
+          [mismatchesFile, summaryFile],
+          async (out) => {
+            const mismatches = await allVatMismatches(em, from, to);
+            const summary = await vatEvidenceSummary(em, from, to);
+            // The mismatch file holds each customer's evidence countries: an export of their data, recorded first.
+            const subjects = [...new Set(mismatches.map((m) => m.dataSubjectId))];
+            await platform.services.audit.record(
+              subjects.map((subjectId) =>
+                auditEvent(context, {
+                  action: 'export',
+                  subjectId,
+                  fields: ['orderVatEvidence'],
+                  categories: ['address'],
+                }),
+              ),
+            );
+            await out.write(mismatchesFile, mismatchesCsv(mismatches));
+            await out.write(summaryFile, summaryCsv(summary));
+            return { mismatches, summary };
+          },
+          opts.out,
         );
-        await mkdir(opts.out, { recursive: true });
-        await writeFile(path.join(opts.out, 'vat-mismatches.csv'), mismatchesCsv(mismatches));
-        await writeFile(path.join(opts.out, 'vat-evidence-summary.csv'), summaryCsv(summary));
         console.log(
           `Wrote ${mismatches.length} mismatches and ${summary.length} summary rows to ${opts.out}.`,
         );
@@ -364,20 +378,28 @@ export function buildCli(): Command {
           const purpose = parsePurpose(opts.purpose, '--purpose');
           const customerId = idOption(opts.customer, '--customer', 'a customer id');
           const customer = await platform.services.customers.get(em, customerId, { actor, purpose });
-          const { report, html } = await platform.services.privacyReports.accessReport(em, customer, {
-            includeEmployeeNames: opts.includeEmployeeNames,
-          });
-          await platform.services.audit.record([
-            auditEvent(offlineContext(actor, purpose.text), {
-              action: 'export',
-              subjectId: customer.id,
-              fields: ['subjectAccessReport'],
-              categories: report.processing.map((p) => p.category),
-            }),
-          ]);
-          await mkdir(opts.out, { recursive: true });
-          await writeFile(path.join(opts.out, 'access-report.json'), `${JSON.stringify(report, null, 2)}\n`);
-          await writeFile(path.join(opts.out, 'access-report.html'), html);
+          const jsonFile = path.join(opts.out, 'access-report.json');
+          const htmlFile = path.join(opts.out, 'access-report.html');
+          await withOutputFiles(
+            '--out',
+            [jsonFile, htmlFile],
+            async (out) => {
+              const { report, html } = await platform.services.privacyReports.accessReport(em, customer, {
+                includeEmployeeNames: opts.includeEmployeeNames,
+              });
+              await platform.services.audit.record([
+                auditEvent(offlineContext(actor, purpose.text), {
+                  action: 'export',
+                  subjectId: customer.id,
+                  fields: ['subjectAccessReport'],
+                  categories: report.processing.map((p) => p.category),
+                }),
+              ]);
+              await out.write(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+              await out.write(htmlFile, html);
+            },
+            opts.out,
+          );
           console.log(`Wrote access-report.json and access-report.html to ${opts.out}.`);
         });
       },
@@ -506,24 +528,6 @@ async function newestCheckpointIn(file: string, what: string): Promise<SignedChe
   const newest = checkpoints.sort((a, b) => a.treeSize - b.treeSize).at(-1);
   if (newest === undefined) throw new CliUsageError(`${what}: ${file} holds no checkpoint`);
   return newest;
-}
-
-/** Why a file could not be read or written, in words (the code for anything unusual). */
-function fileErrorReason(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    default:
-      return typeof code === 'string' ? code : 'unknown error';
-  }
 }
 
 if (require.main === module) {

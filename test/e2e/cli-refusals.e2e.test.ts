@@ -4,16 +4,40 @@
  * access policy does not allow the export they ask for. Each refusal exits 1 with a message that names
  * the option, never SQL, and records nothing.
  */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineContext } from '../../audit/audit-context';
 import { runCli } from '../support/cli-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 describe('command line refusals', () => {
   let t: TestPlatform;
+  let officerId: string;
+  let customerId: string;
+  /** The events about a customer, newest first. */
+  const eventsAbout = (subjectId: string) => t.platform.services.audit.events({ subjectId }, 100, null);
   const cli = (args: string[]) => runCli(args, t.env);
 
   beforeAll(async () => {
     t = await createTestPlatform();
+    const em = t.platform.db.orm.em.fork();
+    officerId = (
+      await t.platform.services.actors.create(em, { kind: 'employee', role: 'privacy_officer', name: 'P' })
+    ).actor.id;
+    customerId = (
+      await t.platform.services.customers.create(
+        em,
+        {
+          name: 'Weiger Test',
+          email: 'weiger@example.nl',
+          address: { street: 'Dam 5', postalCode: '1012 JS', city: 'Amsterdam', country: 'NL' },
+        },
+        offlineContext(null, 'account-management'),
+      )
+    ).id;
+    await t.platform.services.audit.sealer.sealPending();
   });
   afterAll(async () => {
     await t?.close();
@@ -70,5 +94,64 @@ describe('command line refusals', () => {
     const unknown = await cli(['actor', 'revoke', '--token', 'pfp_zzzzzzzz']);
     expect(unknown.out).toContain('error: No active token with id pfp_zzzzzzzz');
     expect(unknown.code).toBe(1);
+  });
+
+  it('refuses an audit export about a subject that does not exist, or to a file it cannot write, recording nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'export-'));
+    const exportTo = (subject: string, out: string) =>
+      cli([
+        'audit',
+        'export',
+        '--subject',
+        subject,
+        '--actor',
+        officerId,
+        '--purpose',
+        'inspection',
+        '--out',
+        out,
+      ]);
+
+    const nobody = '7d2a1e0c-0000-4000-8000-0000000000ee';
+    const unknown = await exportTo(nobody, path.join(dir, 'nobody.csv'));
+    expect(unknown.out).toContain(`error: No customer with id ${nobody}`);
+    expect(unknown.code).toBe(1);
+    expect(await eventsAbout(nobody)).toEqual([]);
+    expect(existsSync(path.join(dir, 'nobody.csv'))).toBe(false);
+
+    const before = await eventsAbout(customerId);
+    const nowhere = path.join(dir, 'no-such-dir', 'events.csv');
+    const unwritable = await exportTo(customerId, nowhere);
+    expect(unwritable.out).toContain(`error: --out: cannot write ${nowhere} (no such file or directory)`);
+    expect(unwritable.code).toBe(1);
+    expect(await eventsAbout(customerId)).toEqual(before);
+
+    const written = await exportTo(customerId, path.join(dir, 'events.csv'));
+    expect(written.out).toMatch(/Wrote 1 events to /);
+    expect(written.code).toBe(0);
+    expect((await eventsAbout(customerId)).map((e) => e.action)).toEqual(['export', 'create']);
+  });
+
+  it('refuses a report directory it cannot make before recording the export', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'report-')), 'a-file');
+    writeFileSync(file, '');
+    const before = await eventsAbout(customerId);
+    const r = await cli([
+      'privacy',
+      'access-report',
+      '--customer',
+      customerId,
+      '--actor',
+      officerId,
+      '--purpose',
+      'privacy-request:9',
+      '--out',
+      path.join(file, 'reports'),
+    ]);
+    expect(r.out).toMatch(
+      /error: --out: cannot make the directory .*a-file\/reports \(a part of the path is not a directory\)/,
+    );
+    expect(r.code).toBe(1);
+    expect(await eventsAbout(customerId)).toEqual(before);
   });
 });

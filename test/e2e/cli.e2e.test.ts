@@ -102,13 +102,24 @@ describe('command line', () => {
   });
 
   it('verifies the audit log, and exits 1 naming the first bad event after tampering', async () => {
-    const subject = '7d2a1e0c-0000-4000-8000-00000000000a';
+    // Its creation is the first event about the customer; then five reads.
+    const subject = (
+      await t.platform.services.customers.create(
+        t.platform.db.orm.em.fork(),
+        {
+          name: 'Export Test',
+          email: 'export@example.nl',
+          address: { street: 'Dam 4', postalCode: '1012 JS', city: 'Amsterdam', country: 'NL' },
+        },
+        offlineContext(null, 'account-management'),
+      )
+    ).id;
     await t.platform.services.audit.record(readEvents(5, subject));
     await t.platform.services.audit.sealer.sealPending();
     const ok = await cli(['audit', 'verify']);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(
-      /OK: 5 events and 1 checkpoints verified; consistent with the external checkpoint/,
+      /OK: 6 events and \d+ checkpoints verified; consistent with the external checkpoint/,
     );
 
     const officer = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
@@ -132,7 +143,7 @@ describe('command line', () => {
       out,
     ]);
     expect(exported.code).toBe(0);
-    expect((JSON.parse(readFileSync(out, 'utf8')) as { events: unknown[] }).events).toHaveLength(5);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { events: unknown[] }).events).toHaveLength(6);
 
     await tamper(await t.db.superuser(), "update audit_event set purpose = 'x' where sequence = 3");
     const bad = await cli(['audit', 'verify']);

@@ -43,6 +43,8 @@ describe('describeCliError', () => {
       syscall: 'open',
       path: '/x/y.json',
     });
-    expect(describeCliError(file, { debug: false })).toEqual(['error: cannot open /x/y.json (ENOENT)']);
+    expect(describeCliError(file, { debug: false })).toEqual([
+      'error: cannot open /x/y.json (no such file or directory)',
+    ]);
   });
 });
