@@ -58,7 +58,7 @@ export function checkAuditEventFilter(filter: AuditEventFilter, categories: read
     }
     assertSingleLine(filter.purpose, 'filter.purpose');
   }
-  checkPeriod(filter.from, filter.to, 'filter.to');
+  checkPeriod(filter.from, filter.to, { from: 'filter.from', to: 'filter.to' });
 }
 
 /** `unusualAccess`'s period: ordered, and at most UNUSUAL_ACCESS_MAX_DAYS long. */

@@ -28,6 +28,8 @@ import { loadConfig, type Config } from '../config/config';
 import { reencryptCustomers } from '../customers/key-rotation';
 import type { ActorKind } from '../db/entities/actor.entity';
 import { ValidationError } from '../errors/errors';
+import { parseIsoDate } from '../validation/date';
+import { checkPeriod } from '../validation/period';
 import { isUuid } from '../validation/uuid';
 import { CliUsageError, describeCliError, fileErrorReason } from './cli-errors';
 import { withOutputFiles } from './output-files';
@@ -304,8 +306,11 @@ export function buildCli(): Command {
     .description('finance reports')
     .command('vat-report')
     .description('write vat-mismatches.csv and vat-evidence-summary.csv for a period (an audited export)')
-    .requiredOption('--from <date>', 'start of the period (ISO date, inclusive)')
-    .requiredOption('--to <date>', 'end of the period (ISO date, exclusive)')
+    .requiredOption(
+      '--from <date>',
+      'start of the period, inclusive (YYYY-MM-DD, or ISO 8601 with a time zone)',
+    )
+    .requiredOption('--to <date>', 'end of the period, exclusive (YYYY-MM-DD, or ISO 8601 with a time zone)')
     .requiredOption('--actor <actorId>', 'who is exporting (an actor id, see: actor list)')
     .option('--purpose <purpose>', 'why', 'vat-audit')
     .requiredOption('--out <dir>', 'output directory')
@@ -314,8 +319,9 @@ export function buildCli(): Command {
         const em = platform.db.orm.em.fork();
         const actor = await activeActor(platform, em, opts.actor);
         const context = offlineContext(actor, parsePurpose(opts.purpose, '--purpose').text);
-        const from = new Date(opts.from);
-        const to = new Date(opts.to);
+        const from = parseIsoDate(opts.from, '--from');
+        const to = parseIsoDate(opts.to, '--to');
+        checkPeriod(from, to, { from: '--from', to: '--to' });
         const mismatchesFile = path.join(opts.out, 'vat-mismatches.csv');
         const summaryFile = path.join(opts.out, 'vat-evidence-summary.csv');
         const { mismatches, summary } = await withOutputFiles(

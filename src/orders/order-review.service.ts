@@ -84,7 +84,7 @@ export class OrderReviewService {
     if (filter.reasonCode != null && !(REASON_CODES as readonly string[]).includes(filter.reasonCode)) {
       throw new ValidationError('filter.reasonCode', 'is not a reason code (see the README for the list)');
     }
-    checkPeriod(filter.from, filter.to, 'filter.to');
+    checkPeriod(filter.from, filter.to, { from: 'filter.from', to: 'filter.to' });
     const size = pageSize(first);
     const cursor = decodeTimeIdCursor(after);
     const where: Record<string, unknown> = {};

@@ -154,4 +154,29 @@ describe('command line refusals', () => {
     expect(r.code).toBe(1);
     expect(await eventsAbout(customerId)).toEqual(before);
   });
+
+  it('refuses an impossible date for the VAT report, naming --from or --to', async () => {
+    const finance = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
+      kind: 'employee',
+      role: 'finance',
+      name: 'F',
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'vat-'));
+    const report = (from: string, to: string) =>
+      cli(['finance', 'vat-report', '--from', from, '--to', to, '--actor', finance.actor.id, '--out', dir]);
+    const cases: [string, string, string][] = [
+      ['2026-02-30', '2026-04-01', 'error: --from: "2026-02-30" is not a date in the calendar'],
+      ['1', '2026-04-01', 'error: --from: "1" is not a date; give YYYY-MM-DD'],
+      ['2026-01-01', '2026-1-31', 'error: --to: "2026-1-31" is not a date; give YYYY-MM-DD'],
+      ['2026-03-01', '2026-02-01', 'error: --to: must be after --from'],
+    ];
+    for (const [from, to, message] of cases) {
+      const r = await report(from, to);
+      expect(r.out, `${from} ${to}`).toContain(message);
+      expect(r.code).toBe(1);
+    }
+    const ok = await report('2026-01-01', '2026-02-01T00:00:00+01:00');
+    expect(ok.out).toMatch(/Wrote 0 mismatches/);
+    expect(ok.code).toBe(0);
+  });
 });
