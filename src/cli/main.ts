@@ -32,6 +32,7 @@ import { parseIsoDate } from '../validation/date';
 import { checkPeriod } from '../validation/period';
 import { isUuid } from '../validation/uuid';
 import { CliUsageError, describeCliError, fileErrorReason } from './cli-errors';
+import { authorizeCommand } from './command-access';
 import { withOutputFiles } from './output-files';
 import { createPlatform, type Platform } from '../platform';
 import type { ThirdPartyView } from '../privacy/third-parties.service';
@@ -285,6 +286,7 @@ export function buildCli(): Command {
           const subject = idOption(opts.subject, '--subject', 'a customer id');
           const actor = await activeActor(platform, em, opts.actor);
           const purpose = parsePurpose(opts.purpose, '--purpose');
+          authorizeCommand('audit export', actor, purpose);
           // An export about nobody would still be recorded as one, under an id that names no one.
           await platform.services.customers.get(em, subject);
           await withOutputFiles('--out', [opts.out], async (out) => {
@@ -318,7 +320,9 @@ export function buildCli(): Command {
       await withPlatform(async (platform) => {
         const em = platform.db.orm.em.fork();
         const actor = await activeActor(platform, em, opts.actor);
-        const context = offlineContext(actor, parsePurpose(opts.purpose, '--purpose').text);
+        const purpose = parsePurpose(opts.purpose, '--purpose');
+        const categories = authorizeCommand('finance vat-report', actor, purpose);
+        const context = offlineContext(actor, purpose.text);
         const from = parseIsoDate(opts.from, '--from');
         const to = parseIsoDate(opts.to, '--to');
         checkPeriod(from, to, { from: '--from', to: '--to' });
@@ -338,7 +342,7 @@ export function buildCli(): Command {
                   action: 'export',
                   subjectId,
                   fields: ['orderVatEvidence'],
-                  categories: ['address'],
+                  categories: [...categories],
                 }),
               ),
             );
@@ -383,7 +387,12 @@ export function buildCli(): Command {
           const actor = await activeActor(platform, em, opts.actor);
           const purpose = parsePurpose(opts.purpose, '--purpose');
           const customerId = idOption(opts.customer, '--customer', 'a customer id');
-          const customer = await platform.services.customers.get(em, customerId, { actor, purpose });
+          const categories = authorizeCommand('privacy access-report', actor, purpose);
+          const customer = await platform.services.customers.get(em, customerId, {
+            actor,
+            purpose,
+            categories,
+          });
           const jsonFile = path.join(opts.out, 'access-report.json');
           const htmlFile = path.join(opts.out, 'access-report.html');
           await withOutputFiles(

@@ -4,7 +4,7 @@
  * access policy does not allow the export they ask for. Each refusal exits 1 with a message that names
  * the option, never SQL, and records nothing.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,5 +178,57 @@ describe('command line refusals', () => {
     const ok = await report('2026-01-01', '2026-02-01T00:00:00+01:00');
     expect(ok.out).toMatch(/Wrote 0 mismatches/);
     expect(ok.code).toBe(0);
+  });
+
+  it("refuses an export the actor's role or purpose does not allow over the API, writing and recording nothing", async () => {
+    const em = t.platform.db.orm.em.fork();
+    const support = await t.platform.services.actors.create(em, {
+      kind: 'employee',
+      role: 'support',
+      name: 'S',
+    });
+    const registry = await t.platform.services.actors.create(em, {
+      kind: 'third_party',
+      role: 'registry',
+      name: 'R',
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'refused-'));
+    const before = await eventsAbout(customerId);
+    const accessReport = ['privacy', 'access-report', '--customer', customerId, '--out', dir];
+    const cases: [string[], string][] = [
+      [
+        [...accessReport, '--actor', support.actor.id, '--purpose', 'support-ticket:1'],
+        'error: Role support may not call subjectAccessReport.',
+      ],
+      [
+        [...accessReport, '--actor', officerId, '--purpose', 'support-ticket:1'],
+        'error: Purpose support-ticket does not cover: bank_details',
+      ],
+      [
+        ['audit', 'export', '--subject', customerId, '--out', path.join(dir, 'events.csv')].concat([
+          '--actor',
+          registry.actor.id,
+          '--purpose',
+          'direct-debit',
+        ]),
+        'error: Role registry may not call auditEvents.',
+      ],
+      [
+        ['finance', 'vat-report', '--from', '2026-01-01', '--to', '2027-01-01', '--out', dir].concat([
+          '--actor',
+          support.actor.id,
+          '--purpose',
+          'support-ticket:1',
+        ]),
+        'error: Role support may not call vatMismatches, vatEvidenceSummary.',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args);
+      expect(r.out, args.join(' ')).toContain(message);
+      expect(r.code).toBe(1);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await eventsAbout(customerId)).toEqual(before);
   });
 });
