@@ -1,7 +1,9 @@
 /**
- * The command line (`npm run cli -- <command>`): actors and tokens, key rotation, migrations. It uses the
- * same configuration as the service, so it works against the embedded default (also while the service
- * is running) and against DATABASE_URL.
+ * The command line (`npm run cli -- <command>`): actors and tokens, key rotation, migrations, audit
+ * verification and proofs, retention, and the audited exports. It uses the same configuration as the
+ * service, so it works against the embedded default (also while the service is running) and against
+ * DATABASE_URL. An export is decided by the API's access policy for the actor and purpose it names
+ * (command-access.ts), and written through output-files.ts; errors are printed by cli-errors.ts.
  */
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
