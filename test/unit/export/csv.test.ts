@@ -71,9 +71,10 @@ describe('CSV files', () => {
       reason: '@reason',
       evidence: [],
       excludedEvidence: [],
+      territory: '+ES-CN',
     } as unknown as VatMismatchRow;
     const mismatches = mismatchesCsv([row]);
-    expect(mismatches).toMatch(/,-1200,EUR,'@reason\n$/);
+    expect(mismatches).toMatch(/,-1200,EUR,'@reason,'\+ES-CN\n$/);
     const summary = summaryCsv([
       {
         country: null,
@@ -84,9 +85,10 @@ describe('CSV files', () => {
         conflicting: 1,
         unverified: 0,
         rejected: 0,
+        territory: null,
       },
     ]);
-    expect(summary.split('\n')[1]).toBe("UNDETERMINED,'=EUR,1,-1200,0,1,0,0");
+    expect(summary.split('\n')[1]).toBe("UNDETERMINED,'=EUR,1,-1200,0,1,0,0,");
   });
 
   it('are all written through src/export/csv.ts', () => {
