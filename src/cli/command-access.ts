@@ -19,6 +19,8 @@ export interface CommandAccess {
 
 export const COMMAND_ACCESS = {
   'audit export': { operations: ['auditEvents'], categories: [] },
+  // A proof bundle holds one audit event, as auditEvents releases it.
+  'audit proof': { operations: ['auditEvents'], categories: [] },
   'finance vat-report': {
     operations: ['vatMismatches', 'vatEvidenceSummary'],
     // The mismatch file holds each order's evidence countries, as vatMismatches' evidence fields do.

@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { auditEvent, offlineContext } from '../../audit/audit-context';
 import { exportSubjectEvents, type ExportFormat } from '../../audit/audit-export';
@@ -248,22 +248,45 @@ export function buildCli(): Command {
   audit
     .command('proof')
     .description(
-      'write a proof bundle for one event, for the standalone verifier (dist/audit/standalone-verifier.js)',
+      'write a proof bundle for one event, for the standalone verifier (dist/audit/standalone-verifier.js); an audited export',
     )
     .requiredOption('--event <id>', 'event id')
+    .requiredOption('--actor <actorId>', 'who is exporting (an actor id, see: actor list)')
+    .requiredOption('--purpose <purpose>', 'why, e.g. privacy-request:123 or inspection')
     .option('--out <file>', 'where to write the bundle (default: stdout)')
-    .action(async (opts: { event: string; out?: string }) => {
+    .action(async (opts: { event: string; actor: string; purpose: string; out?: string }) => {
       await withPlatform(async (platform) => {
+        const em = platform.db.orm.em.fork();
         const id = idOption(opts.event, '--event', "an event id (an audit event's eventId)");
-        const bundle = await proofBundle(platform.services.audit, id);
+        const actor = await activeActor(platform, em, opts.actor);
+        const purpose = parsePurpose(opts.purpose, '--purpose');
+        authorizeCommand('audit proof', actor, purpose);
+        const audit = platform.services.audit;
+        // The bundle holds the event itself: who read whose data, when and why.
+        const bundle = await proofBundle(audit, id);
+        const record = () =>
+          audit.record([
+            auditEvent(offlineContext(actor, purpose.text), {
+              action: 'export',
+              subjectId: typeof bundle.event.subjectId === 'string' ? bundle.event.subjectId : null,
+              categories: ['access_log'],
+              fields: ['auditEvent'],
+            }),
+          ]);
         const text = `${JSON.stringify(bundle, null, 2)}\n`;
-        if (opts.out === undefined) process.stdout.write(text);
-        else {
-          await writeFile(opts.out, text);
-          console.log(
-            `Wrote ${opts.out}; check it with: node dist/audit/standalone-verifier.js ${opts.out} --public-key ${bundle.checkpoint.publicKey}`,
-          );
+        if (opts.out === undefined) {
+          await record();
+          process.stdout.write(text);
+          return;
         }
+        const out = opts.out;
+        await withOutputFiles('--out', [out], async (files) => {
+          await record();
+          await files.write(out, text);
+        });
+        console.log(
+          `Wrote ${out}; check it with: node dist/audit/standalone-verifier.js ${out} --public-key ${bundle.checkpoint.publicKey}`,
+        );
       });
     });
 

@@ -47,7 +47,10 @@ describe('command line refusals', () => {
     const cases: [string[], RegExp][] = [
       [['actor', 'token', '--actor', 'nope'], /error: --actor: "nope" is not an actor id/],
       [['actor', 'revoke', '--actor', 'nope'], /error: --actor: "nope" is not an actor id/],
-      [['audit', 'proof', '--event', 'nope'], /error: --event: "nope" is not an event id/],
+      [
+        ['audit', 'proof', '--event', 'nope', '--actor', 'x', '--purpose', 'inspection'],
+        /error: --event: "nope" is not an event id/,
+      ],
       [
         [
           'audit',

@@ -1,13 +1,14 @@
 /**
  * The command line as an operator runs it (the built `dist/src/cli/main.js`, against DATABASE_URL):
- * actors and tokens, audit verification and export, the finance report, and key rotation.
+ * actors and tokens, audit verification, export and proof bundles, the finance report, and key rotation.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineContext } from '../../audit/audit-context';
+import { verifyBundle } from '../../audit/standalone-verifier';
 import { runCli } from '../support/cli-process';
 import { freePort } from '../support/service-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
@@ -101,6 +102,17 @@ describe('command line', () => {
     }
   });
 
+  const exportEventsOf = async (subject: string) => {
+    await t.platform.services.audit.sealer.sealPending();
+    const { rows } = await (
+      await t.db.superuser()
+    ).query<{ fields: string[] }>(
+      "select fields from audit_event where subject_id = $1 and action = 'export' order by sequence",
+      [subject],
+    );
+    return rows.map((r) => r.fields);
+  };
+
   it('verifies the audit log, and exits 1 naming the first bad event after tampering', async () => {
     // Its creation is the first event about the customer; then five reads.
     const subject = (
@@ -143,7 +155,26 @@ describe('command line', () => {
       out,
     ]);
     expect(exported.code).toBe(0);
-    expect((JSON.parse(readFileSync(out, 'utf8')) as { events: unknown[] }).events).toHaveLength(6);
+    const events = (JSON.parse(readFileSync(out, 'utf8')) as { events: { eventId: string }[] }).events;
+    expect(events).toHaveLength(6);
+
+    // One event's proof bundle is an audited export of that event, checked by the standalone verifier.
+    const bundleFile = path.join(path.dirname(out), 'bundle.json');
+    const proofArgs = ['audit', 'proof', '--event', events[1]!.eventId, '--out', bundleFile];
+    const support = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
+      kind: 'employee',
+      role: 'support',
+      name: 'S',
+    });
+    const refused = await cli([...proofArgs, '--actor', support.actor.id, '--purpose', 'support-ticket:1']);
+    expect(refused.code).toBe(1);
+    expect(existsSync(bundleFile)).toBe(false);
+    const exportsBefore = await exportEventsOf(subject);
+    const proved = await cli([...proofArgs, '--actor', officer.actor.id, '--purpose', 'inspection']);
+    expect(proved.code, proved.out).toBe(0);
+    expect(await exportEventsOf(subject)).toEqual([...exportsBefore, ['auditEvent']]);
+    const bundle: unknown = JSON.parse(readFileSync(bundleFile, 'utf8'));
+    expect(verifyBundle(bundle).ok).toBe(true);
 
     await tamper(await t.db.superuser(), "update audit_event set purpose = 'x' where sequence = 3");
     const bad = await cli(['audit', 'verify']);
