@@ -85,7 +85,8 @@ export class PrivacyRequestResolver {
   }
 
   @Mutation(() => PrivacyRequestObject, {
-    description: 'Closes a request (completed or rejected) with its outcome.',
+    description:
+      'Closes a request with its outcome: COMPLETED (access, objection, portability; identity verified) or REJECTED. Erasure, rectification, restriction and mailing opt-out are completed only by their carryOut* mutation; here they can only be rejected.',
   })
   async closePrivacyRequest(
     @Arg('id', () => ID) id: string,

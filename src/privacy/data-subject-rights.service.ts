@@ -64,13 +64,7 @@ export class DataSubjectRightsService {
         now,
       );
       const outcome = `Erased: ${result.erased.join(', ') || 'nothing left to erase'}. Kept: ${result.kept.map((k) => `${k.category} (${k.reason})`).join('; ')}.`;
-      const closed = await this.requests.close(
-        tx,
-        requestId,
-        { status: RequestStatus.Completed, outcome },
-        context,
-        now,
-      );
+      const closed = await this.requests.completeCarriedOut(tx, requestId, outcome, context, now);
       return { ...result, request: closed, recipientsNotified };
     });
   }
@@ -93,10 +87,10 @@ export class DataSubjectRightsService {
         `correction of: ${fields}`,
         now,
       );
-      const closed = await this.requests.close(
+      const closed = await this.requests.completeCarriedOut(
         tx,
         requestId,
-        { status: RequestStatus.Completed, outcome: `Corrected: ${fields}.` },
+        `Corrected: ${fields}.`,
         context,
         now,
       );
@@ -120,14 +114,10 @@ export class DataSubjectRightsService {
         'restriction of processing',
         now,
       );
-      const closed = await this.requests.close(
+      const closed = await this.requests.completeCarriedOut(
         tx,
         requestId,
-        {
-          status: RequestStatus.Completed,
-          outcome:
-            'Processing restricted: only the privacy officer can read the data until the restriction is lifted.',
-        },
+        'Processing restricted: only the privacy officer can read the data until the restriction is lifted.',
         context,
         now,
       );
@@ -153,10 +143,10 @@ export class DataSubjectRightsService {
       const request = await this.openRequest(tx, requestId, RequestKind.MailingOptOut);
       // The update adds a line to the consent history.
       await this.customers.update(tx, request.entity.customer.id, { mailingOptOut: true }, context);
-      const closed = await this.requests.close(
+      const closed = await this.requests.completeCarriedOut(
         tx,
         requestId,
-        { status: RequestStatus.Completed, outcome: 'Opted out of internal mailings.' },
+        'Opted out of internal mailings.',
         context,
         now,
       );

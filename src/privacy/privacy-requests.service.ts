@@ -25,6 +25,7 @@ import { normalizeText } from '../validation/text';
 import { requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { dueDate, effectiveDeadline, isOverdue, isWithinExtensionLimit, latestExtension } from './deadlines';
+import { assertMayClose } from './request-closing';
 import {
   actorOf,
   requireDate,
@@ -311,8 +312,9 @@ export class PrivacyRequestService {
   }
 
   /**
-   * Closes the request. A request whose identity check failed can only be rejected: acting on it would
-   * hand someone's data to, or change it for, a person we could not identify.
+   * Closes the request by hand (closePrivacyRequest), by the rules of request-closing.ts: a request
+   * carried out by an operation of its own (erasure, rectification, restriction, mailing opt-out) can
+   * only be rejected here, and completing any request needs a verified identity.
    */
   async close(
     em: EntityManager,
@@ -320,6 +322,31 @@ export class PrivacyRequestService {
     input: CloseRequestInput,
     context: AuditContext,
     now: Date = new Date(),
+  ): Promise<PrivacyRequestView> {
+    return this.closeRequest(em, id, input, context, now, false);
+  }
+
+  /**
+   * Completes a request that has just been carried out (data-subject-rights.service.ts), in the
+   * carry-out's own transaction.
+   */
+  async completeCarriedOut(
+    tx: EntityManager,
+    id: string,
+    outcome: string,
+    context: AuditContext,
+    now: Date = new Date(),
+  ): Promise<PrivacyRequestView> {
+    return this.closeRequest(tx, id, { status: RequestStatus.Completed, outcome }, context, now, true);
+  }
+
+  private async closeRequest(
+    em: EntityManager,
+    id: string,
+    input: CloseRequestInput,
+    context: AuditContext,
+    now: Date,
+    carriedOut: boolean,
   ): Promise<PrivacyRequestView> {
     const status = requireOneOf(
       input.status,
@@ -330,11 +357,7 @@ export class PrivacyRequestService {
     return em.transactional(async (tx) => {
       const entity = await loadRequest(tx, id);
       assertOpen(entity);
-      if (status === RequestStatus.Completed && entity.identityCheck === IdentityCheck.Failed) {
-        throw new ConflictError(
-          `Privacy request ${id} failed its identity check; it can be rejected, not completed.`,
-        );
-      }
+      assertMayClose(entity, status, carriedOut);
       entity.status = status;
       entity.outcome = outcome;
       entity.closedAt = now;

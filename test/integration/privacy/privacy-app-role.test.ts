@@ -46,10 +46,20 @@ describe('privacy services as the application role', () => {
       officer,
     );
     expect(ended.end?.reason).toBe('registration done');
-    const request = await requests.create(em(), { customerId, kind: 'erasure', channel: 'email' }, officer);
+    const request = await requests.create(
+      em(),
+      { customerId, kind: 'rectification', channel: 'email', identityCheck: 'verified' },
+      officer,
+    );
     await requests.extend(em(), request.id, request.latestExtension, 'Backups need to be checked', officer);
-    expect(await requests.notifyRecipients(em(), request.id, 'Erasure of name and email')).toHaveLength(1);
-    await requests.close(em(), request.id, { status: 'completed', outcome: 'Erased.' }, officer);
+    expect(await requests.notifyRecipients(em(), request.id, 'Correction of the name')).toHaveLength(1);
+    const corrected = await t.platform.services.dataSubjectRights.carryOutRectification(
+      em(),
+      request.id,
+      { name: 'Anna de Vries-Bakker' },
+      officer,
+    );
+    expect(corrected.request.status).toBe('completed');
 
     const [event] = await sealedEvents(t, customerId);
     const complaint = await complaints.create(
@@ -57,7 +67,7 @@ describe('privacy services as the application role', () => {
       {
         customerId,
         source: 'customer',
-        summary: 'Erasure took too long',
+        summary: 'Correction took too long',
         requestIds: [request.id],
         eventIds: [event?.event_id as string],
       },

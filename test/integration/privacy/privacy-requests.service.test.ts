@@ -225,7 +225,7 @@ describe('PrivacyRequestService on PostgreSQL', () => {
     const customerId = await newCustomer(t);
     const request = await requests.create(
       em(),
-      { customerId, kind: 'rectification', channel: 'customer_panel' },
+      { customerId, kind: 'access', channel: 'customer_panel' },
       officer,
     );
 
@@ -250,11 +250,11 @@ describe('PrivacyRequestService on PostgreSQL', () => {
     const closed = await requests.close(
       em(),
       request.id,
-      { status: 'completed', outcome: 'Address corrected.\nRegistry informed.' },
+      { status: 'completed', outcome: 'Overview sent.\nCopy kept in the file.' },
       officer,
     );
     expect(closed.status).toBe('completed');
-    expect(closed.outcome).toBe('Address corrected.\nRegistry informed.');
+    expect(closed.outcome).toBe('Overview sent.\nCopy kept in the file.');
     expect(closed.closedAt).toBeInstanceOf(Date);
     expect(closed.isOverdue()).toBe(false);
 
@@ -296,6 +296,78 @@ describe('PrivacyRequestService on PostgreSQL', () => {
     expect(await sealedEvents(t, customerId, 'privacyRequest')).toHaveLength(5);
   });
 
+  it('completes an erasure, rectification, restriction or mailing opt-out only by carrying it out; closing by hand only rejects it', async () => {
+    const customerId = await newCustomer(t);
+    const carriedOut = {
+      erasure: 'carryOutErasure',
+      rectification: 'carryOutRectification',
+      restriction: 'carryOutRestriction',
+      mailing_opt_out: 'carryOutMailingOptOut',
+    } as const;
+    for (const [kind, operation] of Object.entries(carriedOut)) {
+      const request = await requests.create(
+        em(),
+        { customerId, kind: kind as keyof typeof carriedOut, channel: 'email', identityCheck: 'verified' },
+        officer,
+      );
+      const refused = await expectRejection(
+        requests.close(em(), request.id, { status: 'completed', outcome: 'done' }, officer),
+        ConflictError,
+      );
+      expect(refused.message).toContain(operation);
+      expect(refused.details).toMatchObject({ requestId: request.id, kind, operation });
+      const stored = await requests.get(em(), request.id);
+      expect(stored).toMatchObject({ status: 'open', outcome: null, closedAt: null });
+      const rejected = await requests.close(
+        em(),
+        request.id,
+        { status: 'rejected', outcome: 'Withdrawn by the customer.' },
+        officer,
+      );
+      expect(rejected.status).toBe('rejected');
+    }
+    // The customer was never erased, and the register shows no erasure done.
+    const erasures = await requests.list(em(), { customerId, kind: 'erasure' });
+    expect(erasures.edges.map((e) => e.node.status)).toEqual(['rejected']);
+    const sql = await superuser(t);
+    const row = await sql.query<{ status: string }>('select status from customer where id = $1', [
+      customerId,
+    ]);
+    expect(row.rows[0]?.status).toBe('active');
+  });
+
+  it('completes an access, objection or portability request by hand only once the identity is verified', async () => {
+    const customerId = await newCustomer(t);
+    for (const kind of ['access', 'objection', 'portability'] as const) {
+      const request = await requests.create(em(), { customerId, kind, channel: 'email' }, officer);
+      const pending = await expectRejection(
+        requests.close(em(), request.id, { status: 'completed', outcome: 'Report sent.' }, officer),
+        ConflictError,
+      );
+      expect(pending.message).toMatch(
+        /identity has not been verified \(pending\).*setPrivacyRequestIdentityCheck/,
+      );
+      expect((await requests.get(em(), request.id)).status).toBe('open');
+      await requests.setIdentityCheck(em(), request.id, 'verified', officer);
+      const closed = await requests.close(
+        em(),
+        request.id,
+        { status: 'completed', outcome: 'Report sent.' },
+        officer,
+      );
+      expect(closed.status).toBe('completed');
+    }
+    // Rejecting needs no verified identity.
+    const unverified = await requests.create(em(), { customerId, kind: 'access', channel: 'phone' }, officer);
+    const rejected = await requests.close(
+      em(),
+      unverified.id,
+      { status: 'rejected', outcome: 'The caller did not answer the check questions.' },
+      officer,
+    );
+    expect(rejected.status).toBe('rejected');
+  });
+
   it('lists newest received first, page by page, with status, kind, customer, open and overdue filters', async () => {
     const customerId = await newCustomer(t);
     const received = [
@@ -309,7 +381,13 @@ describe('PrivacyRequestService on PostgreSQL', () => {
       made.push(
         await requests.create(
           em(),
-          { customerId, kind: i % 2 === 0 ? 'access' : 'erasure', channel: 'email', receivedAt: at(r) },
+          {
+            customerId,
+            kind: i % 2 === 0 ? 'access' : 'erasure',
+            channel: 'email',
+            receivedAt: at(r),
+            identityCheck: 'verified',
+          },
           officer,
         ),
       );
