@@ -32,7 +32,12 @@ import {
   validateCustomerInput,
 } from '../validation';
 import { assertDisclosedTo } from '../privacy/third-party-access';
-import { assertCustomerReadable, visibleCustomersWhere, type ReadAccess } from '../privacy/row-access';
+import {
+  assertCustomerReadable,
+  isAdministrativeOnly,
+  visibleCustomersWhere,
+  type ReadAccess,
+} from '../privacy/row-access';
 import { customerAad, CustomerView } from './customer-view';
 import { nameIndex } from './name-index';
 
@@ -194,10 +199,10 @@ export class CustomerService {
       where.$or = [{ createdAt: { $lt: t } }, { createdAt: t, id: { $lt: cursor.id } }];
     }
     const visible = visibleCustomersWhere(access);
-    if (visible.status !== undefined && filter.status === CustomerStatus.Archived) {
+    if (visible.status !== undefined && filter.status != null && isAdministrativeOnly(filter.status)) {
       return toPage([], size, () => ({}), cursor !== null);
     }
-    // A status the filter names is already not the archive, so it stands in for the visibility one.
+    // A status the filter names is then neither archived nor erased, so it stands in for the visibility one.
     Object.assign(where, { ...visible, ...where });
     const rows = await em.find(CustomerEntity, where, {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -2,13 +2,16 @@
  * Rules that depend on the customer, not only on the role: a restricted customer's data (GDPR art. 18)
  * is readable only by the privacy officer; an archived customer's data only for administrative
  * obligations (the policy: "archived ... then used only for administrative obligations"), or by the
- * privacy officer answering a request or an inspection.
+ * privacy officer answering a request or an inspection. What an erasure request kept (invoice data,
+ * orders, One Stop Shop evidence) is kept for the tax obligation alone, as its answer says, so an
+ * erased customer is read by the same rule as an archived one. None of the three may be disclosed to a
+ * third party any more.
  */
 import type { Actor } from '../auth/actor';
 import { PurposeKind, type Purpose } from '../auth/purpose';
 import { Role } from '../auth/roles';
 import { CustomerStatus, type CustomerEntity } from '../db/entities/customer.entity';
-import { ForbiddenError } from '../errors/errors';
+import { ConflictError, ForbiddenError } from '../errors/errors';
 
 /** Who is reading; null actor means the platform itself (jobs, scoring internals). */
 export interface ReadAccess {
@@ -27,7 +30,20 @@ export function seesRestricted(access: ReadAccess): boolean {
   return access.actor === null || access.actor.role === Role.PrivacyOfficer;
 }
 
-/** May this reader see archived customers? */
+/**
+ * The statuses whose data is kept only for administrative obligations: archived, and erased (what the
+ * erasure kept for the tax obligation).
+ */
+export const ADMINISTRATIVE_ONLY_STATUSES: readonly CustomerStatus[] = [
+  CustomerStatus.Archived,
+  CustomerStatus.Erased,
+];
+
+export function isAdministrativeOnly(status: CustomerStatus): boolean {
+  return ADMINISTRATIVE_ONLY_STATUSES.includes(status);
+}
+
+/** May this reader see archived customers, and what an erasure kept? */
 export function seesArchived(access: ReadAccess): boolean {
   if (access.actor === null) return true;
   const kind = access.purpose?.kind;
@@ -43,26 +59,77 @@ export function seesArchived(access: ReadAccess): boolean {
 export function visibleCustomersWhere(access: ReadAccess | undefined): Record<string, unknown> {
   const where: Record<string, unknown> = {};
   if (access !== undefined && !seesRestricted(access)) where.restricted = false;
-  if (access !== undefined && !seesArchived(access)) where.status = { $ne: CustomerStatus.Archived };
+  if (access !== undefined && !seesArchived(access)) where.status = { $nin: ADMINISTRATIVE_ONLY_STATUSES };
   return where;
 }
 
-export function customerReadRefusal(customer: CustomerEntity, access: ReadAccess): string | null {
+/** Why this reader may not read this customer, or null when it may. */
+export function customerReadRefusal(customer: CustomerEntity, access: ReadAccess): Refusal | null {
   if (customer.restricted && !seesRestricted(access)) {
-    return `Customer ${customer.id} is restricted (GDPR art. 18): only the privacy officer may read its data.`;
+    return {
+      reason: 'RESTRICTED',
+      message: `Customer ${customer.id} is restricted (GDPR art. 18): only the privacy officer may read its data.`,
+    };
   }
   if (customer.status === CustomerStatus.Archived && !seesArchived(access)) {
-    return `Customer ${customer.id} is archived: its data may be read only with purpose administrative-obligation.`;
+    return {
+      reason: 'ARCHIVED',
+      message: `Customer ${customer.id} is archived: its data may be read only with purpose administrative-obligation.`,
+    };
+  }
+  if (customer.status === CustomerStatus.Erased && !seesArchived(access)) {
+    return {
+      reason: 'ERASED',
+      message:
+        `Customer ${customer.id} was erased at their request: what is kept is kept only for the tax obligation ` +
+        'and may be read only with purpose administrative-obligation.',
+    };
   }
   return null;
+}
+
+export interface Refusal {
+  reason: 'RESTRICTED' | 'ARCHIVED' | 'ERASED';
+  message: string;
 }
 
 export function assertCustomerReadable(customer: CustomerEntity, access: ReadAccess): void {
   const refusal = customerReadRefusal(customer, access);
   if (refusal !== null) {
-    throw new ForbiddenError(refusal, {
-      reason: customer.restricted ? 'RESTRICTED' : 'ARCHIVED',
-      customerId: customer.id,
-    });
+    throw new ForbiddenError(refusal.message, { reason: refusal.reason, customerId: customer.id });
   }
+}
+
+/**
+ * Throws ConflictError when the customer's data may no longer go to a third party: erased or archived
+ * (kept only for administrative obligations, which a third party does not carry out), or restricted
+ * (GDPR art. 18: nothing but storage until the restriction is lifted).
+ */
+export function assertDisclosable(customer: CustomerEntity): void {
+  const refusal = disclosureRefusal(customer);
+  if (refusal !== null) {
+    throw new ConflictError(refusal.message, { reason: refusal.reason, customerId: customer.id });
+  }
+}
+
+function disclosureRefusal(customer: CustomerEntity): Refusal | null {
+  if (customer.status === CustomerStatus.Erased) {
+    return {
+      reason: 'ERASED',
+      message: `Customer ${customer.id} was erased at their request: what is kept is kept only for the tax obligation and may not be disclosed to a third party.`,
+    };
+  }
+  if (customer.status === CustomerStatus.Archived) {
+    return {
+      reason: 'ARCHIVED',
+      message: `Customer ${customer.id} is archived: its data is kept only for administrative obligations and may not be disclosed to a third party.`,
+    };
+  }
+  if (customer.restricted) {
+    return {
+      reason: 'RESTRICTED',
+      message: `Customer ${customer.id} is restricted (GDPR art. 18): nothing but storage is allowed, so its data may not be disclosed until the restriction is lifted (liftRestriction).`,
+    };
+  }
+  return null;
 }

@@ -26,6 +26,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/errors'
 import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
 import { normalizeText, requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
+import { assertDisclosable } from './row-access';
 import { accessEndOf, disclosureEnds } from './third-party-access';
 
 export interface ThirdPartyInput {
@@ -360,8 +361,15 @@ export class ThirdPartyService {
       throw new ValidationError('categories', 'must name at least one data category');
     }
     return em.transactional(async (tx) => {
-      const customer = await tx.findOne(CustomerEntity, { id: customerId });
+      // Shared lock: an erasure, archiving or restriction of this customer waits until the disclosure is
+      // in, so it sees the disclosure (and tells its recipient), or the disclosure sees it and is refused.
+      const customer = await tx.findOne(
+        CustomerEntity,
+        { id: customerId },
+        { lockMode: LockMode.PESSIMISTIC_READ },
+      );
       if (customer === null) throw new NotFoundError('customer', customerId);
+      assertDisclosable(customer);
       const thirdParty = await loadThirdParty(tx, thirdPartyId);
       const categories = requireCategories(input.categories, 'categories', thirdParty.receives);
       const entity = tx.create(DisclosureEntity, {
