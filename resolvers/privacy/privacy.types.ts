@@ -470,13 +470,19 @@ export class DisclosureInput {
   @Field(() => [String])
   categories!: string[];
 
-  @Field()
+  @Field({
+    description:
+      'A purpose the platform knows, written as in X-Purpose (order-fulfilment, domain-registration, direct-debit, ...), that covers every category (bank details only for direct-debit and the legal duties).',
+  })
   purpose!: string;
 
   @Field(() => String, { nullable: true, description: 'The order, domain or contract.' })
   reference?: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Defaults to now; not in the future, not before 2018-05-25.',
+  })
   disclosedAt?: Date | null;
 
   @Field(() => Date, {

@@ -97,7 +97,9 @@ export type DisclosureEndInput = {
 export type DisclosureInput = {
   categories: Array<string>;
   customerId: string | number;
+  /** Defaults to now; not in the future, not before 2018-05-25. */
   disclosedAt?: string | null | undefined;
+  /** A purpose the platform knows, written as in X-Purpose (order-fulfilment, domain-registration, direct-debit, ...), that covers every category (bank details only for direct-debit and the legal duties). */
   purpose: string;
   /** The order, domain or contract. */
   reference?: string | null | undefined;

@@ -94,15 +94,24 @@ export const PURPOSE_BOUND_CATEGORIES: Partial<Record<DataCategory, readonly Pur
   ],
 };
 
-/** Throws ForbiddenError naming the categories the purpose does not cover. */
-export function assertPurposeFits(purpose: Purpose, categories: Iterable<DataCategory>): void {
+/**
+ * The categories the purpose does not cover, each as `category (allowed for ...)`; empty when it covers
+ * them all. The same rule decides reads (assertPurposeFits) and disclosures to third parties.
+ */
+export function purposeMisfits(purpose: Purpose, categories: Iterable<string>): string[] {
   const misfits: string[] = [];
   for (const category of categories) {
-    const allowed = PURPOSE_BOUND_CATEGORIES[category];
+    const allowed = PURPOSE_BOUND_CATEGORIES[category as DataCategory];
     if (allowed !== undefined && !allowed.includes(purpose.kind)) {
       misfits.push(`${category} (allowed for ${allowed.join(', ')})`);
     }
   }
+  return misfits;
+}
+
+/** Throws ForbiddenError naming the categories the purpose does not cover. */
+export function assertPurposeFits(purpose: Purpose, categories: Iterable<DataCategory>): void {
+  const misfits = purposeMisfits(purpose, categories);
   if (misfits.length > 0) {
     throw new ForbiddenError(`Purpose ${purpose.kind} does not cover: ${misfits.join('; ')}`, {
       reason: 'PURPOSE_MISMATCH',

@@ -25,6 +25,7 @@ import { normalizeText } from '../validation/text';
 import { requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { dueDate, effectiveDeadline, isOverdue, isWithinExtensionLimit, latestExtension } from './deadlines';
+import { assertNotBeforeGdpr } from './gdpr-dates';
 import { assertMayClose } from './request-closing';
 import {
   actorOf,
@@ -79,8 +80,6 @@ export const RECIPIENT_NOTIFIED_KINDS: readonly RequestKind[] = [
   RequestKind.Restriction,
 ];
 
-/** A data-subject request under the GDPR cannot have been received before it applied. */
-const GDPR_APPLIES_FROM = Date.UTC(2018, 4, 25);
 export const EXTENSION_REASON_MIN = 3;
 export const EXTENSION_REASON_MAX = 500;
 export const OUTCOME_MAX = 2_000;
@@ -172,9 +171,8 @@ export class PrivacyRequestService {
     if (receivedAt.getTime() > now.getTime()) {
       throw new ValidationError('receivedAt', 'lies in the future');
     }
-    if (receivedAt.getTime() < GDPR_APPLIES_FROM) {
-      throw new ValidationError('receivedAt', 'lies before the GDPR applied (25 May 2018)');
-    }
+    // A data-subject request under the GDPR cannot have been received before it applied.
+    assertNotBeforeGdpr(receivedAt, 'receivedAt');
     return em.transactional(async (tx) => {
       const customer = await tx.findOne(CustomerEntity, { id: customerId });
       if (customer === null) throw new NotFoundError('customer', customerId);

@@ -11,6 +11,7 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
+import { parsePurpose, purposeMisfits, type Purpose } from '../auth/purpose';
 import { ActorEntity } from '../db/entities/actor.entity';
 import { CustomerEntity } from '../db/entities/customer.entity';
 import {
@@ -26,6 +27,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/errors'
 import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
 import { normalizeText, requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
+import { assertNotBeforeGdpr } from './gdpr-dates';
 import { assertDisclosable } from './row-access';
 import { accessEndOf, disclosureEnds } from './third-party-access';
 
@@ -346,13 +348,16 @@ export class ThirdPartyService {
   ): Promise<DisclosureView> {
     const customerId = requireUuid(input.customerId, 'customerId');
     const thirdPartyId = requireUuid(input.thirdPartyId, 'thirdPartyId');
-    const purpose = normalizeText(input.purpose, 'purpose', { maxLength: PURPOSE_MAX });
+    // A purpose the platform knows, as a read states it in X-Purpose; whether it fits what went out is
+    // checked below, by the rule that decides reads.
+    const purpose = parsePurpose(requireString(input.purpose, 'purpose'), 'purpose');
     const reference =
       input.reference == null || input.reference.trim() === ''
         ? null
         : normalizeText(input.reference, 'reference', { maxLength: REFERENCE_MAX });
     const disclosedAt = input.disclosedAt == null ? now : requireDate(input.disclosedAt, 'disclosedAt');
     if (disclosedAt.getTime() > now.getTime()) throw new ValidationError('disclosedAt', 'lies in the future');
+    assertNotBeforeGdpr(disclosedAt, 'disclosedAt');
     const validUntil = input.validUntil == null ? null : requireDate(input.validUntil, 'validUntil');
     if (validUntil !== null && validUntil.getTime() <= disclosedAt.getTime()) {
       throw new ValidationError('validUntil', 'must be after disclosedAt');
@@ -372,6 +377,7 @@ export class ThirdPartyService {
       assertDisclosable(customer);
       const thirdParty = await loadThirdParty(tx, thirdPartyId);
       const categories = requireCategories(input.categories, 'categories', thirdParty.receives);
+      assertDisclosurePurposeFits(purpose, categories);
       const entity = tx.create(DisclosureEntity, {
         id: randomUUID(),
         customer,
@@ -379,7 +385,7 @@ export class ThirdPartyService {
         disclosedAt,
         categories,
         madePublic: categories.filter((c) => thirdParty.madePublic.includes(c)),
-        purpose,
+        purpose: purpose.text,
         reference,
         actor: actorOf(tx, context),
         validUntil,
@@ -565,6 +571,27 @@ function changeOf(
     actor: thirdParty.actor,
     onBehalfOfRequired: thirdParty.onBehalfOfRequired,
   });
+}
+
+/**
+ * The policy gives data to third parties only to carry out the order, and binds some categories to
+ * purposes (bank details to direct debit): a disclosure's purpose must cover every category it gave,
+ * by the rule that decides reads (src/auth/purpose.ts).
+ */
+function assertDisclosurePurposeFits(purpose: Purpose, categories: readonly string[]): void {
+  const misfits = purposeMisfits(purpose, categories);
+  if (misfits.length > 0) {
+    throw new ValidationError(
+      'purpose',
+      `${purpose.kind} does not cover ${misfits.join('; ')}; record the disclosure under a purpose that covers every category it gave`,
+      { purpose: purpose.kind, misfits },
+    );
+  }
+}
+
+function requireString(value: string, field: string): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
+  return value;
 }
 
 /** Distinct categories, each one of `allowed`, in their given order. */

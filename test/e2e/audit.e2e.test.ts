@@ -64,7 +64,7 @@ async function discloseToRegistry(t: TestServer, registryToken: string, customer
       customerId,
       thirdPartyId: entry.id,
       categories: ['name', 'company', 'address', 'email', 'phone'],
-      purpose: 'domain registration',
+      purpose: 'domain-registration',
       reference: 'order:NL-2026-0042',
     },
     offlineContext(null, 'domain-registration'),

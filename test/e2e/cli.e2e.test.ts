@@ -299,7 +299,7 @@ describe('command line', () => {
         customerId: ended.id,
         thirdPartyId: sidn!.id,
         categories: ['name', 'email'],
-        purpose: 'registration',
+        purpose: 'domain-registration',
       },
       offlineContext(null, 'domain-registration'),
     );

@@ -136,7 +136,7 @@ describe('privacy officer story', () => {
             customerId,
             thirdPartyId: sidnId,
             categories: ['name', 'address', 'email', 'phone'],
-            purpose: 'domain registration of femke.nl',
+            purpose: 'domain-registration:femke.nl',
             reference: 'femke.nl',
             validUntil: until,
           },

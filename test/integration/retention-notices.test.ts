@@ -77,7 +77,12 @@ describe('notices the retention job owes the recipients (GDPR art. 19)', () => {
   async function disclose(customerId: string, party: ThirdPartyView, categories: string[]): Promise<void> {
     await t.platform.services.thirdParties.recordDisclosure(
       em(),
-      { customerId, thirdPartyId: party.id, categories, purpose: 'carrying out the order' },
+      {
+        customerId,
+        thirdPartyId: party.id,
+        categories,
+        purpose: categories.includes('bank_details') ? 'direct-debit' : 'order-fulfilment',
+      },
       offlineContext(null, 'order-fulfilment'),
     );
   }

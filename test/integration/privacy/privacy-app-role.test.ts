@@ -36,7 +36,7 @@ describe('privacy services as the application role', () => {
         customerId,
         thirdPartyId: sidn?.id as string,
         categories: ['name', 'email'],
-        purpose: 'registration',
+        purpose: 'domain-registration',
       },
       officer,
     );
@@ -117,7 +117,7 @@ describe('privacy services as the application role', () => {
     await t.platform.services.customers.endSubscription(em(), customerId, job, end);
     await t.platform.services.thirdParties.recordDisclosure(
       em(),
-      { customerId, thirdPartyId: sidn!.id, categories: ['name', 'email'], purpose: 'registration' },
+      { customerId, thirdPartyId: sidn!.id, categories: ['name', 'email'], purpose: 'domain-registration' },
       officer,
     );
     await t.platform.services.retention.run(em());

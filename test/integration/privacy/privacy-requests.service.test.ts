@@ -443,7 +443,7 @@ describe('PrivacyRequestService on PostgreSQL', () => {
   it('passes a correction on to every recipient of the data (art. 19), and knows the recipients', async () => {
     const customerId = await newCustomer(t);
     const loner = await newCustomer(t);
-    for (const purpose of ['registration of example.nl', 'transfer of example.nl']) {
+    for (const purpose of ['domain-registration:example.nl', 'domain-registration:transfer-example.nl']) {
       await thirdParties.recordDisclosure(
         em(),
         { customerId, thirdPartyId: sidn.id, categories: ['name', 'address'], purpose },
@@ -456,7 +456,7 @@ describe('PrivacyRequestService on PostgreSQL', () => {
         customerId,
         thirdPartyId: payments.id,
         categories: ['name', 'bank_details'],
-        purpose: 'direct debit',
+        purpose: 'direct-debit',
       },
       officer,
     );

@@ -152,7 +152,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     expect(await reason(mine)).toBe('NOT_DISCLOSED');
     await service.recordDisclosure(
       em(),
-      { customerId: mine, thirdPartyId: entry.id, categories: ['name'], purpose: 'registration of a.eu' },
+      { customerId: mine, thirdPartyId: entry.id, categories: ['name'], purpose: 'domain-registration' },
       officer,
     );
     expect((await customers.get(em(), mine, access)).id).toBe(mine);
@@ -184,7 +184,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
           customerId,
           thirdPartyId: entry.id,
           categories: ['name'],
-          purpose: 'a.be',
+          purpose: 'domain-registration',
           reference,
           disclosedAt,
           validUntil,
@@ -227,7 +227,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
           customerId,
           thirdPartyId: entry.id,
           categories: ['name'],
-          purpose: 'registration',
+          purpose: 'domain-registration',
           reference,
           disclosedAt: new Date(now - 2 * hour),
           validUntil,
@@ -292,7 +292,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     const disclose = (categories: string[], reference: string | null) =>
       service.recordDisclosure(
         em(),
-        { customerId, thirdPartyId: entry.id, categories, purpose: 'registration', reference },
+        { customerId, thirdPartyId: entry.id, categories, purpose: 'domain-registration', reference },
         officer,
       );
     await disclose(['name'], 'shop.uk');
@@ -376,7 +376,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
         customerId,
         thirdPartyId: entry.id,
         categories: ['name'],
-        purpose: 'registration',
+        purpose: 'domain-registration',
         reference: 'a.ch',
       },
       officer,
@@ -424,7 +424,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
         customerId,
         thirdPartyId: sidn.id,
         categories: ['name', 'address', 'email'],
-        purpose: 'registration of example.nl',
+        purpose: 'domain-registration',
         reference: 'example.nl',
         disclosedAt: new Date('2025-05-01T10:00:00Z'),
       },
@@ -440,12 +440,13 @@ describe('ThirdPartyService on PostgreSQL', () => {
         customerId,
         thirdPartyId: registrar.id,
         categories: ['name', 'email', 'phone'],
-        purpose: 'registration of example.com',
+        purpose: 'domain-registration:example.com',
       },
       officer,
     );
     expect(com.madePublic).toEqual(['name', 'email', 'phone']);
     expect(com.reference).toBeNull();
+    expect(com.purpose).toBe('domain-registration:example.com');
 
     const bank = await service.recordDisclosure(
       em(),
@@ -453,7 +454,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
         customerId,
         thirdPartyId: payments.id,
         categories: ['bank_details', 'name'],
-        purpose: 'direct debit',
+        purpose: 'direct-debit',
       },
       officer,
     );
@@ -478,7 +479,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     const error = await expectRejection(
       service.recordDisclosure(
         em(),
-        { customerId, thirdPartyId: payments.id, categories: ['name', 'email'], purpose: 'direct debit' },
+        { customerId, thirdPartyId: payments.id, categories: ['name', 'email'], purpose: 'direct-debit' },
         officer,
       ),
       ValidationError,
@@ -488,7 +489,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await expectRejection(
       service.recordDisclosure(
         em(),
-        { customerId, thirdPartyId: sidn.id, categories: [], purpose: 'x' },
+        { customerId, thirdPartyId: sidn.id, categories: [], purpose: 'domain-registration' },
         officer,
       ),
       ValidationError,
@@ -497,7 +498,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await expectRejection(
       service.recordDisclosure(
         em(),
-        { customerId: UNKNOWN, thirdPartyId: sidn.id, categories: ['name'], purpose: 'x' },
+        { customerId: UNKNOWN, thirdPartyId: sidn.id, categories: ['name'], purpose: 'domain-registration' },
         officer,
       ),
       NotFoundError,
@@ -505,7 +506,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await expectRejection(
       service.recordDisclosure(
         em(),
-        { customerId, thirdPartyId: UNKNOWN, categories: ['name'], purpose: 'x' },
+        { customerId, thirdPartyId: UNKNOWN, categories: ['name'], purpose: 'domain-registration' },
         officer,
       ),
       NotFoundError,
@@ -513,7 +514,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await expectRejection(
       service.recordDisclosure(
         em(),
-        { customerId: 'nope', thirdPartyId: sidn.id, categories: ['name'], purpose: 'x' },
+        { customerId: 'nope', thirdPartyId: sidn.id, categories: ['name'], purpose: 'domain-registration' },
         officer,
       ),
       ValidationError,
@@ -526,7 +527,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
           customerId,
           thirdPartyId: sidn.id,
           categories: ['name'],
-          purpose: 'x',
+          purpose: 'domain-registration',
           disclosedAt: new Date(Date.now() + 3_600_000),
         },
         officer,
@@ -538,6 +539,66 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await expectRejection(service.disclosures(em(), UNKNOWN), NotFoundError);
   });
 
+  it('refuses a purpose the platform does not know or that does not cover what went out, and a date before the GDPR; stores nothing', async () => {
+    const customerId = await newCustomer(t);
+    const before = await countRows(t, 'disclosure');
+    const disclose = (input: {
+      purpose: string;
+      categories?: string[];
+      thirdPartyId?: string;
+      disclosedAt?: Date;
+    }) =>
+      service.recordDisclosure(
+        em(),
+        { customerId, thirdPartyId: sidn.id, categories: ['name', 'address'], ...input },
+        officer,
+      );
+    // "Never sold; given only to carry out the order": marketing is no purpose the platform knows.
+    const marketing = await expectRejection(disclose({ purpose: 'marketing' }), ValidationError, 'purpose');
+    expect(marketing.message).toMatch(/not a known purpose; use one of .*order-fulfilment/);
+    await expectRejection(
+      disclose({ purpose: 'domain registration of example.nl' }),
+      ValidationError,
+      'purpose',
+    );
+    await expectRejection(disclose({ purpose: 'support-ticket' }), ValidationError, 'purpose');
+    await expectRejection(disclose({ purpose: 42 as never }), ValidationError, 'purpose');
+    // Bank details are bound to direct debit, for a disclosure as for a read.
+    const bank = await expectRejection(
+      disclose({
+        thirdPartyId: payments.id,
+        categories: ['name', 'bank_details'],
+        purpose: 'domain-registration',
+      }),
+      ValidationError,
+      'purpose',
+    );
+    expect(bank.message).toMatch(
+      /domain-registration does not cover bank_details \(allowed for direct-debit/,
+    );
+    expect(bank.details).toMatchObject({ purpose: 'domain-registration' });
+    await expectRejection(
+      disclose({ purpose: 'domain-registration', disclosedAt: new Date('1999-01-01T00:00:00Z') }),
+      ValidationError,
+      'disclosedAt',
+    );
+    await expectRejection(
+      disclose({ purpose: 'domain-registration', disclosedAt: new Date('2018-05-24T23:59:59.999Z') }),
+      ValidationError,
+      'disclosedAt',
+    );
+    expect(await countRows(t, 'disclosure')).toBe(before);
+
+    const fits = await disclose({
+      thirdPartyId: payments.id,
+      categories: ['name', 'bank_details'],
+      purpose: 'direct-debit',
+      disclosedAt: new Date('2018-05-25T00:00:00Z'),
+    });
+    expect(fits).toMatchObject({ purpose: 'direct-debit', categories: ['name', 'bank_details'] });
+    expect(fits.disclosedAt.toISOString()).toBe('2018-05-25T00:00:00.000Z');
+  });
+
   it('stores no disclosure when its audit event cannot be recorded', async () => {
     const customerId = await newCustomer(t);
     const before = await countRows(t, 'disclosure');
@@ -545,7 +606,7 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await expect(
       unaudited.recordDisclosure(
         em(),
-        { customerId, thirdPartyId: sidn.id, categories: ['name'], purpose: 'registration of example.nl' },
+        { customerId, thirdPartyId: sidn.id, categories: ['name'], purpose: 'domain-registration' },
         officer,
       ),
     ).rejects.toThrow('audit log unavailable');
