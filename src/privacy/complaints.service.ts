@@ -175,7 +175,7 @@ export class ComplaintService {
         if (customer === null) throw new NotFoundError('customer', customerId);
       }
       await assertRequestsExist(tx, requestIds, customerId, 'requestIds');
-      await assertEventsExist(tx, eventIds, 'eventIds');
+      await assertEventsExist(tx, eventIds, customerId, 'eventIds');
       const id = randomUUID();
       const entity = tx.create(ComplaintEntity, {
         id,
@@ -274,7 +274,7 @@ export class ComplaintService {
         throw new ConflictError(`Complaint ${id} is already closed (${entity.status}) and cannot change.`);
       }
       await assertRequestsExist(tx, linkRequestIds, entity.customer?.id ?? null, 'linkRequestIds');
-      await assertEventsExist(tx, linkEventIds, 'linkEventIds');
+      await assertEventsExist(tx, linkEventIds, entity.customer?.id ?? null, 'linkEventIds');
       if (resolution !== null) entity.resolution = resolution;
       if (patch.escalated != null) entity.escalated = patch.escalated;
       entity.requestIds = union(entity.requestIds, linkRequestIds);
@@ -341,13 +341,24 @@ async function assertRequestsExist(
   }
 }
 
-/** Linked audit events must exist, sealed (audit_event) or still waiting to be (audit_inbox). */
-async function assertEventsExist(em: EntityManager, ids: string[], field: string): Promise<void> {
+/**
+ * Linked audit events must exist, sealed (audit_event) or still waiting to be (audit_inbox), and when
+ * the complaint is about a customer they must be about that customer, as linked requests must: an event
+ * linked to A's complaint is shown in A's inspection report, so one about someone else would put
+ * another person's processing in it. An event about no one (a policy version published, a change of the
+ * third-party register) holds no one else's data and may be linked: a complaint may be about it.
+ */
+async function assertEventsExist(
+  em: EntityManager,
+  ids: string[],
+  customerId: string | null,
+  field: string,
+): Promise<void> {
   if (ids.length === 0) return;
-  const rows = await em.getConnection().execute<{ event_id: string }[]>(
+  const rows = await em.getConnection().execute<{ event_id: string; subject_id: string | null }[]>(
     // MikroORM inlines an array parameter as a list, hence `in (?)`.
-    `select event_id from audit_event where event_id in (?)
-       union select event_id from audit_inbox where event_id in (?)`,
+    `select event_id, subject_id from audit_event where event_id in (?)
+       union select event_id, subject_id from audit_inbox where event_id in (?)`,
     [ids, ids],
     'all',
     em.getTransactionContext(),
@@ -356,6 +367,20 @@ async function assertEventsExist(em: EntityManager, ids: string[], field: string
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw new ValidationError(field, `names no audit event: ${missing.join(', ')}`, { missing });
+  }
+  const foreign = [
+    ...new Set(
+      rows
+        .filter((r) => customerId !== null && r.subject_id !== null && r.subject_id !== customerId)
+        .map((r) => r.event_id),
+    ),
+  ];
+  if (foreign.length > 0) {
+    throw new ValidationError(
+      field,
+      `is about another data subject than the complaint's customer: ${foreign.join(', ')}`,
+      { foreign },
+    );
   }
 }
 

@@ -190,6 +190,61 @@ describe('ComplaintService on PostgreSQL', () => {
     expect(unchanged.requestIds).toEqual([request.id, second.id]);
   });
 
+  it("links no audit event about another data subject, so the inspection report shows only this customer's processing", async () => {
+    const customerId = await newCustomer(t);
+    const someoneElse = await newCustomer(t);
+    const [own] = await sealedEvents(t, customerId);
+    const [foreign] = await sealedEvents(t, someoneElse);
+    // An event about no one: a policy version published.
+    await t.platform.services.policyVersions.publish(
+      em(),
+      { version: `link-${customerId.slice(0, 8)}`, kind: 'minor', summary: 'Wording' },
+      officer,
+    );
+    const nobody = (await sealedEvents(t, null)).find((e) => e.fields.includes('policyVersion'));
+    const before = await countRows(t, 'complaint');
+
+    const refused = await expectRejection(
+      complaints.create(
+        em(),
+        {
+          customerId,
+          source: 'customer',
+          summary: 'x',
+          eventIds: [own!.event_id, foreign!.event_id],
+        },
+        officer,
+      ),
+      ValidationError,
+      'eventIds',
+    );
+    expect(refused.message).toMatch(/another data subject/);
+    expect(refused.message).toContain(foreign!.event_id);
+    expect(refused.message).not.toContain(own!.event_id);
+    expect(await countRows(t, 'complaint')).toBe(before);
+
+    const complaint = await complaints.create(
+      em(),
+      { customerId, source: 'customer', summary: 'x', eventIds: [own!.event_id, nobody!.event_id] },
+      officer,
+    );
+    expect(complaint.eventIds).toEqual([own!.event_id, nobody!.event_id]);
+    await expectRejection(
+      complaints.update(em(), complaint.id, { linkEventIds: [foreign!.event_id] }, officer),
+      ValidationError,
+      'linkEventIds',
+    );
+    expect((await complaints.get(em(), complaint.id)).eventIds).toEqual([own!.event_id, nobody!.event_id]);
+
+    const report = await t.platform.services.privacyReports.inspection(
+      em(),
+      customerId,
+      new Date(Date.now() - 3_600_000),
+      new Date(Date.now() + 60_000),
+    );
+    expect(JSON.stringify(report)).not.toContain(foreign!.event_id);
+  });
+
   it('moves a complaint on, closes it once with a resolution, and then refuses every change', async () => {
     const customerId = await newCustomer(t);
     const complaint = await complaints.create(
