@@ -85,7 +85,7 @@ export class PrivacyRegisterResolver {
 
   @Mutation(() => DisclosureObject, {
     description:
-      'Ends a disclosure: from endsAt its third party no longer reads what it covers through the API (a later disclosure opens access again).',
+      'Ends a disclosure, or brings forward an end that still lies ahead (never later): from endsAt its third party no longer reads what it covers through the API (a later disclosure opens access again). Every end is kept.',
   })
   async endDisclosure(
     @Arg('input', () => DisclosureEndInput) input: DisclosureEndInput,

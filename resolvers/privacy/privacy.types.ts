@@ -447,9 +447,16 @@ export class DisclosureObject {
 
   @Field(() => DisclosureEndObject, {
     nullable: true,
-    description: 'The end recorded after the disclosure (endDisclosure), if any.',
+    description:
+      'The end recorded after the disclosure (endDisclosure) that counts, if any: the earliest, when an end was brought forward.',
   })
   end!: DisclosureEndObject | null;
+
+  @Field(() => [DisclosureEndObject], {
+    description:
+      'Every end recorded (endDisclosure), oldest recorded first: an end brought forward keeps the one it replaced.',
+  })
+  ends!: DisclosureEndObject[];
 
   @Field(() => Date, {
     nullable: true,
@@ -499,7 +506,8 @@ export class DisclosureEndInput {
 
   @Field(() => Date, {
     nullable: true,
-    description: 'From when the third party may no longer read; now when left out. May lie ahead.',
+    description:
+      'From when the third party may no longer read; now when left out. May lie ahead; before an end already set, it brings that end forward.',
   })
   endsAt?: Date | null;
 

@@ -12,7 +12,7 @@ import type { SignedCheckpoint } from '../../audit/checkpoint-witness';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { ComplaintEntity, DisclosureEntity, PrivacyRequestEntity } from '../db/entities/privacy.entities';
 import { ConflictError } from '../errors/errors';
-import { accessEndOf, disclosureEnds } from './third-party-access';
+import { accessEndOf, disclosureEndHistory, earliestEnd } from './third-party-access';
 
 export interface InspectionEvent {
   /** The event exactly as hashed into the log (its canonical record). */
@@ -79,7 +79,7 @@ export async function buildInspectionReport(
     { customer: customerId, disclosedAt: period },
     { populate: ['thirdParty'], orderBy: { disclosedAt: 'asc' } },
   );
-  const ends = await disclosureEnds(em, disclosures);
+  const ends = await disclosureEndHistory(em, disclosures);
   return {
     customerId,
     from: from.toISOString(),
@@ -114,7 +114,8 @@ export async function buildInspectionReport(
       eventIds: c.eventIds,
     })),
     disclosures: disclosures.map((d) => {
-      const end = ends.get(d.id) ?? null;
+      const history = ends.get(d.id) ?? [];
+      const end = earliestEnd(history);
       return {
         id: d.id,
         thirdParty: d.thirdParty.name,
@@ -132,6 +133,12 @@ export async function buildInspectionReport(
                 reason: end.reason,
                 recordedAt: end.recordedAt.toISOString(),
               },
+        // Every end recorded, oldest first: an end brought forward keeps the one it replaced.
+        ends: history.map((e) => ({
+          endsAt: e.endsAt.toISOString(),
+          reason: e.reason,
+          recordedAt: e.recordedAt.toISOString(),
+        })),
         accessEndsAt: accessEndOf(d.validUntil, end)?.toISOString() ?? null,
       };
     }),

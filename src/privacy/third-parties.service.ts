@@ -29,7 +29,7 @@ import { normalizeText, requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { assertNotBeforeGdpr } from './gdpr-dates';
 import { assertDisclosable } from './row-access';
-import { accessEndOf, disclosureEnds } from './third-party-access';
+import { accessEndOf, disclosureEndHistory, earliestEnd } from './third-party-access';
 
 export interface ThirdPartyInput {
   name: string;
@@ -93,8 +93,10 @@ export interface DisclosureView {
   reference: string | null;
   actorId: string | null;
   validUntil: Date | null;
-  /** The end recorded later (endDisclosure), if any. */
+  /** The end recorded later (endDisclosure) that counts, the earliest, if any. */
   end: DisclosureEndView | null;
+  /** Every end recorded, oldest recorded first: an end brought forward keeps the one it replaced. */
+  ends: DisclosureEndView[];
   /** When the third party's API access to these categories ends: the earlier of the two; null: no end. */
   accessEndsAt: Date | null;
 }
@@ -395,14 +397,16 @@ export class ThirdPartyService {
       await this.audit.recordInTransaction(sqlRunner(tx), [
         auditEvent(context, { action: 'disclose', subjectId: customer.id, categories, fields: categories }),
       ]);
-      return disclosureView(entity, null);
+      return disclosureView(entity, []);
     });
   }
 
   /**
-   * Ends a disclosure recorded without an end, or one whose end lies further ahead: from `endsAt` its
-   * third party no longer reads what it covers (a later disclosure opens access again). The register is
-   * insert-only, so the end is a row of its own; a disclosure is ended once.
+   * Ends a disclosure recorded without an end, or brings forward an end that still lies ahead (its
+   * validUntil, or an end recorded before, such as a contract's end entered far ahead): from `endsAt`
+   * its third party no longer reads what it covers (a later disclosure opens access again). The
+   * register is insert-only, so each end is a row of its own and the one it brings forward is kept;
+   * the earliest counts. An end that has passed is final, and an end is never moved later.
    */
   async endDisclosure(
     em: EntityManager,
@@ -422,17 +426,37 @@ export class ThirdPartyService {
           `must be after the disclosure (${entity.disclosedAt.toISOString()})`,
         );
       }
-      const earlier = await tx.findOne(DisclosureEndEntity, { disclosureId });
-      const endedAt = accessEndOf(entity.validUntil, earlier);
-      // An end recorded before always means endedAt is set; a validUntil only blocks a later end.
-      if (endedAt !== null && (earlier !== null || endedAt.getTime() <= endsAt.getTime())) {
-        throw new ConflictError(
-          `Disclosure ${disclosureId} already ends at ${endedAt.toISOString()}` +
-            (earlier === null ? ' (its validUntil)' : `, ended before: ${earlier.reason}`),
-          { disclosureId, accessEndsAt: endedAt.toISOString() },
-        );
+      // Two ends of one customer's disclosures are recorded one after the other, so each sees the last.
+      await tx.findOne(CustomerEntity, { id: entity.customer.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const earlier = await tx.find(
+        DisclosureEndEntity,
+        { disclosureId },
+        { orderBy: [{ recordedAt: 'asc' }, { endsAt: 'desc' }, { id: 'asc' }] },
+      );
+      const recorded = earliestEnd(earlier);
+      const endedAt = accessEndOf(entity.validUntil, recorded);
+      if (endedAt !== null) {
+        const which =
+          recorded !== null && recorded.endsAt.getTime() === endedAt.getTime()
+            ? `recorded ${recorded.recordedAt.toISOString()}: ${recorded.reason}`
+            : 'its validUntil';
+        const details = { disclosureId, accessEndsAt: endedAt.toISOString() };
+        if (endedAt.getTime() <= now.getTime()) {
+          throw new ConflictError(
+            `Disclosure ${disclosureId} already ended at ${endedAt.toISOString()} (${which}).`,
+            details,
+          );
+        }
+        if (endsAt.getTime() >= endedAt.getTime()) {
+          throw new ConflictError(
+            `Disclosure ${disclosureId} is already set to end at ${endedAt.toISOString()} (${which}); ` +
+              'an end can be brought forward, not moved later: give an endsAt before it.',
+            details,
+          );
+        }
       }
       const end = tx.create(DisclosureEndEntity, {
+        id: randomUUID(),
         disclosureId,
         endsAt,
         reason,
@@ -449,7 +473,7 @@ export class ThirdPartyService {
           fields: ['disclosure.end'],
         }),
       ]);
-      return disclosureView(entity, end);
+      return disclosureView(entity, [...earlier, end]);
     });
   }
 
@@ -463,8 +487,8 @@ export class ThirdPartyService {
       { customer: customerId },
       { populate: ['thirdParty'], orderBy: [{ disclosedAt: 'desc' }, { id: 'desc' }] },
     );
-    const ends = await disclosureEnds(em, rows);
-    return rows.map((d) => disclosureView(d, ends.get(d.id) ?? null));
+    const ends = await disclosureEndHistory(em, rows);
+    return rows.map((d) => disclosureView(d, ends.get(d.id) ?? []));
   }
 }
 
@@ -507,7 +531,9 @@ export function thirdPartyView(entity: ThirdPartyEntity): ThirdPartyView {
   };
 }
 
-function disclosureView(entity: DisclosureEntity, end: DisclosureEndEntity | null): DisclosureView {
+/** A disclosure as shown, with every end recorded for it (oldest recorded first). */
+function disclosureView(entity: DisclosureEntity, ends: readonly DisclosureEndEntity[]): DisclosureView {
+  const end = earliestEnd(ends);
   return {
     id: entity.id,
     customerId: entity.customer.id,
@@ -520,16 +546,18 @@ function disclosureView(entity: DisclosureEntity, end: DisclosureEndEntity | nul
     reference: entity.reference,
     actorId: entity.actor?.id ?? null,
     validUntil: entity.validUntil,
-    end:
-      end === null
-        ? null
-        : {
-            endsAt: end.endsAt,
-            reason: end.reason,
-            actorId: end.actor?.id ?? null,
-            recordedAt: end.recordedAt,
-          },
+    end: end === null ? null : disclosureEndView(end),
+    ends: ends.map(disclosureEndView),
     accessEndsAt: accessEndOf(entity.validUntil, end),
+  };
+}
+
+function disclosureEndView(end: DisclosureEndEntity): DisclosureEndView {
+  return {
+    endsAt: end.endsAt,
+    reason: end.reason,
+    actorId: end.actor?.id ?? null,
+    recordedAt: end.recordedAt,
   };
 }
 

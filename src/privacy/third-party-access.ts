@@ -4,8 +4,9 @@
  * data went to it: the order system records the disclosure (recordDisclosure, with its categories) when
  * it passes an order on, and from then on the registry or payment provider may look up those categories
  * of that customer, until the disclosure's end when it has one (validUntil, given with it, or an end
- * recorded later with endDisclosure: the earlier counts). Its API actor is tied to its register entry
- * (registerThirdParty with actorId, or linkThirdPartyActor); an actor tied to none reads no one.
+ * recorded later with endDisclosure, which a later call may bring forward: the earliest counts). Its
+ * API actor is tied to its register entry (registerThirdParty with actorId, or linkThirdPartyActor);
+ * an actor tied to none reads no one.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
@@ -108,12 +109,42 @@ export function accessEndOf(
   return validUntil !== null && validUntil.getTime() < end.endsAt.getTime() ? validUntil : end.endsAt;
 }
 
-/** The ends recorded later (endDisclosure) of these disclosures, by disclosure id. */
+/** The end that counts of these disclosures, by disclosure id: the earliest recorded (endDisclosure). */
 export async function disclosureEnds(
   em: EntityManager,
   disclosures: readonly { id: string }[],
 ): Promise<Map<string, DisclosureEndEntity>> {
+  const counting = new Map<string, DisclosureEndEntity>();
+  for (const [id, ends] of await disclosureEndHistory(em, disclosures)) {
+    counting.set(id, earliestEnd(ends)!);
+  }
+  return counting;
+}
+
+/**
+ * Every end recorded of these disclosures, oldest recorded first, by disclosure id. Each end recorded
+ * lies before the one it brings forward, so of two recorded at one instant the earlier end came second.
+ */
+export async function disclosureEndHistory(
+  em: EntityManager,
+  disclosures: readonly { id: string }[],
+): Promise<Map<string, DisclosureEndEntity[]>> {
   if (disclosures.length === 0) return new Map();
-  const ends = await em.find(DisclosureEndEntity, { disclosureId: { $in: disclosures.map((d) => d.id) } });
-  return new Map(ends.map((e) => [e.disclosureId, e]));
+  const ends = await em.find(
+    DisclosureEndEntity,
+    { disclosureId: { $in: disclosures.map((d) => d.id) } },
+    { orderBy: [{ recordedAt: 'asc' }, { endsAt: 'desc' }, { id: 'asc' }] },
+  );
+  const history = new Map<string, DisclosureEndEntity[]>();
+  for (const end of ends) history.set(end.disclosureId, [...(history.get(end.disclosureId) ?? []), end]);
+  return history;
+}
+
+/** Of the ends recorded for one disclosure, the one that counts: the earliest. */
+export function earliestEnd<T extends Pick<DisclosureEndEntity, 'endsAt'>>(ends: readonly T[]): T | null {
+  let earliest: T | null = null;
+  for (const end of ends) {
+    if (earliest === null || end.endsAt.getTime() < earliest.endsAt.getTime()) earliest = end;
+  }
+  return earliest;
 }

@@ -199,12 +199,19 @@ export class DisclosureEntity {
   validUntil: Date | null = null;
 }
 
-/** A disclosure's end recorded after the disclosure (see Migration20261203000007_disclosure_end). */
+/**
+ * A disclosure's end recorded after the disclosure (see Migration20261203000007_disclosure_end). An end
+ * may be brought forward by a later, earlier end (Migration20261208000013_disclosure_end_history): each
+ * is a row of its own, and the earliest counts.
+ */
 @Entity({ tableName: 'disclosure_end' })
 export class DisclosureEndEntity {
   [OptionalProps]?: 'actor';
 
   @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
   disclosureId!: string;
 
   /** From this moment the third party no longer reads what the disclosure covers. */

@@ -15,6 +15,7 @@ import { Migration20261204000008_third_party_on_behalf_of } from './Migration202
 import { Migration20261205000009_third_party_changes } from './Migration20261205000009_third_party_changes';
 import { Migration20261206000011_identity_match_indexes } from './Migration20261206000011_identity_match_indexes';
 import { Migration20261207000012_retention_notices } from './Migration20261207000012_retention_notices';
+import { Migration20261208000013_disclosure_end_history } from './Migration20261208000013_disclosure_end_history';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -40,4 +41,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261206000011_identity_match_indexes,
   },
   { name: 'Migration20261207000012_retention_notices', class: Migration20261207000012_retention_notices },
+  {
+    name: 'Migration20261208000013_disclosure_end_history',
+    class: Migration20261208000013_disclosure_end_history,
+  },
 ];

@@ -257,9 +257,16 @@ describe('ThirdPartyService on PostgreSQL', () => {
     await readAt(now + hour);
     const refused = await expectRejection(readAt(now + 3 * hour), ForbiddenError);
     expect(refused.message).toContain(new Date(now + 2 * hour).toISOString());
-    await expectRejection(
-      service.endDisclosure(em(), { disclosureId: eu.id, reason: 'again' }, officer),
+    const moved = await expectRejection(
+      service.endDisclosure(
+        em(),
+        { disclosureId: eu.id, reason: 'again', endsAt: new Date(now + 3 * hour) },
+        officer,
+      ),
       ConflictError,
+    );
+    expect(moved.message).toMatch(
+      /is already set to end at .*transfer to another registrar.*not moved later/,
     );
 
     // Past its validUntil already: nothing left to end.
@@ -285,6 +292,79 @@ describe('ThirdPartyService on PostgreSQL', () => {
       ['b.eu', null, new Date(now - hour)],
       ['c.eu', 'done', new Date(now)],
     ]);
+  });
+
+  it('brings a recorded end forward, never later, keeping every end; an end that has passed is final', async () => {
+    const { registry, entry, customerId } = await registryWithCustomer('CZ.NIC API', 'CZ.NIC (ends forward)');
+    const hour = 3_600_000;
+    const now = Date.now();
+    const disclosure = await service.recordDisclosure(
+      em(),
+      {
+        customerId,
+        thirdPartyId: entry.id,
+        categories: ['name'],
+        purpose: 'domain-registration',
+        disclosedAt: new Date(now - 2 * hour),
+      },
+      officer,
+    );
+    const end = (reason: string, endsAt?: Date, at = new Date(now)) =>
+      service.endDisclosure(em(), { disclosureId: disclosure.id, reason, endsAt }, officer, at);
+    const farFuture = new Date('9999-12-31T00:00:00.000Z');
+
+    const contract = await end('contract end', farFuture);
+    expect(contract.accessEndsAt).toEqual(farFuture);
+    // Later than the end already set: refused, saying when it ends and why, not that it "ended".
+    const later = await expectRejection(
+      end('later still', new Date('9999-12-31T12:00:00.000Z')),
+      ConflictError,
+    );
+    expect(later.message).toMatch(
+      /is already set to end at 9999-12-31T00:00:00\.000Z \(recorded .*: contract end\); an end can be brought forward, not moved later/,
+    );
+    expect(later.message).not.toMatch(/ended before/);
+    expect(later.details).toMatchObject({ accessEndsAt: farFuture.toISOString() });
+    await expectRejection(end('the same', farFuture), ConflictError);
+
+    // Brought forward to an hour from now, then to now: each end is kept, the earliest counts.
+    const sooner = await end('customer moved the domain', new Date(now + hour));
+    expect(sooner.accessEndsAt).toEqual(new Date(now + hour));
+    const ended = await end('moved today');
+    expect(ended.accessEndsAt).toEqual(new Date(now));
+    expect(ended.end).toMatchObject({ reason: 'moved today', endsAt: new Date(now) });
+    expect(ended.ends.map((e) => [e.reason, e.endsAt])).toEqual([
+      ['contract end', farFuture],
+      ['customer moved the domain', new Date(now + hour)],
+      ['moved today', new Date(now)],
+    ]);
+    await expectRejection(
+      assertDisclosedTo(em(), registry, customerId, { now: new Date(now + 1) }),
+      ForbiddenError,
+    );
+
+    // An end that has passed is final: neither earlier nor later ends are taken.
+    const final = await expectRejection(
+      end('earlier yet', new Date(now - hour), new Date(now + 1)),
+      ConflictError,
+    );
+    expect(final.message).toMatch(/already ended at .*moved today/);
+
+    const listed = (await service.disclosures(em(), customerId)).find((d) => d.id === disclosure.id)!;
+    expect(listed.end?.reason).toBe('moved today');
+    expect(listed.ends).toHaveLength(3);
+    const events = await sealedEvents(t, customerId, 'disclosure.end');
+    expect(events).toHaveLength(3);
+    const report = await t.platform.services.privacyReports.inspection(
+      em(),
+      customerId,
+      new Date(now - 3 * hour),
+      new Date(now + hour),
+    );
+    expect(report.disclosures[0]).toMatchObject({
+      ended: { reason: 'moved today' },
+      ends: [{ reason: 'contract end' }, { reason: 'customer moved the domain' }, { reason: 'moved today' }],
+    });
   });
 
   it('counts, for a read that names its order (X-On-Behalf-Of), only the disclosures under that reference', async () => {
