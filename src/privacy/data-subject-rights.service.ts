@@ -107,6 +107,13 @@ export class DataSubjectRightsService {
     return em.transactional(async (tx) => {
       const request = await this.openRequest(tx, requestId, RequestKind.Restriction);
       const customer = await this.lockCustomer(tx, request.entity.customer.id);
+      if (customer.status === CustomerStatus.Erased) {
+        throw new ConflictError(
+          `Customer ${customer.id} was erased: the data was erased, and what is kept is already kept only for the tax obligation, ` +
+            'so there is nothing left to restrict; reject the request (closePrivacyRequest, status REJECTED) with that answer.',
+          { customerId: customer.id, requestId },
+        );
+      }
       await this.setRestricted(tx, customer, true, context);
       const recipientsNotified = await this.requests.notifyRecipients(
         tx,

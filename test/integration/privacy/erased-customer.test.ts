@@ -151,4 +151,38 @@ describe('an erased customer on PostgreSQL', () => {
     await t.platform.services.dataSubjectRights.liftRestriction(em(), restrictedId, officer);
     expect((await disclose(restrictedId)).customerId).toBe(restrictedId);
   });
+  it('is not restricted: the data was erased, what is kept is already only for the tax obligation', async () => {
+    const customerId = await newCustomer(t);
+    const { privacyRequests, dataSubjectRights } = t.platform.services;
+    const erasure = await privacyRequests.create(
+      em(),
+      { customerId, kind: 'erasure', channel: 'email', identityCheck: 'verified' },
+      officer,
+    );
+    await dataSubjectRights.carryOutErasure(em(), erasure.id, officer);
+    const restriction = await privacyRequests.create(
+      em(),
+      { customerId, kind: 'restriction', channel: 'email', identityCheck: 'verified' },
+      officer,
+    );
+    const refused = await expectRejection(
+      dataSubjectRights.carryOutRestriction(em(), restriction.id, officer),
+      ConflictError,
+    );
+    expect(refused.message).toMatch(/was erased.*only for the tax obligation.*REJECTED/);
+    expect((await privacyRequests.get(em(), restriction.id)).status).toBe('open');
+    const sql = await superuser(t);
+    const row = await sql.query<{ restricted: boolean }>('select restricted from customer where id = $1', [
+      customerId,
+    ]);
+    expect(row.rows[0]?.restricted).toBe(false);
+    expect(await privacyRequests.recipientNotifications(em(), restriction.id)).toEqual([]);
+    const rejected = await privacyRequests.close(
+      em(),
+      restriction.id,
+      { status: 'rejected', outcome: 'Your data was erased; what is kept serves only the tax obligation.' },
+      officer,
+    );
+    expect(rejected.status).toBe('rejected');
+  });
 });
