@@ -45,7 +45,10 @@ export class CustomerResolver {
     return updated as unknown as CustomerObject;
   }
 
-  @Mutation(() => CustomerObject, { description: 'Ends the subscription now, or at the given time.' })
+  @Mutation(() => CustomerObject, {
+    description:
+      'Ends the subscription now, or at a moment that has passed (not in the future). A restricted customer: the privacy officer only.',
+  })
   async endSubscription(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
@@ -56,6 +59,7 @@ export class CustomerResolver {
       id,
       ctx.audit,
       at ?? undefined,
+      ctx,
     )) as unknown as CustomerObject;
   }
 }

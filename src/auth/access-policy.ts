@@ -175,6 +175,8 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
       'customer',
       'customers',
       'updateCustomer',
+      // A restricted customer's subscription can be ended only by the privacy officer (row-access.ts).
+      'endSubscription',
       'orders',
       ...PRIVACY_OFFICE_OPERATIONS,
       'auditEvents',

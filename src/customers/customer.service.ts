@@ -34,6 +34,7 @@ import {
 import { assertDisclosedTo } from '../privacy/third-party-access';
 import {
   assertCustomerReadable,
+  assertCustomerWritable,
   isAdministrativeOnly,
   visibleCustomersWhere,
   type ReadAccess,
@@ -128,7 +129,7 @@ export class CustomerService {
     if (Object.keys(valid).length === 0) throw new ValidationError('input', 'names no field to change');
     return em.transactional(async (tx) => {
       const entity = await this.load(tx, id);
-      if (access !== undefined) assertCustomerReadable(entity, access);
+      if (access !== undefined) assertCustomerWritable(entity, access);
       if (entity.status === CustomerStatus.Erased) {
         throw new ConflictError(`Customer ${id} has been erased and cannot be changed.`);
       }
@@ -142,23 +143,43 @@ export class CustomerService {
     });
   }
 
+  /**
+   * Ends the subscription now, or at a moment that has passed (the contract ended last week). A moment
+   * ahead is refused: the status becomes ENDED at once and the retention job counts from the end, so a
+   * scheduled end would stop the customer's service early and could not be taken back; end it on the
+   * day instead. With `access`, the restriction and archive rules hold as for updates: a restricted
+   * customer's subscription is ended by the privacy officer only (GDPR art. 18).
+   */
   async endSubscription(
     em: EntityManager,
     id: string,
     context: AuditContext,
-    at: Date = new Date(),
+    at?: Date,
+    access?: ReadAccess,
+    now: Date = new Date(),
   ): Promise<CustomerView> {
+    const end = at ?? now;
+    if (!(end instanceof Date) || Number.isNaN(end.getTime())) {
+      throw new ValidationError('at', 'must be a valid date and time');
+    }
+    if (end.getTime() > now.getTime()) {
+      throw new ValidationError(
+        'at',
+        'lies in the future; a subscription is ended when it ends (now, or a moment that has passed), not ahead of time',
+      );
+    }
     return em.transactional(async (tx) => {
       const entity = await this.load(tx, id);
+      if (access !== undefined) assertCustomerWritable(entity, access);
       if (entity.status !== CustomerStatus.Active) {
         throw new ConflictError(
           `The subscription of customer ${id} is not active (status ${entity.status}).`,
         );
       }
-      if (at.getTime() < entity.subscriptionStart.getTime()) {
+      if (end.getTime() < entity.subscriptionStart.getTime()) {
         throw new ValidationError('at', 'lies before the subscription started');
       }
-      entity.subscriptionEnd = at;
+      entity.subscriptionEnd = end;
       entity.status = CustomerStatus.Ended;
       await tx.flush();
       await this.recordChange(tx, context, 'update', entity.id, ['subscriptionEnd']);

@@ -65,16 +65,34 @@ export function visibleCustomersWhere(access: ReadAccess | undefined): Record<st
 
 /** Why this reader may not read this customer, or null when it may. */
 export function customerReadRefusal(customer: CustomerEntity, access: ReadAccess): Refusal | null {
+  return customerRefusal(customer, access, 'read');
+}
+
+/**
+ * Why this caller may not change this customer, or null when it may: changing works on the data as
+ * reading does, so the same rules hold (a restricted customer only by the privacy officer, GDPR
+ * art. 18; an archived or erased one only for administrative obligations).
+ */
+export function customerWriteRefusal(customer: CustomerEntity, access: ReadAccess): Refusal | null {
+  return customerRefusal(customer, access, 'change');
+}
+
+function customerRefusal(
+  customer: CustomerEntity,
+  access: ReadAccess,
+  verb: 'read' | 'change',
+): Refusal | null {
+  const done = verb === 'read' ? 'read' : 'changed';
   if (customer.restricted && !seesRestricted(access)) {
     return {
       reason: 'RESTRICTED',
-      message: `Customer ${customer.id} is restricted (GDPR art. 18): only the privacy officer may read its data.`,
+      message: `Customer ${customer.id} is restricted (GDPR art. 18): only the privacy officer may ${verb} its data.`,
     };
   }
   if (customer.status === CustomerStatus.Archived && !seesArchived(access)) {
     return {
       reason: 'ARCHIVED',
-      message: `Customer ${customer.id} is archived: its data may be read only with purpose administrative-obligation.`,
+      message: `Customer ${customer.id} is archived: its data may be ${done} only with purpose administrative-obligation.`,
     };
   }
   if (customer.status === CustomerStatus.Erased && !seesArchived(access)) {
@@ -82,7 +100,7 @@ export function customerReadRefusal(customer: CustomerEntity, access: ReadAccess
       reason: 'ERASED',
       message:
         `Customer ${customer.id} was erased at their request: what is kept is kept only for the tax obligation ` +
-        'and may be read only with purpose administrative-obligation.',
+        `and may be ${done} only with purpose administrative-obligation.`,
     };
   }
   return null;
@@ -94,7 +112,14 @@ export interface Refusal {
 }
 
 export function assertCustomerReadable(customer: CustomerEntity, access: ReadAccess): void {
-  const refusal = customerReadRefusal(customer, access);
+  refuse(customerReadRefusal(customer, access), customer);
+}
+
+export function assertCustomerWritable(customer: CustomerEntity, access: ReadAccess): void {
+  refuse(customerWriteRefusal(customer, access), customer);
+}
+
+function refuse(refusal: Refusal | null, customer: CustomerEntity): void {
   if (refusal !== null) {
     throw new ForbiddenError(refusal.message, { reason: refusal.reason, customerId: customer.id });
   }

@@ -13,6 +13,7 @@ import {
   CreatePrivacyRequestDocument,
   CustomerDocument,
   CustomersDocument,
+  EndSubscriptionDocument,
   ExtendPrivacyRequestDocument,
   LiftRestrictionDocument,
   NotifyPolicyVersionDocument,
@@ -23,6 +24,7 @@ import {
   RetentionReportDocument,
   RunRetentionDocument,
   SetPrivacyRequestIdentityCheckDocument,
+  UpdateCustomerDocument,
 } from '../../schema/generated/graphql';
 import { startTestServer, type TestServer } from '../support/test-platform';
 
@@ -103,6 +105,82 @@ describe('privacy rules over HTTP', () => {
       purpose: 'support-ticket:1',
     });
     expect(again.body.data!.customer.name).toBe('Bram Smit');
+  });
+
+  it('restriction: only the privacy officer changes the customer or ends its subscription; no one ends it ahead of time', async () => {
+    const created = await t.platform.services.customers.create(
+      t.platform.db.orm.em.fork(),
+      {
+        name: 'Roos Bakker',
+        email: 'roos.restricted@example.nl',
+        address: { street: 'Markt 2', postalCode: '5611 EB', city: 'Eindhoven', country: 'NL' },
+        subscriptionStart: new Date(Date.now() - 100 * DAY),
+      },
+      offlineContext(null, 'account-management'),
+    );
+    const restricted = created.id;
+    const restriction = await t.graphql(CreatePrivacyRequestDocument, {
+      variables: {
+        input: { customerId: restricted, kind: 'RESTRICTION', channel: 'LETTER', identityCheck: 'VERIFIED' },
+      },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:11',
+    });
+    await t.graphql(CarryOutRestrictionDocument, {
+      variables: { requestId: restriction.body.data!.createPrivacyRequest.id },
+      token: tokens.privacy_officer,
+      purpose: 'privacy-request:11',
+    });
+
+    const update = await t.graphql(UpdateCustomerDocument, {
+      variables: { id: restricted, input: { phone: '+31 40 555 0101' } },
+      token: tokens.support,
+      purpose: 'support-ticket:11',
+    });
+    expect(update.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'RESTRICTED' });
+    expect(update.body.errors?.[0]?.message).toMatch(/only the privacy officer may change its data/);
+    for (const [role, purpose] of [
+      ['support', 'support-ticket:11'],
+      ['admin', 'account-management'],
+    ] as const) {
+      const end = await t.graphql(EndSubscriptionDocument, {
+        variables: { id: restricted },
+        token: tokens[role],
+        purpose,
+      });
+      expect(end.body.errors?.[0]?.extensions, role).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'RESTRICTED',
+      });
+      expect(end.body.errors?.[0]?.message).toMatch(/only the privacy officer may change its data/);
+    }
+    const sql = await t.db.superuser();
+    try {
+      const status = async () =>
+        (await sql.query('select status, subscription_end from customer where id = $1', [restricted]))
+          .rows[0];
+      expect(await status()).toEqual({ status: 'active', subscription_end: null });
+
+      // Not ahead of time, for anyone: it would be ENDED at once and could not be taken back.
+      const ahead = await t.graphql(EndSubscriptionDocument, {
+        variables: { id: restricted, at: new Date(Date.now() + 30 * DAY).toISOString() },
+        token: tokens.privacy_officer,
+        purpose: 'privacy-request:11',
+      });
+      expect(ahead.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'at' });
+      expect(ahead.body.errors?.[0]?.message).toMatch(/lies in the future/);
+      expect(await status()).toEqual({ status: 'active', subscription_end: null });
+
+      const ended = await t.graphql(EndSubscriptionDocument, {
+        variables: { id: restricted },
+        token: tokens.privacy_officer,
+        purpose: 'privacy-request:11',
+      });
+      expect(ended.body.errors, JSON.stringify(ended.body.errors)).toBeUndefined();
+      expect(ended.body.data!.endSubscription.status).toBe('ENDED');
+    } finally {
+      await sql.end();
+    }
   });
 
   it('archive: readable only with purpose administrative-obligation', async () => {

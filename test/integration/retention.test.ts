@@ -25,6 +25,17 @@ describe('retention', () => {
   let other: Platform;
   const now = new Date('2030-06-15T12:00:00.000Z');
 
+  /** Ends a subscription at `end`, in the test's own present (`now`, in 2030: a real one would be ahead). */
+  const endSubscription = (id: string, end: Date) =>
+    t.platform.services.customers.endSubscription(
+      t.platform.db.orm.em.fork(),
+      id,
+      context,
+      end,
+      undefined,
+      now,
+    );
+
   async function customerEndedAt(end: Date, email: string): Promise<string> {
     const em = t.platform.db.orm.em.fork();
     const c = await t.platform.services.customers.create(
@@ -40,7 +51,7 @@ describe('retention', () => {
       },
       context,
     );
-    await t.platform.services.customers.endSubscription(t.platform.db.orm.em.fork(), c.id, context, end);
+    await endSubscription(c.id, end);
     return c.id;
   }
 
@@ -189,12 +200,7 @@ describe('retention', () => {
 
   it('deletes at archiving what administrative obligations do not need, as the register says, and audits it', async () => {
     const { id, ossOrder, domesticOrder } = await customerWithOrders('archive');
-    await t.platform.services.customers.endSubscription(
-      t.platform.db.orm.em.fork(),
-      id,
-      context,
-      new Date(now.getTime() - YEAR - DAY),
-    );
+    await endSubscription(id, new Date(now.getTime() - YEAR - DAY));
     const run = await t.platform.services.retention.run(t.platform.db.orm.em.fork(), now);
     expect(run.archived).toBe(1);
 
@@ -371,7 +377,7 @@ describe('retention', () => {
   it('keeps the invoice data of a customer with One Stop Shop supplies until the ten years are over, and says so', async () => {
     const { id, ossOrder } = await customerWithOrders('erased-oss');
     const end = new Date(now.getTime() - DAY);
-    await t.platform.services.customers.endSubscription(t.platform.db.orm.em.fork(), id, context, end);
+    await endSubscription(id, end);
     const answer = await erase(id);
     const tenYears = new Date(end);
     tenYears.setUTCFullYear(end.getUTCFullYear() + 10);

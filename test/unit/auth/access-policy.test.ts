@@ -22,7 +22,7 @@ const N = false;
 const OPERATION_MATRIX: Record<Role, Record<(typeof OPERATIONS)[number], boolean>> = {
   support:          { me: Y, customer: Y, customers: Y, createCustomer: N, updateCustomer: Y, endSubscription: Y },
   finance:          { me: Y, customer: Y, customers: Y, createCustomer: N, updateCustomer: N, endSubscription: N },
-  privacy_officer:  { me: Y, customer: Y, customers: Y, createCustomer: N, updateCustomer: Y, endSubscription: N },
+  privacy_officer:  { me: Y, customer: Y, customers: Y, createCustomer: N, updateCustomer: Y, endSubscription: Y },
   admin:            { me: Y, customer: Y, customers: Y, createCustomer: Y, updateCustomer: Y, endSubscription: Y },
   order_system:     { me: Y, customer: Y, customers: N, createCustomer: Y, updateCustomer: N, endSubscription: N },
   registry:         { me: Y, customer: Y, customers: N, createCustomer: N, updateCustomer: N, endSubscription: N },
