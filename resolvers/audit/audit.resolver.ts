@@ -53,7 +53,8 @@ export class AuditResolver {
   }
 
   @Query(() => AuditCheckpointObject, {
-    description: 'The newest signed checkpoint and the key that signed it.',
+    description:
+      'The newest signed checkpoint and the key that signed it; no personal data, so every authenticated role may fetch it.',
   })
   async auditCheckpoint(@Ctx() ctx: RequestContext): Promise<AuditCheckpointObject> {
     const checkpoint = await ctx.services.audit.latestCheckpoint();

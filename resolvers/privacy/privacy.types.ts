@@ -652,7 +652,10 @@ export class PolicyVersionInput {
   @Field(() => PolicyChangeKindEnum)
   kind!: PolicyChangeKind;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When it was announced; defaults to now. Not in the future, not before 2018-05-25.',
+  })
   announcedAt?: Date | null;
 
   @Field()

@@ -179,6 +179,7 @@ export type PolicyChangeKind =
   | 'MINOR';
 
 export type PolicyVersionInput = {
+  /** When it was announced; defaults to now. Not in the future, not before 2018-05-25. */
   announcedAt?: string | null | undefined;
   kind: PolicyChangeKind;
   summary: string;

@@ -70,6 +70,9 @@ const PRIVACY_OFFICE_OPERATIONS = [
   'retentionReport',
   'retentionNoticesOwed',
   'notifyRecipientsOfRetention',
+  // The privacy officer owns the privacy policy: publishes its versions and records who was told.
+  'publishPolicyVersion',
+  'notifyPolicyVersion',
   'policyVersions',
   'policyVersionAt',
 ];
@@ -103,12 +106,14 @@ export const OPERATION_PURPOSES: Partial<Record<string, PurposeKind>> = {
   scoreOrder: PurposeKind.FraudPrevention,
 };
 
-const AUDIT_PROOF_OPERATIONS = [
-  'auditCheckpoint',
-  'auditInclusionProof',
-  'auditConsistencyProof',
-  'verifyAuditLog',
-];
+/**
+ * Operations every authenticated actor may call: who am I, and the audit log's signed state (a tree
+ * size, a root hash and a signature: no personal data), so anyone can hold a checkpoint to check the
+ * log against later.
+ */
+const EVERY_ROLE_OPERATIONS = ['me', 'auditCheckpoint'];
+
+const AUDIT_PROOF_OPERATIONS = ['auditInclusionProof', 'auditConsistencyProof', 'verifyAuditLog'];
 
 export interface RolePolicy {
   operations: readonly string[];
@@ -135,7 +140,7 @@ const CUSTOMER_SERVICE_CATEGORIES: readonly DataCategory[] = [
 export const ROLE_POLICIES: Record<Role, RolePolicy> = {
   [Role.Support]: {
     operations: [
-      'me',
+      ...EVERY_ROLE_OPERATIONS,
       'customer',
       'customers',
       'updateCustomer',
@@ -150,7 +155,7 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
   },
   [Role.Finance]: {
     operations: [
-      'me',
+      ...EVERY_ROLE_OPERATIONS,
       'customer',
       'customers',
       'ipIntelligence',
@@ -171,7 +176,7 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
   },
   [Role.PrivacyOfficer]: {
     operations: [
-      'me',
+      ...EVERY_ROLE_OPERATIONS,
       'customer',
       'customers',
       'updateCustomer',
@@ -188,7 +193,7 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
   },
   [Role.Admin]: {
     operations: [
-      'me',
+      ...EVERY_ROLE_OPERATIONS,
       'customer',
       'customers',
       'createCustomer',
@@ -207,7 +212,14 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
     categories: ALL_DATA_CATEGORIES.filter((c) => c !== DataCategory.Correspondence),
   },
   [Role.OrderSystem]: {
-    operations: ['me', 'customer', 'createCustomer', 'scoreOrder', 'ipIntelligence', 'recordDisclosure'],
+    operations: [
+      ...EVERY_ROLE_OPERATIONS,
+      'customer',
+      'createCustomer',
+      'scoreOrder',
+      'ipIntelligence',
+      'recordDisclosure',
+    ],
     categories: [
       C.Company,
       C.CompanyRegistration,
@@ -225,11 +237,11 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
   },
   // A domain registry receives the registrant's details to register a domain in the customer's name.
   [Role.Registry]: {
-    operations: ['me', 'customer'],
+    operations: [...EVERY_ROLE_OPERATIONS, 'customer'],
     categories: [C.Company, C.Name, C.Address, C.Email, C.Phone],
   },
   [Role.PaymentProvider]: {
-    operations: ['me', 'customer'],
+    operations: [...EVERY_ROLE_OPERATIONS, 'customer'],
     categories: [C.Name, C.BankDetails],
   },
 };

@@ -28,6 +28,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/errors'
 import { normalizeText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { requireLongText } from '../validation/text';
+import { assertNotBeforeGdpr } from './gdpr-dates';
 import { requireDate, requireOneOf, requireUuid } from './third-parties.service';
 
 /** The policy's notice period for a change that is not of minor importance. */
@@ -93,6 +94,16 @@ export class PolicyVersionService {
     const version = normalizeText(input.version, 'version', { maxLength: VERSION_MAX });
     const kind = requireOneOf(input.kind, PolicyChangeKind, 'kind');
     const announcedAt = input.announcedAt == null ? now : requireDate(input.announcedAt, 'announcedAt');
+    // A version is recorded once it is announced (on the website or by message), not ahead of time:
+    // its 30 days run from the announcement, and customers are told of it only after. One announced
+    // before the platform may be recorded, back to the day the GDPR applied.
+    if (announcedAt.getTime() > now.getTime()) {
+      throw new ValidationError(
+        'announcedAt',
+        'lies in the future; publish a version when it is announced (a major one takes effect 30 days later by itself)',
+      );
+    }
+    assertNotBeforeGdpr(announcedAt, 'announcedAt');
     const summary = requireLongText(input.summary, 'summary', POLICY_SUMMARY_MAX);
     return em.transactional(async (tx) => {
       if ((await tx.count(PolicyVersionEntity, { version })) > 0) {
@@ -140,6 +151,8 @@ export class PolicyVersionService {
   ): Promise<PolicyNotifyResult> {
     const channel = normalizeText(input.channel, 'channel', { maxLength: CHANNEL_MAX });
     const notifiedAt = input.notifiedAt == null ? now : requireDate(input.notifiedAt, 'notifiedAt');
+    // The API takes no notifiedAt (customers are told now): a refusal then names the version asked for.
+    const whenField = input.notifiedAt == null ? 'versionId' : 'notifiedAt';
     let customerIds: string[] | null = null;
     if (input.customerIds != null) {
       if (!Array.isArray(input.customerIds) || input.customerIds.length === 0) {
@@ -152,8 +165,10 @@ export class PolicyVersionService {
       const version = await loadVersion(tx, versionId);
       if (notifiedAt.getTime() < version.announcedAt.getTime()) {
         throw new ValidationError(
-          'notifiedAt',
-          `lies before the version was announced (${version.announcedAt.toISOString()})`,
+          whenField,
+          whenField === 'versionId'
+            ? `names version ${version.version}, announced at ${version.announcedAt.toISOString()}, which is still ahead; customers are told of a version once it is announced`
+            : `lies before the version was announced (${version.announcedAt.toISOString()})`,
         );
       }
       let targets: string;

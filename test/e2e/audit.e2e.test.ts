@@ -182,6 +182,19 @@ describe('audit log over HTTP (service running as the application role)', () => 
     expect(noPurpose.body.errors?.[0]?.extensions?.code).toBe('PURPOSE_REQUIRED');
   });
 
+  it("lets every authenticated role hold the log's signed state, which holds no personal data; no one without a token", async () => {
+    for (const [name, token] of Object.entries(tokens)) {
+      const r = await t.graphql(AuditCheckpointDocument, { token });
+      expect(r.body.errors, `${name}: ${JSON.stringify(r.body.errors)}`).toBeUndefined();
+      expect(r.body.data!.auditCheckpoint.signature, name).toMatch(/^[0-9a-f]+$/);
+    }
+    const anonymous = await t.graphql(AuditCheckpointDocument, {});
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // Verifying the whole log is work for the privacy officer and the administrator.
+    const verify = await t.graphql(VerifyAuditLogDocument, { token: tokens.support });
+    expect(verify.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('serves checkpoint, inclusion and consistency proofs that verify, and verifies the whole log', async () => {
     const cp = (await t.graphql(AuditCheckpointDocument, { token: tokens.officer })).body.data!
       .auditCheckpoint;

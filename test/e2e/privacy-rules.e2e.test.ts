@@ -423,6 +423,22 @@ describe('privacy rules over HTTP', () => {
       token: tokens.admin,
     });
     expect(v1.body.errors, JSON.stringify(v1.body.errors)).toBeUndefined();
+    // The privacy officer owns the policy: publishes a version and records who was told, as admin may.
+    const ahead = await t.graphql(PublishPolicyVersionDocument, {
+      variables: {
+        input: {
+          version: '2030.1',
+          kind: 'MAJOR',
+          announcedAt: new Date(Date.now() + 400 * DAY).toISOString(),
+          summary: 'not yet announced',
+        },
+      },
+      token: tokens.privacy_officer,
+    });
+    expect(ahead.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'announcedAt',
+    });
     const v2 = await t.graphql(PublishPolicyVersionDocument, {
       variables: {
         input: {
@@ -432,8 +448,9 @@ describe('privacy rules over HTTP', () => {
           summary: 'new recipient',
         },
       },
-      token: tokens.admin,
+      token: tokens.privacy_officer,
     });
+    expect(v2.body.errors, JSON.stringify(v2.body.errors)).toBeUndefined();
     expect(new Date(v2.body.data!.publishPolicyVersion.effectiveAt).getTime() - announced.getTime()).toBe(
       30 * DAY,
     );
@@ -444,14 +461,15 @@ describe('privacy rules over HTTP', () => {
       token: tokens.privacy_officer,
     });
     expect(before.body.data!.policyVersionAt?.version).toBe('2026.1');
-    await t.graphql(NotifyPolicyVersionDocument, {
+    const notified = await t.graphql(NotifyPolicyVersionDocument, {
       variables: {
         versionId: v2.body.data!.publishPolicyVersion.id,
         channel: 'email',
         customerIds: [customerId],
       },
-      token: tokens.admin,
+      token: tokens.privacy_officer,
     });
+    expect(notified.body.errors, JSON.stringify(notified.body.errors)).toBeUndefined();
     const after = await t.graphql(PolicyVersionAtDocument, {
       variables: { customerId, at: new Date(Date.now() + 1000).toISOString() },
       token: tokens.privacy_officer,

@@ -125,6 +125,7 @@ describe('PolicyVersionService on PostgreSQL', () => {
         summary: 'New registrar.',
       },
       officer,
+      at('2027-01-01T00:00:00Z'),
     );
     const firstTime = at('2027-01-02T08:00:00Z');
     const first = await policies.notify(em(), version.id, { channel: 'email', notifiedAt: firstTime });
@@ -261,5 +262,44 @@ describe('PolicyVersionService on PostgreSQL', () => {
 
     await expectRejection(policies.versionAt(em(), UNKNOWN, at('2021-05-01T00:00:00Z')), NotFoundError);
     await expectRejection(policies.versionAt(em(), notified, new Date(Number.NaN)), ValidationError, 'at');
+  });
+  it('publishes no version announced in the future or before the GDPR applied, and names the version when it is told of one still ahead', async () => {
+    const sql = await superuser(t);
+    const count = async () =>
+      (await sql.query<{ n: number }>('select count(*)::int as n from policy_version')).rows[0]?.n;
+    const before = await count();
+    const now = at('2026-06-01T12:00:00Z');
+    const publish = (announcedAt: Date) =>
+      policies.publish(
+        em(),
+        { version: 'dated', kind: 'major', announcedAt, summary: 'Dated.' },
+        officer,
+        now,
+      );
+    const ahead = await expectRejection(publish(at('2030-01-01T00:00:00Z')), ValidationError, 'announcedAt');
+    expect(ahead.message).toMatch(/lies in the future/);
+    await expectRejection(publish(new Date(now.getTime() + 1)), ValidationError, 'announcedAt');
+    const early = await expectRejection(publish(at('1990-01-01T00:00:00Z')), ValidationError, 'announcedAt');
+    expect(early.message).toMatch(/before the GDPR applied \(25 May 2018\)/);
+    await expectRejection(publish(at('2018-05-24T23:59:59.999Z')), ValidationError, 'announcedAt');
+    expect(await count()).toBe(before);
+
+    // A version recorded ahead of its announcement before this rule: telling customers of it now is
+    // refused on the argument the API takes, the version's id.
+    const id = '5a1e0000-0000-4000-8000-000000000001';
+    await sql.query(
+      `insert into policy_version (id, version, kind, announced_at, effective_at, summary, created_at)
+       values ($1, 'ahead', 'major', $2, $3, 'Announced ahead', now())`,
+      [id, at('2099-01-01T00:00:00Z'), at('2099-01-31T00:00:00Z')],
+    );
+    const told = await expectRejection(
+      policies.notify(em(), id, { channel: 'email' }),
+      ValidationError,
+      'versionId',
+    );
+    expect(told.message).toMatch(
+      /names version ahead, announced at 2099-01-01T00:00:00\.000Z, which is still ahead/,
+    );
+    expect(told.message).not.toMatch(/notifiedAt/);
   });
 });
