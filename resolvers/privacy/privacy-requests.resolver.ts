@@ -53,7 +53,8 @@ export class PrivacyRequestResolver {
   }
 
   @Mutation(() => PrivacyRequestObject, {
-    description: 'Extends the deadline, by at most two further months, with a reason.',
+    description:
+      'Extends the deadline once (GDPR art. 12(3)), by at most two further months, with a reason; a second extension is CONFLICT.',
   })
   async extendPrivacyRequest(
     @Arg('id', () => ID) id: string,

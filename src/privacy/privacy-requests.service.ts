@@ -1,6 +1,6 @@
 /**
  * Data-subject requests (access, rectification, erasure, restriction, objection, portability, mailing
- * opt-out): registering them with their statutory deadline, extending it once a reason is given, the
+ * opt-out): registering them with their statutory deadline, extending it once with a reason, the
  * identity check, closing them, and passing corrections, erasures and restrictions on to every recipient
  * of the person's data (GDPR art. 19). Every change is audited in its own transaction, as a change to
  * the person's record: the request itself says something about the person.
@@ -249,7 +249,10 @@ export class PrivacyRequestService {
 
   /**
    * Extends the deadline (art. 12(3)). The data subject must be told of an extension, with its reason,
-   * within the first month, so an extension is refused once the original due date has passed.
+   * within the first month, so an extension is refused once the original due date has passed. The
+   * article allows one extension ("may be extended by two further months"; "such an extension" is told
+   * with "the reasons for the delay"), so a request is extended once: a second is refused, and the
+   * reason the person was given stays as it was. Give the whole extension needed at once.
    */
   async extend(
     em: EntityManager,
@@ -270,6 +273,14 @@ export class PrivacyRequestService {
       if (now.getTime() > entity.dueAt.getTime()) {
         throw new ConflictError(
           `Privacy request ${id} was due on ${entity.dueAt.toISOString()}; an extension had to be given before then.`,
+        );
+      }
+      if (entity.extendedUntil !== null) {
+        throw new ConflictError(
+          `Privacy request ${id} was already extended until ${entity.extendedUntil.toISOString()} ` +
+            `("${entity.extensionReason ?? ''}"); GDPR art. 12(3) allows one extension, of at most two further months, ` +
+            'so it is not extended again.',
+          { requestId: id, extendedUntil: entity.extendedUntil.toISOString() },
         );
       }
       const current = effectiveDeadline(entity.dueAt, entity.extendedUntil);

@@ -127,7 +127,7 @@ describe('PrivacyRequestService on PostgreSQL', () => {
     expect(await countRows(t, 'privacy_request')).toBe(before);
   });
 
-  it('extends the deadline up to three months after receipt and not a millisecond beyond', async () => {
+  it('extends the deadline once, up to three months after receipt and not a millisecond beyond', async () => {
     const customerId = await newCustomer(t);
     const received = at('2025-01-31T09:15:00Z');
     const duringFirstMonth = at('2025-02-10T12:00:00Z');
@@ -194,31 +194,35 @@ describe('PrivacyRequestService on PostgreSQL', () => {
     );
     expect(first.extendedUntil?.toISOString()).toBe('2025-03-31T23:59:59.999Z');
     expect(first.deadline.toISOString()).toBe('2025-03-31T23:59:59.999Z');
-    // A second extension must move the deadline on, and may reach exactly the limit.
-    await expectRejection(
-      requests.extend(em(), request.id, at('2025-03-15T00:00:00Z'), reason, officer, duringFirstMonth),
-      ValidationError,
-      'until',
-    );
-    const atLimit = await requests.extend(
+    // Art. 12(3) allows one extension: a second, later or earlier, is refused and the first reason stays.
+    for (const until of [limit, at('2025-03-15T00:00:00Z')]) {
+      const again = await expectRejection(
+        requests.extend(em(), request.id, until, `${reason} (and a fourth)`, officer, duringFirstMonth),
+        ConflictError,
+      );
+      expect(again.message).toMatch(
+        /already extended until 2025-03-31T23:59:59\.999Z .*allows one extension/,
+      );
+      expect(again.message).toContain(reason);
+    }
+    const stored = await requests.get(em(), request.id);
+    expect(stored.extendedUntil?.toISOString()).toBe('2025-03-31T23:59:59.999Z');
+    expect(stored.extensionReason).toBe(reason);
+    // The one extension may reach exactly the limit.
+    const other = await requests.create(
       em(),
-      request.id,
-      limit,
-      `${reason} (and a fourth)`,
+      { customerId, kind: 'portability', channel: 'email', receivedAt: received },
       officer,
-      duringFirstMonth,
     );
+    const atLimit = await requests.extend(em(), other.id, limit, reason, officer, duringFirstMonth);
     expect(atLimit.extendedUntil?.toISOString()).toBe('2025-04-30T23:59:59.999Z');
-    expect(atLimit.extensionReason).toBe(`${reason} (and a fourth)`);
-    expect((await requests.get(em(), request.id)).extendedUntil?.toISOString()).toBe(
-      '2025-04-30T23:59:59.999Z',
-    );
 
     await expectRejection(
       requests.extend(em(), UNKNOWN, limit, reason, officer, duringFirstMonth),
       NotFoundError,
     );
-    expect(await sealedEvents(t, customerId, 'privacyRequest')).toHaveLength(3);
+    // create, extend; create, extend
+    expect(await sealedEvents(t, customerId, 'privacyRequest')).toHaveLength(4);
   });
 
   it('closes a request once, and never completes one whose identity check failed', async () => {
