@@ -588,7 +588,8 @@ export class NewComplaintInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The Autoriteit Persoonsgegevens case number, when forwarded by it.',
+    description:
+      'The Autoriteit Persoonsgegevens case number: required for source REGULATOR, refused for CUSTOMER.',
   })
   regulatorReference?: string | null;
 

@@ -118,7 +118,7 @@ export type NewComplaintInput = {
   /** Audit event ids the complaint is about. */
   eventIds?: Array<string | number> | null | undefined;
   receivedAt?: string | null | undefined;
-  /** The Autoriteit Persoonsgegevens case number, when forwarded by it. */
+  /** The Autoriteit Persoonsgegevens case number: required for source REGULATOR, refused for CUSTOMER. */
   regulatorReference?: string | null | undefined;
   requestIds?: Array<string | number> | null | undefined;
   source: ComplaintSource;

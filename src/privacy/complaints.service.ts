@@ -163,6 +163,13 @@ export class ComplaintService {
         maxLength: REGULATOR_REFERENCE_MAX,
       });
     }
+    // A complaint the regulator forwards or investigates is answered under its case number.
+    if (source === ComplaintSource.Regulator && regulatorReference === null) {
+      throw new ValidationError(
+        'regulatorReference',
+        "is required for a complaint that came through the regulator: give the Autoriteit Persoonsgegevens' case number",
+      );
+    }
     const receivedAt = input.receivedAt == null ? now : requireDate(input.receivedAt, 'receivedAt');
     if (receivedAt.getTime() > now.getTime()) throw new ValidationError('receivedAt', 'lies in the future');
     const summary = requireLongText(input.summary, 'summary', SUMMARY_MAX);

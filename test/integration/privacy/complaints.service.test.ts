@@ -96,6 +96,14 @@ describe('ComplaintService on PostgreSQL', () => {
       ValidationError,
       'regulatorReference',
     );
+    for (const regulatorReference of [undefined, null, '', '  ']) {
+      const missing = await expectRejection(
+        complaints.create(em(), { ...ok, source: 'regulator', regulatorReference }, officer),
+        ValidationError,
+        'regulatorReference',
+      );
+      expect(missing.message).toMatch(/is required for a complaint that came through the regulator/);
+    }
     await expectRejection(
       complaints.create(em(), { ...ok, customerId: 'x' }, officer),
       ValidationError,
