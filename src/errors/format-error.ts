@@ -112,14 +112,21 @@ export function toRequestError(error: DomainError): GraphQLError {
 
 /**
  * graphql's refusal of the request's variables (a wrong type, a missing required field), raised in a
- * plugin before execution: BAD_USER_INPUT (400) with graphql's own message, as Apollo reports the same
- * refusal when it comes from execution.
+ * plugin before execution: BAD_USER_INPUT (400) with graphql's own messages. A plugin can answer with
+ * one error only, so every problem goes into its message (and `extensions.problems`), so a client
+ * fixes them all in one round rather than one per request.
  */
-export function toVariablesError(error: GraphQLError): GraphQLError {
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    originalError: error,
-    extensions: { code: ErrorCode.BadUserInput, http: { status: HTTP_STATUS[ErrorCode.BadUserInput] } },
+export function toVariablesError(errors: readonly GraphQLError[]): GraphQLError {
+  const [first] = errors;
+  const problems = errors.map((e) => e.message);
+  return new GraphQLError(problems.join('\n'), {
+    nodes: errors.flatMap((e) => e.nodes ?? []),
+    originalError: first,
+    extensions: {
+      code: ErrorCode.BadUserInput,
+      problems,
+      http: { status: HTTP_STATUS[ErrorCode.BadUserInput] },
+    },
   });
 }
 

@@ -179,7 +179,7 @@ export function guardPlugin(options: GuardOptions): ApolloServerPlugin<RequestCo
             const analysis = analysisOf(known, schema, document, operation);
             applyDefaultPurpose(contextValue, analysis.operations);
             authorizeOperation(contextValue.actor, contextValue.purpose, analysis);
-            if (coerced.errors !== undefined) throw toVariablesError(coerced.errors[0]!);
+            if (coerced.errors !== undefined) throw toVariablesError(coerced.errors);
             contextValue.categories = analysis.categories;
           } catch (error) {
             if (error instanceof DomainError) throw toRequestError(error);

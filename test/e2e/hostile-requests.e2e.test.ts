@@ -274,6 +274,23 @@ describe('hostile requests over HTTP', () => {
       }
     });
 
+    it('names every variable that does not fit, in one answer', async () => {
+      const r = await t.graphql(
+        'query($f:Int,$a:String,$c:CustomerFilterInput){customers(first:$f,after:$a,filter:$c){edges{node{id}}}}',
+        { variables: { f: '5', a: 7, c: { email: 1 } }, token: admin, purpose: 'account-management' },
+      );
+      expect(r.status).toBe(400);
+      expect(r.body.errors).toHaveLength(1);
+      const error = r.body.errors![0]!;
+      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+      const problems = error.extensions?.problems as string[];
+      expect(problems).toHaveLength(3);
+      for (const name of ['$f', '$a', '$c']) {
+        expect(problems.some((p) => p.startsWith(`Variable "${name}"`))).toBe(true);
+        expect(error.message).toContain(`Variable "${name}"`);
+      }
+    });
+
     it('still asks for a token and a permitted role before looking at the variables', async () => {
       const anonymous = await t.graphql(ScoreOrderDocument, {
         variables: wrongInput as never,
