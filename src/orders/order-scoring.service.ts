@@ -461,6 +461,7 @@ export class OrderScoringService {
         { field: 'idempotencyKey' },
       );
     }
+    refuseRestricted(entity.customer);
     const view = this.view(entity);
     const ip = view.geoIp;
     if (ip === null) {
@@ -496,12 +497,7 @@ export class OrderScoringService {
  * (a returning customer is a first order again, with its details).
  */
 function mayOrder(customer: CustomerEntity): CustomerEntity {
-  if (customer.restricted) {
-    throw new ForbiddenError(
-      `Customer ${customer.id} has restricted processing (GDPR art. 18): no order can be scored for it until the privacy officer lifts the restriction.`,
-      { reason: 'RESTRICTED', customerId: customer.id },
-    );
-  }
+  refuseRestricted(customer);
   if (customer.status === CustomerStatus.Erased || customer.status === CustomerStatus.Archived) {
     throw new ConflictError(
       `Customer ${customer.id} is ${customer.status}: its data is kept only for administrative obligations. Send the customer's details as a first order (customer instead of customerId).`,
@@ -509,6 +505,16 @@ function mayOrder(customer: CustomerEntity): CustomerEntity {
     );
   }
   return customer;
+}
+
+/** Restriction (GDPR art. 18) allows nothing but storage: no scoring, and no stored answer released. */
+function refuseRestricted(customer: CustomerEntity): void {
+  if (customer.restricted) {
+    throw new ForbiddenError(
+      `Customer ${customer.id} has restricted processing (GDPR art. 18): no order can be scored for it, nor a stored answer given, until the privacy officer lifts the restriction.`,
+      { reason: 'RESTRICTED', customerId: customer.id },
+    );
+  }
 }
 
 /**

@@ -316,6 +316,13 @@ describe('OrderScoringService on PostgreSQL', () => {
       code: ErrorCode.Forbidden,
       details: { reason: 'RESTRICTED' },
     });
+    // Nor does a retry of the first order release its stored answer (GeoIP, VAT evidence).
+    const retry = score(firstOrder('restricted-1', { ipAddress: '77.166.0.1' }), 'req-restricted-retry');
+    await expect(retry).rejects.toMatchObject({
+      code: ErrorCode.Forbidden,
+      details: { reason: 'RESTRICTED' },
+    });
+    expect(await eventsOf('req-restricted-retry')).toEqual([]);
 
     const eraseWith = (depth: 'request' | 'archive') => (id: string) =>
       t.platform.db.orm.em.fork().transactional(async (tx) => {
