@@ -4,6 +4,7 @@
  * art. 19), so a request is never marked done while the change is not, or the other way round. Only
  * requests whose identity check passed are carried out.
  */
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
@@ -166,7 +167,7 @@ export class DataSubjectRightsService {
     requestId: string,
     kind: RequestKind,
   ): Promise<PrivacyRequestView> {
-    const request = await this.requests.get(tx, requestId);
+    const request = await this.requests.get(tx, requestId, true);
     const entity = request.entity;
     if (entity.kind !== kind)
       throw new ConflictError(`Privacy request ${requestId} is a ${entity.kind} request, not ${kind}.`);
@@ -180,8 +181,14 @@ export class DataSubjectRightsService {
     return request;
   }
 
+  /**
+   * The customer, its row locked until the transaction ends (and re-read): an erasure and a
+   * restriction of one customer take turns, so each sees what the other did.
+   */
   private async lockCustomer(tx: EntityManager, id: string): Promise<CustomerEntity> {
-    const customer = isUuid(id) ? await tx.findOne(CustomerEntity, { id }) : null;
+    const customer = isUuid(id)
+      ? await tx.findOne(CustomerEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true })
+      : null;
     if (customer === null) throw new NotFoundError('customer', id);
     return customer;
   }

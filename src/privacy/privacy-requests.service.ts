@@ -6,6 +6,7 @@
  * the person's record: the request itself says something about the person.
  */
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
@@ -194,8 +195,9 @@ export class PrivacyRequestService {
     });
   }
 
-  async get(em: EntityManager, id: string): Promise<PrivacyRequestView> {
-    return new PrivacyRequestView(await loadRequest(em, id));
+  /** With `lock` (inside a transaction), the request's row stays locked until it ends. */
+  async get(em: EntityManager, id: string, lock = false): Promise<PrivacyRequestView> {
+    return new PrivacyRequestView(await loadRequest(em, id, lock));
   }
 
   async list(
@@ -268,7 +270,7 @@ export class PrivacyRequestService {
       maxLength: EXTENSION_REASON_MAX,
     });
     return em.transactional(async (tx) => {
-      const entity = await loadRequest(tx, id);
+      const entity = await loadRequest(tx, id, true);
       assertOpen(entity);
       if (now.getTime() > entity.dueAt.getTime()) {
         throw new ConflictError(
@@ -310,7 +312,7 @@ export class PrivacyRequestService {
   ): Promise<PrivacyRequestView> {
     const check = requireOneOf(status, IdentityCheck, 'status');
     return em.transactional(async (tx) => {
-      const entity = await loadRequest(tx, id);
+      const entity = await loadRequest(tx, id, true);
       assertOpen(entity);
       entity.identityCheck = check;
       entity.handler = actorOf(tx, context) ?? entity.handler;
@@ -364,7 +366,7 @@ export class PrivacyRequestService {
     );
     const outcome = requireLongText(input.outcome, 'outcome', OUTCOME_MAX);
     return em.transactional(async (tx) => {
-      const entity = await loadRequest(tx, id);
+      const entity = await loadRequest(tx, id, true);
       assertOpen(entity);
       assertMayClose(entity, status, carriedOut);
       entity.status = status;
@@ -443,8 +445,14 @@ export class PrivacyRequestService {
   }
 }
 
-async function loadRequest(em: EntityManager, id: string): Promise<PrivacyRequestEntity> {
-  const entity = isUuid(id) ? await em.findOne(PrivacyRequestEntity, { id }) : null;
+/**
+ * The request; with `lock`, its row is locked until the transaction ends (and re-read), so that two
+ * changes of one request (a double-submitted extension, a rejection racing a carry-out) take turns
+ * and the second sees what the first did.
+ */
+async function loadRequest(em: EntityManager, id: string, lock = false): Promise<PrivacyRequestEntity> {
+  const options = lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {};
+  const entity = isUuid(id) ? await em.findOne(PrivacyRequestEntity, { id }, options) : null;
   if (entity === null) throw new NotFoundError('privacy request', id);
   return entity;
 }

@@ -185,4 +185,47 @@ describe('an erased customer on PostgreSQL', () => {
     );
     expect(rejected.status).toBe('rejected');
   });
+  it('is not left erased and restricted when an erasure and a restriction are carried out at once', async () => {
+    const customerId = await newCustomer(t);
+    const { privacyRequests, dataSubjectRights } = t.platform.services;
+    const request = (kind: 'erasure' | 'restriction') =>
+      privacyRequests.create(
+        em(),
+        { customerId, kind, channel: 'email', identityCheck: 'verified' },
+        officer,
+      );
+    const erasure = await request('erasure');
+    const restriction = await request('restriction');
+    // Hold the customer's row; the erasure queues for it first, then the restriction.
+    const holder = await t.db.superuser();
+    await holder.query('begin');
+    await holder.query('select 1 from customer where id = $1 for update', [customerId]);
+    const watcher = await superuser(t);
+    const waitingForLocks = async (count: number) => {
+      for (;;) {
+        const { rows } = await watcher.query<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+        );
+        if (rows[0]!.n >= count) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const settle = (work: Promise<unknown>) =>
+      work.then(
+        () => 'done',
+        (error: unknown) => (error instanceof ConflictError ? 'refused' : Promise.reject(error)),
+      );
+    const erased = settle(dataSubjectRights.carryOutErasure(em(), erasure.id, officer));
+    await waitingForLocks(1);
+    const restricted = settle(dataSubjectRights.carryOutRestriction(em(), restriction.id, officer));
+    await waitingForLocks(2);
+    await holder.query('commit');
+    expect([await erased, await restricted]).toEqual(['done', 'refused']);
+    const row = await watcher.query<{ status: string; restricted: boolean }>(
+      'select status, restricted from customer where id = $1',
+      [customerId],
+    );
+    expect(row.rows[0]).toEqual({ status: 'erased', restricted: false });
+    await holder.end();
+  });
 });

@@ -127,6 +127,49 @@ describe('PrivacyRequestService on PostgreSQL', () => {
     expect(await countRows(t, 'privacy_request')).toBe(before);
   });
 
+  it('lets one of two extensions given at once through, and tells the other it came second', async () => {
+    const customerId = await newCustomer(t);
+    const received = at('2025-01-31T09:15:00Z');
+    const duringFirstMonth = at('2025-02-10T12:00:00Z');
+    const request = await requests.create(
+      em(),
+      { customerId, kind: 'portability', channel: 'email', receivedAt: received },
+      officer,
+    );
+    // Hold the request's row, so that both extensions are under way before either can finish.
+    const holder = await t.db.superuser();
+    await holder.query('begin');
+    await holder.query('select 1 from privacy_request where id = $1 for update', [request.id]);
+    const extend = (reason: string, days: number) =>
+      requests
+        .extend(
+          em(),
+          request.id,
+          at(`2025-03-${String(days).padStart(2, '0')}T00:00:00Z`),
+          reason,
+          officer,
+          duringFirstMonth,
+        )
+        .then(
+          () => 'extended',
+          (error: unknown) => (error instanceof ConflictError ? 'refused' : Promise.reject(error)),
+        );
+    const both = [extend('First reason, as told', 20), extend('Second reason, as told', 25)];
+    const watcher = await superuser(t);
+    for (let waiting = 0; waiting < 2;) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const { rows } = await watcher.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+      );
+      waiting = rows[0]!.n;
+    }
+    await holder.query('commit');
+    expect((await Promise.all(both)).sort()).toEqual(['extended', 'refused']);
+    const stored = await requests.get(em(), request.id);
+    expect(['First reason, as told', 'Second reason, as told']).toContain(stored.extensionReason);
+    await holder.end();
+  });
+
   it('extends the deadline once, up to three months after receipt and not a millisecond beyond', async () => {
     const customerId = await newCustomer(t);
     const received = at('2025-01-31T09:15:00Z');
