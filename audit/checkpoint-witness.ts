@@ -39,7 +39,10 @@ export class WitnessFileError extends Error {
   }
 }
 
-/** A line other than a torn last one that is no checkpoint: the file was altered or corrupted. */
+/**
+ * A line that is no checkpoint, other than a torn last one or a torn one marked by the next publish:
+ * the file was altered or corrupted.
+ */
 export class CorruptWitnessFileError extends WitnessFileError {
   constructor(
     file: string,
@@ -47,7 +50,7 @@ export class CorruptWitnessFileError extends WitnessFileError {
   ) {
     super(
       file,
-      `line ${line} is not a checkpoint; the witness file was altered or corrupted (only a torn last line, from a crash while writing, is skipped)`,
+      `line ${line} is not a checkpoint; the witness file was altered or corrupted (only a line torn by a crash while writing is skipped: the last one, or one the next checkpoint marked)`,
     );
   }
 }
@@ -66,12 +69,14 @@ export class FileWitness implements CheckpointWitness {
     // O_APPEND: concurrent writers never overwrite each other's lines; datasync before we call it kept.
     const handle = await open(this.file, 'a+', 0o600);
     try {
-      // After a crash mid-write the file ends in a torn line; this checkpoint must not be glued onto it.
+      // After a crash mid-write the file ends in a torn line. The checkpoint must not be glued onto it,
+      // and the torn line, no longer the last, is marked as the crash it was (see parseWitnessLines).
       const { size } = await handle.stat();
       const last = Buffer.alloc(1);
       const torn =
         size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== NEWLINE;
-      await handle.write(`${torn ? '\n' : ''}${JSON.stringify(checkpoint)}\n`);
+      const repair = torn ? `\n${JSON.stringify(tornLineMarker(new Date()))}\n` : '';
+      await handle.write(`${repair}${JSON.stringify(checkpoint)}\n`);
       await handle.datasync();
     } finally {
       await handle.close();
@@ -102,7 +107,8 @@ export class HttpWitness implements CheckpointWitness {
 
 /**
  * The checkpoints in a witness file, oldest first. A torn last line (no newline after it: a crash
- * mid-write) is skipped; any other line that is not a checkpoint throws CorruptWitnessFileError.
+ * mid-write) is skipped, and so is a torn line the next publish marked; any other line that is not a
+ * checkpoint throws CorruptWitnessFileError.
  */
 export async function readWitnessFile(file: string): Promise<SignedCheckpoint[]> {
   return parseWitnessLines(await readFile(file, 'utf8'), file);
@@ -112,13 +118,38 @@ export function parseWitnessLines(text: string, file: string): SignedCheckpoint[
   const lines = text.split('\n');
   const out: SignedCheckpoint[] = [];
   lines.forEach((line, index) => {
-    if (line.trim() === '') return;
+    if (line.trim() === '' || isTornLineMarker(line)) return;
     const checkpoint = parseCheckpoint(line);
     if (checkpoint !== null) out.push(checkpoint);
-    // Only the text after the last newline can be a line whose writing was cut short.
-    else if (index < lines.length - 1) throw new CorruptWitnessFileError(file, index + 1);
+    // Only the text after the last newline can be a line whose writing was cut short, or a line that
+    // the next publish marked as such.
+    else if (index < lines.length - 1 && !isTornLineMarker(lines[index + 1] ?? ''))
+      throw new CorruptWitnessFileError(file, index + 1);
   });
   return out;
+}
+
+/**
+ * The line `FileWitness.publish` writes after a torn line it finds at the end of the file (a crash
+ * while a checkpoint was written), so that the torn line, no longer the last, is still read as the
+ * crash it was rather than as an edit. Whoever could forge the marker could as well have deleted the
+ * line; what verify relies on is the newest checkpoint, which stays whole.
+ */
+function tornLineMarker(at: Date): { tornLineAbove: true; markedAt: string } {
+  return { tornLineAbove: true, markedAt: at.toISOString() };
+}
+
+function isTornLineMarker(line: string): boolean {
+  try {
+    const value = JSON.parse(line) as unknown;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { tornLineAbove?: unknown }).tornLineAbove === true
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The witness file read back: a torn last line (a crash mid-write) is skipped, any other line that is no
- * checkpoint is reported as corruption; and a checkpoint published after a crash is not glued onto the
- * torn line.
+ * The witness file read back: a torn last line (a crash mid-write) is skipped, as is one the next
+ * publish marked; any other line that is no checkpoint is reported as corruption; and a checkpoint
+ * published after a crash is not glued onto the torn line.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,14 +60,20 @@ describe('witness file', () => {
     }
   });
 
-  it('starts a checkpoint published after a crash on a line of its own', async () => {
+  it('starts a checkpoint published after a crash on a line of its own, marking the torn line above it', async () => {
     const file = witnessFile(`${line(1)}\n${line(2).slice(0, 30)}`);
     await new FileWitness(path.dirname(file)).publish(checkpoint(3));
     const lines = readFileSync(file, 'utf8').split('\n');
-    expect(lines).toHaveLength(4);
-    expect(parseCheckpoint(lines[2]!)).toEqual(checkpoint(3));
-    // The torn line is no longer the last: it cannot be told from an edit, so it is reported.
-    await expect(readWitnessFile(file)).rejects.toThrow(/line 2 is not a checkpoint/);
+    expect(lines).toHaveLength(5);
+    expect(JSON.parse(lines[2]!)).toMatchObject({ tornLineAbove: true });
+    expect(parseCheckpoint(lines[3]!)).toEqual(checkpoint(3));
+    // The torn line is no longer the last, but marked as the crash it was: the file still reads.
+    expect((await readWitnessFile(file)).map((c) => c.treeSize)).toEqual([1, 3]);
+    await new FileWitness(path.dirname(file)).publish(checkpoint(4));
+    expect((await readWitnessFile(file)).map((c) => c.treeSize)).toEqual([1, 3, 4]);
+    // An unmarked torn line in the middle is still corruption.
+    const unmarked = witnessFile(`${line(1)}\n${line(2).slice(0, 30)}\n${line(3)}\n`);
+    await expect(readWitnessFile(unmarked)).rejects.toThrow(/line 2 is not a checkpoint/);
   });
 
   it('appends to a whole file as before', async () => {
