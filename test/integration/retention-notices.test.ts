@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../src/errors/
 import { erasableFields, eraseCustomerData } from '../../src/privacy/erasure';
 import { RetentionNoticeService, type RetentionNoticesOwed } from '../../src/privacy/retention-notices';
 import type { ThirdPartyView } from '../../src/privacy/third-parties.service';
+import { sessionsWaitingForLocks } from '../support/lock-waits';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 import {
   expectRejection,
@@ -25,14 +26,6 @@ const DAY = 86_400_000;
 const YEAR = 365 * DAY;
 const job = offlineContext(null, 'administrative-obligation');
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('notices the retention job owes the recipients (GDPR art. 19)', () => {
   let t: TestPlatform;
@@ -238,12 +231,7 @@ describe('notices the retention job owes the recipients (GDPR art. 19)', () => {
       const sent = await notices.notify(tx, archive!.retentionActionId, 'told by one', officer);
       second = notices.notify(em(), archive!.retentionActionId, 'told by the other', officer);
       second.catch(() => undefined);
-      await waitFor(async () => {
-        const waiting = await sql.query(
-          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-        );
-        return waiting.rows[0].n === 1;
-      });
+      await sessionsWaitingForLocks(sql, 1);
       return sent;
     });
     expect(first.map((n) => n.thirdParty)).toEqual(['Payment provider', 'SIDN']);

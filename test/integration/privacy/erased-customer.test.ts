@@ -11,6 +11,7 @@ import { ConflictError, ForbiddenError } from '../../../src/errors/errors';
 import type { ReadAccess } from '../../../src/privacy/row-access';
 import type { ThirdPartyView } from '../../../src/privacy/third-parties.service';
 import { orderSystemContext } from '../../support/order-system';
+import { sessionsWaitingForLocks } from '../../support/lock-waits';
 import { createTestPlatform, type TestPlatform } from '../../support/test-platform';
 import { countRows, expectRejection, newCustomer, officer, superuser } from './privacy-fixtures';
 
@@ -201,24 +202,15 @@ describe('an erased customer on PostgreSQL', () => {
     await holder.query('begin');
     await holder.query('select 1 from customer where id = $1 for update', [customerId]);
     const watcher = await superuser(t);
-    const waitingForLocks = async (count: number) => {
-      for (;;) {
-        const { rows } = await watcher.query<{ n: number }>(
-          "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-        );
-        if (rows[0]!.n >= count) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
     const settle = (work: Promise<unknown>) =>
       work.then(
         () => 'done',
         (error: unknown) => (error instanceof ConflictError ? 'refused' : Promise.reject(error)),
       );
     const erased = settle(dataSubjectRights.carryOutErasure(em(), erasure.id, officer));
-    await waitingForLocks(1);
+    await sessionsWaitingForLocks(watcher, 1);
     const restricted = settle(dataSubjectRights.carryOutRestriction(em(), restriction.id, officer));
-    await waitingForLocks(2);
+    await sessionsWaitingForLocks(watcher, 2);
     await holder.query('commit');
     expect([await erased, await restricted]).toEqual(['done', 'refused']);
     const row = await watcher.query<{ status: string; restricted: boolean }>(

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../src/erro
 import { latestExtension } from '../../../src/privacy/deadlines';
 import { PrivacyRequestService } from '../../../src/privacy/privacy-requests.service';
 import { ThirdPartyService, type ThirdPartyView } from '../../../src/privacy/third-parties.service';
+import { sessionsWaitingForLocks } from '../../support/lock-waits';
 import { createTestPlatform, type TestPlatform } from '../../support/test-platform';
 import {
   countRows,
@@ -155,14 +156,7 @@ describe('PrivacyRequestService on PostgreSQL', () => {
           (error: unknown) => (error instanceof ConflictError ? 'refused' : Promise.reject(error)),
         );
     const both = [extend('First reason, as told', 20), extend('Second reason, as told', 25)];
-    const watcher = await superuser(t);
-    for (let waiting = 0; waiting < 2;) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const { rows } = await watcher.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-      );
-      waiting = rows[0]!.n;
-    }
+    await sessionsWaitingForLocks(await superuser(t), 2);
     await holder.query('commit');
     expect((await Promise.all(both)).sort()).toEqual(['extended', 'refused']);
     const stored = await requests.get(em(), request.id);
