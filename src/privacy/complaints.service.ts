@@ -23,7 +23,8 @@ import { normalizeText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { complaintDueDate, isOverdue } from './deadlines';
 import { requireLongText } from '../validation/text';
-import { actorOf, requireDate, requireOneOf, requireUuid } from './third-parties.service';
+import { happenedAt } from './gdpr-dates';
+import { actorOf, requireOneOf, requireUuid } from './third-parties.service';
 
 export interface ComplaintInput {
   /** The person it is about; none for an anonymous complaint or one the regulator has not tied to anyone. */
@@ -170,8 +171,7 @@ export class ComplaintService {
         "is required for a complaint that came through the regulator: give the Autoriteit Persoonsgegevens' case number",
       );
     }
-    const receivedAt = input.receivedAt == null ? now : requireDate(input.receivedAt, 'receivedAt');
-    if (receivedAt.getTime() > now.getTime()) throw new ValidationError('receivedAt', 'lies in the future');
+    const receivedAt = happenedAt(input.receivedAt, 'receivedAt', now, { sinceGdpr: false });
     const summary = requireLongText(input.summary, 'summary', SUMMARY_MAX);
     const requestIds = requireIdList(input.requestIds ?? [], 'requestIds');
     const eventIds = requireIdList(input.eventIds ?? [], 'eventIds');

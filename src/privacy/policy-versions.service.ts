@@ -28,8 +28,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/errors'
 import { normalizeText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { requireLongText } from '../validation/text';
-import { assertNotBeforeGdpr } from './gdpr-dates';
-import { requireDate, requireOneOf, requireUuid } from './third-parties.service';
+import { happenedAt } from './gdpr-dates';
+import { requireDate } from '../validation/date';
+import { requireOneOf, requireUuid } from './third-parties.service';
 
 /** The policy's notice period for a change that is not of minor importance. */
 export const MAJOR_CHANGE_NOTICE_DAYS = 30;
@@ -93,17 +94,14 @@ export class PolicyVersionService {
   ): Promise<PolicyVersionView> {
     const version = normalizeText(input.version, 'version', { maxLength: VERSION_MAX });
     const kind = requireOneOf(input.kind, PolicyChangeKind, 'kind');
-    const announcedAt = input.announcedAt == null ? now : requireDate(input.announcedAt, 'announcedAt');
     // A version is recorded once it is announced (on the website or by message), not ahead of time:
     // its 30 days run from the announcement, and customers are told of it only after. One announced
     // before the platform may be recorded, back to the day the GDPR applied.
-    if (announcedAt.getTime() > now.getTime()) {
-      throw new ValidationError(
-        'announcedAt',
+    const announcedAt = happenedAt(input.announcedAt, 'announcedAt', now, {
+      sinceGdpr: true,
+      inFuture:
         'lies in the future; publish a version when it is announced (a major one takes effect 30 days later by itself)',
-      );
-    }
-    assertNotBeforeGdpr(announcedAt, 'announcedAt');
+    });
     const summary = requireLongText(input.summary, 'summary', POLICY_SUMMARY_MAX);
     return em.transactional(async (tx) => {
       if ((await tx.count(PolicyVersionEntity, { version })) > 0) {

@@ -26,11 +26,11 @@ import { normalizeText } from '../validation/text';
 import { requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { dueDate, effectiveDeadline, isOverdue, isWithinExtensionLimit, latestExtension } from './deadlines';
-import { assertNotBeforeGdpr } from './gdpr-dates';
+import { requireDate } from '../validation/date';
+import { happenedAt } from './gdpr-dates';
 import { assertMayClose } from './request-closing';
 import {
   actorOf,
-  requireDate,
   requireOneOf,
   requireUuid,
   thirdPartiesWithDisclosures,
@@ -168,12 +168,8 @@ export class PrivacyRequestService {
       input.identityCheck == null
         ? IdentityCheck.Pending
         : requireOneOf(input.identityCheck, IdentityCheck, 'identityCheck');
-    const receivedAt = input.receivedAt == null ? now : requireDate(input.receivedAt, 'receivedAt');
-    if (receivedAt.getTime() > now.getTime()) {
-      throw new ValidationError('receivedAt', 'lies in the future');
-    }
     // A data-subject request under the GDPR cannot have been received before it applied.
-    assertNotBeforeGdpr(receivedAt, 'receivedAt');
+    const receivedAt = happenedAt(input.receivedAt, 'receivedAt', now, { sinceGdpr: true });
     return em.transactional(async (tx) => {
       const customer = await tx.findOne(CustomerEntity, { id: customerId });
       if (customer === null) throw new NotFoundError('customer', customerId);

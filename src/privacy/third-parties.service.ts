@@ -25,9 +25,10 @@ import {
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { ALL_DATA_CATEGORIES, DataCategory } from '../personal-data/data-categories';
+import { requireDate } from '../validation/date';
 import { normalizeText, requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
-import { assertNotBeforeGdpr } from './gdpr-dates';
+import { happenedAt } from './gdpr-dates';
 import { assertDisclosable } from './row-access';
 import { accessEndOf, disclosureEndHistory, earliestEnd } from './third-party-access';
 
@@ -357,9 +358,7 @@ export class ThirdPartyService {
       input.reference == null || input.reference.trim() === ''
         ? null
         : normalizeText(input.reference, 'reference', { maxLength: REFERENCE_MAX });
-    const disclosedAt = input.disclosedAt == null ? now : requireDate(input.disclosedAt, 'disclosedAt');
-    if (disclosedAt.getTime() > now.getTime()) throw new ValidationError('disclosedAt', 'lies in the future');
-    assertNotBeforeGdpr(disclosedAt, 'disclosedAt');
+    const disclosedAt = happenedAt(input.disclosedAt, 'disclosedAt', now, { sinceGdpr: true });
     const validUntil = input.validUntil == null ? null : requireDate(input.validUntil, 'validUntil');
     if (validUntil !== null && validUntil.getTime() <= disclosedAt.getTime()) {
       throw new ValidationError('validUntil', 'must be after disclosedAt');
@@ -652,13 +651,6 @@ export function actorOf(em: EntityManager, context: AuditContext): ActorEntity |
 export function requireUuid(value: string, field: string): string {
   if (typeof value !== 'string' || !isUuid(value)) throw new ValidationError(field, 'must be an id (a UUID)');
   return value.toLowerCase();
-}
-
-export function requireDate(value: Date, field: string): Date {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new ValidationError(field, 'must be a valid date and time');
-  }
-  return value;
 }
 
 export function requireOneOf<T extends string>(value: T, allowed: Record<string, T>, field: string): T {

@@ -10,6 +10,14 @@ const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2})))?$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** A date given as a Date (GraphQL's DateTime, a service's caller): one that names an instant. */
+export function requireDate(value: Date, field: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new ValidationError(field, 'must be a valid date and time');
+  }
+  return value;
+}
+
 /** The instant `text` names, or a ValidationError naming `field`. */
 export function parseIsoDate(text: string, field: string): Date {
   const value = text.trim();
