@@ -6,6 +6,8 @@
 import { canonicalAuditRecord, type AuditEvent } from './audit-event';
 import type { AuditLog } from './audit-log';
 import { auditEvent, type AuditContext } from './audit-context';
+import { findAuditEvents } from './audit-queries';
+import type { SqlRunner } from './sql-runner';
 import { csvFile } from '../src/export/csv';
 
 export type ExportFormat = 'csv' | 'json';
@@ -30,11 +32,11 @@ const COLUMNS = [
 ] as const;
 
 /** Every sealed event about the subject, oldest first. */
-export async function subjectEvents(audit: AuditLog, subjectId: string): Promise<AuditEvent[]> {
+export async function subjectEvents(db: SqlRunner, subjectId: string): Promise<AuditEvent[]> {
   const all: AuditEvent[] = [];
   let after: { occurredAt: Date; sequence: number } | null = null;
   for (;;) {
-    const page = await audit.events({ subjectId }, 1000, after);
+    const page = await findAuditEvents(db, { subjectId }, 1000, after);
     all.push(...page);
     const last = page[page.length - 1];
     if (last === undefined || page.length < 1000) break;
@@ -53,14 +55,17 @@ export function formatEvents(events: readonly AuditEvent[], format: ExportFormat
   );
 }
 
-/** Records the export, then returns the file content (nothing leaves unrecorded). */
+/**
+ * Records the export of the subject's events (as `subjectEvents` read them), then returns the file
+ * content (nothing leaves unrecorded).
+ */
 export async function exportSubjectEvents(
   audit: AuditLog,
   context: AuditContext,
   subjectId: string,
+  events: readonly AuditEvent[],
   format: ExportFormat,
 ): Promise<{ content: string; count: number }> {
-  const events = await subjectEvents(audit, subjectId);
   await audit.record([
     auditEvent(context, { action: 'export', subjectId, categories: ['access_log'], fields: ['auditEvents'] }),
   ]);

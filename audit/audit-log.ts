@@ -1,19 +1,14 @@
 /**
  * The audit log as the rest of the platform uses it: record events (grouped commits, or inside the
- * caller's transaction), seal them in the background, and answer questions, proofs and verification.
+ * caller's transaction), seal them in the background, and answer proofs and verification. The privacy
+ * officer's questions (audit-queries.ts) take the runner they are given, which may be a replica's.
  */
 import type { KeyObject } from 'node:crypto';
 import { eventFromRow, type AuditEvent, type AuditEventInput, type AuditEventRow } from './audit-event';
 import { AuditAppender } from './audit-appender';
 import { AuditRecorder } from './audit-recorder';
 import { AuditSealer } from './audit-sealer';
-import {
-  accessSummary,
-  findAuditEvents,
-  unusualAccess,
-  type AuditCursor,
-  type AuditEventFilter,
-} from './audit-queries';
+import { findAuditEvents, type AuditCursor, type AuditEventFilter } from './audit-queries';
 import { consistencyProofFor, inclusionProofFor } from './audit-proofs';
 import { checkExternalCheckpoint, verifyAuditLog, type ExternalCheckpoint } from './audit-verifier';
 import { publicKeyHex } from './checkpoint';
@@ -69,6 +64,10 @@ export class AuditLog {
     return this.recorder.recordInTransaction(tx, events);
   }
 
+  /**
+   * Sealed events matching `filter`, on the primary. The privacy officer's own questions (audit-queries.ts)
+   * run where src/db/read-replica.ts decides.
+   */
   events(filter: AuditEventFilter, limit: number, after: AuditCursor | null) {
     return findAuditEvents(this.db, filter, limit, after);
   }
@@ -81,14 +80,6 @@ export class AuditLog {
       [eventId],
     );
     return row === undefined ? null : eventFromRow(row, Number(row.sequence));
-  }
-
-  accessSummary(subjectId: string, from: Date | null, to: Date | null) {
-    return accessSummary(this.db, subjectId, from, to);
-  }
-
-  unusualAccess(from: Date, to: Date) {
-    return unusualAccess(this.db, from, to);
   }
 
   /** The newest checkpoint, signed now if the tree has grown since (so it covers every sealed event). */

@@ -11,6 +11,7 @@ import { resolvePlatformKeys, type PlatformKeys } from './crypto/platform-keys';
 import { CustomerService } from './customers/customer.service';
 import { openDatabase, type Database } from './db/database';
 import { poolRunner } from './db/pg-pool-runner';
+import { InspectionReads } from './db/read-replica';
 import { sqlRunner } from './db/sql-runner';
 import { readFileSync, statSync } from 'node:fs';
 import { GeoIpService } from '../geo/geoip-service';
@@ -32,6 +33,8 @@ export interface Services {
   actors: ActorService;
   customers: CustomerService;
   audit: AuditLog;
+  /** Where the privacy officer's and finance's inspection reads run: the replica when fit, else the primary. */
+  inspection: InspectionReads;
   /** The GeoIP service, opened on first use (loading the databases takes a few seconds). */
   geo: () => Promise<GeoIpService>;
   orders: OrderScoringService;
@@ -68,6 +71,11 @@ export async function createPlatform(config: Config, log: (line: string) => void
   // Order scoring's own connections: its statements are prepared, and it runs as many transactions at
   // once as the ORM's pool allows other requests.
   const scoringDb = poolRunner(db.url, config.database.poolMax, idleConnectionLost);
+  const replica = config.database.replica;
+  const inspection = new InspectionReads(
+    sqlRunner(db.orm.em.fork()),
+    replica === undefined ? undefined : { ...replica, log },
+  );
   const audit = new AuditLog(sqlRunner(db.orm.em.fork()), {
     recorderDb,
     signingKey: keys.auditSigningKey,
@@ -93,6 +101,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
     actors,
     customers,
     audit,
+    inspection,
     geo,
     orders: new OrderScoringService({
       cipher: keys.cipher,
@@ -135,6 +144,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
       if (geoService !== undefined) (await geoService.catch(() => undefined))?.close();
       await recorderDb.end();
       await scoringDb.end();
+      await inspection.end();
       await db.close();
     },
   };

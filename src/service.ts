@@ -5,6 +5,7 @@
  */
 import { locateCity } from '../geo/city-locations';
 import type { Config } from './config/config';
+import { maskCredentials } from './config/redact';
 import { ConfigError } from './errors/errors';
 import { fillNameIndexes } from './customers/name-index';
 import { seedDemoData, type DemoToken } from './demo/seed-demo';
@@ -34,6 +35,7 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
     fillMissingNameIndexes(platform);
     server = await startHttpServer(platform);
     retention = scheduleRetention(platform);
+    announceReplica(platform);
     log(`GraphQL API at ${server.url}`);
     if (tokens.length > 0) printDemoHelp(server.url, tokens);
   } catch (error) {
@@ -66,6 +68,20 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
   process.once('SIGINT', () => void stop('SIGINT received'));
   process.once('SIGTERM', () => void stop('SIGTERM received'));
   if (process.env.npm_lifecycle_event !== undefined) stopWhenOrphaned(stop);
+}
+
+/** With a replica configured: what it answers (its URL without the password), and whether it can now. */
+function announceReplica(platform: Platform): void {
+  const replica = platform.config.database.replica;
+  if (replica === undefined) return;
+  log(
+    `Inspection reads (audit events, access summaries, unusual access, VAT reports) go to the replica ${maskCredentials(replica.url)} while it is at most ${replica.maxLagMs} ms behind the primary`,
+  );
+  platform.services.inspection.state().catch((error: unknown) => {
+    log(
+      `Inspection reads: the replica could not be checked (${error instanceof Error ? error.message : String(error)})`,
+    );
+  });
 }
 
 /**

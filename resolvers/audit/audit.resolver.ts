@@ -1,7 +1,18 @@
-/** The privacy officer's audit-log operations: parse, call the audit log, map. */
+/**
+ * The privacy officer's audit-log operations: parse, call the audit log, map. The questions
+ * (auditEvents, accessSummary, unusualAccess) are inspection reads, answered by a streaming replica
+ * when one is fit; proofs, checkpoints and verification stay on the primary, which has the newest tree.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
 import { isUuid } from '../../src/validation/uuid';
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import { checkAuditEventFilter, checkUnusualAccessPeriod } from '../../audit/audit-queries';
+import { Arg, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
+import {
+  accessSummary,
+  checkAuditEventFilter,
+  checkUnusualAccessPeriod,
+  findAuditEvents,
+  unusualAccess,
+} from '../../audit/audit-queries';
 import { checkpointText } from '../../audit/checkpoint';
 import { ALL_DATA_CATEGORIES } from '../../src/personal-data/data-categories';
 import { checkPeriod } from '../../src/validation/period';
@@ -10,6 +21,7 @@ import { decodeTimeIdCursor, pageSize, toPage } from '../../src/pagination/page'
 import type { RequestContext } from '../../src/server/request-context';
 import { toConnection } from '../common/connection.type';
 import { AuditedRead, subjectsOfNodes } from '../common/audited-read.decorator';
+import { inspectionRead } from '../common/inspection-read';
 import {
   AccessSummaryObject,
   AuditCheckpointObject,
@@ -31,6 +43,7 @@ export class AuditResolver {
   })
   async auditEvents(
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter,
     @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
@@ -38,10 +51,9 @@ export class AuditResolver {
     checkAuditEventFilter(filter ?? {}, ALL_DATA_CATEGORIES);
     const size = pageSize(first);
     const cursor = decodeTimeIdCursor(after);
-    const events = await ctx.services.audit.events(
-      filter ?? {},
-      size + 1,
-      cursor === null ? null : { occurredAt: new Date(cursor.t), sequence: Number(cursor.id) },
+    const position = cursor === null ? null : { occurredAt: new Date(cursor.t), sequence: Number(cursor.id) };
+    const events = await inspectionRead(ctx, info, (db) =>
+      findAuditEvents(db, filter ?? {}, size + 1, position),
     );
     const page = toPage(
       events.map((e) => ({ ...e, id: e.eventId })),
@@ -115,12 +127,15 @@ export class AuditResolver {
   async accessSummary(
     @Arg('subjectId', () => ID) subjectId: string,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('from', () => Date, { nullable: true }) from?: Date,
     @Arg('to', () => Date, { nullable: true }) to?: Date,
   ): Promise<AccessSummaryObject[]> {
     if (!isUuid(subjectId)) throw new ValidationError('subjectId', 'is not a customer id');
     checkPeriod(from, to);
-    const rows = await ctx.services.audit.accessSummary(subjectId, from ?? null, to ?? null);
+    const rows = await inspectionRead(ctx, info, (db) =>
+      accessSummary(db, subjectId, from ?? null, to ?? null),
+    );
     const names = await ctx.services.actors.namesByIds(
       ctx.em,
       rows.flatMap((r) => (r.actorId === null ? [] : [r.actorId])),
@@ -137,9 +152,10 @@ export class AuditResolver {
     @Arg('from', () => Date) from: Date,
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<UnusualAccessObject[]> {
     checkUnusualAccessPeriod(from, to);
-    const rows = await ctx.services.audit.unusualAccess(from, to);
+    const rows = await inspectionRead(ctx, info, (db) => unusualAccess(db, from, to));
     const names = await ctx.services.actors.namesByIds(
       ctx.em,
       rows.map((r) => r.actorId),

@@ -1,8 +1,13 @@
-/** Employees' order operations: review, re-scoring and the finance VAT reports. Parse, call, map. */
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+/**
+ * Employees' order operations: review, re-scoring and the finance VAT reports. Parse, call, map. The VAT
+ * reports are inspection reads, answered by a streaming replica when one is fit.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { vatEvidenceSummary, vatMismatches } from '../../src/finance/vat-reports';
 import type { RequestContext } from '../../src/server/request-context';
 import { toConnection } from '../common/connection.type';
+import { inspectionRead } from '../common/inspection-read';
 import { OrderFilterInput } from './order.inputs';
 import {
   OrderConnection,
@@ -65,11 +70,14 @@ export class OrderReviewResolver {
     @Arg('from', () => Date) from: Date,
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('country', () => String, { nullable: true }) country?: string,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<VatMismatchConnection> {
-    const page = await vatMismatches(ctx.em, from, to, country ?? null, first, after);
+    const page = await inspectionRead(ctx, info, (db) =>
+      vatMismatches(db, ctx.em, from, to, country ?? null, first, after),
+    );
     const views = {
       ...page,
       edges: page.edges.map((e) => ({
@@ -88,7 +96,8 @@ export class OrderReviewResolver {
     @Arg('from', () => Date) from: Date,
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<VatEvidenceSummaryObject[]> {
-    return vatEvidenceSummary(ctx.em, from, to);
+    return inspectionRead(ctx, info, (db) => vatEvidenceSummary(db, from, to));
   }
 }

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { auditEvent, offlineContext } from '../../audit/audit-context';
-import { exportSubjectEvents, type ExportFormat } from '../../audit/audit-export';
+import { exportSubjectEvents, subjectEvents, type ExportFormat } from '../../audit/audit-export';
 import { proofBundle } from '../../audit/proof-bundle';
 import {
   CorruptWitnessFileError,
@@ -29,6 +29,7 @@ import { ROLES_BY_KIND } from '../auth/roles';
 import { loadConfig, type Config } from '../config/config';
 import { reencryptCustomers } from '../customers/key-rotation';
 import type { ActorKind } from '../db/entities/actor.entity';
+import type { ReadOrigin } from '../db/read-replica';
 import { ValidationError } from '../errors/errors';
 import { parseIsoDate } from '../validation/date';
 import { checkPeriod } from '../validation/period';
@@ -315,14 +316,18 @@ export function buildCli(): Command {
           // An export about nobody would still be recorded as one, under an id that names no one.
           await platform.services.customers.get(em, subject);
           await withOutputFiles('--out', [opts.out], async (out) => {
+            const { value: events, origin } = await platform.services.inspection.read((db) =>
+              subjectEvents(db, subject),
+            );
             const { content, count } = await exportSubjectEvents(
               platform.services.audit,
               offlineContext(actor, purpose.text),
               subject,
+              events,
               opts.format,
             );
             await out.write(opts.out, content);
-            console.log(`Wrote ${count} events to ${opts.out}.`);
+            console.log(`Wrote ${count} events to ${opts.out}.${readFromNote(origin)}`);
           });
         });
       },
@@ -353,12 +358,15 @@ export function buildCli(): Command {
         checkPeriod(from, to, { from: '--from', to: '--to' });
         const mismatchesFile = path.join(opts.out, 'vat-mismatches.csv');
         const summaryFile = path.join(opts.out, 'vat-evidence-summary.csv');
-        const { mismatches, summary } = await withOutputFiles(
+        const { mismatches, summary, origin } = await withOutputFiles(
           '--out',
           [mismatchesFile, summaryFile],
           async (out) => {
-            const mismatches = await allVatMismatches(em, from, to);
-            const summary = await vatEvidenceSummary(em, from, to);
+            const { value, origin } = await platform.services.inspection.read(async (db) => ({
+              mismatches: await allVatMismatches(db, em, from, to),
+              summary: await vatEvidenceSummary(db, from, to),
+            }));
+            const { mismatches, summary } = value;
             // The mismatch file holds each customer's evidence countries: an export of their data, recorded first.
             const subjects = [...new Set(mismatches.map((m) => m.dataSubjectId))];
             await platform.services.audit.record(
@@ -373,12 +381,12 @@ export function buildCli(): Command {
             );
             await out.write(mismatchesFile, mismatchesCsv(mismatches));
             await out.write(summaryFile, summaryCsv(summary));
-            return { mismatches, summary };
+            return { mismatches, summary, origin };
           },
           opts.out,
         );
         console.log(
-          `Wrote ${mismatches.length} mismatches and ${summary.length} summary rows to ${opts.out}.`,
+          `Wrote ${mismatches.length} mismatches and ${summary.length} summary rows to ${opts.out}.${readFromNote(origin)}`,
         );
       });
     });
@@ -490,6 +498,11 @@ async function activeActor(platform: Platform, em: EntityManager, given: string)
   if (actor === undefined)
     throw new CliUsageError(`no active actor with id ${id} (see: npm run cli -- actor list)`);
   return actor;
+}
+
+/** An export read on the replica says so, and how far behind the primary it was (nothing on the primary). */
+function readFromNote(origin: ReadOrigin): string {
+  return origin.source === 'replica' ? ` Read from the replica, ${origin.lagMs} ms behind the primary.` : '';
 }
 
 /**

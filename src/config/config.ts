@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** A streaming replica of DATABASE_URL that answers the inspection reads (src/db/read-replica.ts). */
+  DATABASE_REPLICA_URL: postgresUrl.optional(),
+  /** How far behind the primary the replica may be and still answer; 0: only when it has caught up. */
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /** `kid:base64key,kid:base64key`; the last one (or FIELD_ENCRYPTION_ACTIVE_KEY_ID) encrypts new values. */
   FIELD_ENCRYPTION_KEYS: optionalString,
   FIELD_ENCRYPTION_ACTIVE_KEY_ID: optionalString,
@@ -128,7 +132,14 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string };
   dataDir: string;
-  database: { url?: string; migrationUrl?: string; embeddedPort: number; poolMax: number };
+  database: {
+    url?: string;
+    migrationUrl?: string;
+    embeddedPort: number;
+    poolMax: number;
+    /** A streaming replica for the inspection reads, and the most it may lag behind the primary. */
+    replica?: { url: string; maxLagMs: number };
+  };
   audit: {
     witnessDir: string;
     witnessUrl?: string;
@@ -188,6 +199,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `OSS_RETENTION_YEARS (${e.OSS_RETENTION_YEARS}) must not be shorter than FISCAL_RETENTION_YEARS (${e.FISCAL_RETENTION_YEARS}).`,
     );
   }
+  if (e.DATABASE_REPLICA_URL !== undefined && e.DATABASE_REPLICA_URL === e.DATABASE_URL) {
+    throw new ConfigError(
+      'DATABASE_REPLICA_URL is the same as DATABASE_URL; it must name a streaming replica of that database (or be left unset).',
+    );
+  }
   if (e.NODE_ENV === 'production') {
     const missing = (
       [
@@ -219,6 +235,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       migrationUrl: e.MIGRATION_DATABASE_URL,
       embeddedPort: e.EMBEDDED_POSTGRES_PORT,
       poolMax: e.DATABASE_POOL_MAX,
+      ...(e.DATABASE_REPLICA_URL === undefined
+        ? {}
+        : { replica: { url: e.DATABASE_REPLICA_URL, maxLagMs: e.DATABASE_REPLICA_MAX_LAG_MS } }),
     },
     audit: {
       witnessDir: path.resolve(e.AUDIT_WITNESS_DIR ?? path.join(e.DATA_DIR, 'audit-witness')),

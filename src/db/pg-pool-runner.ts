@@ -39,13 +39,16 @@ const statements = new Map<string, { name: string; text: string }>();
  * @param onIdleError told when the server ends one of the pool's idle connections (a restart, a
  * failover, pg_terminate_backend): the pool drops it and opens another when one is needed. Without a
  * listener that event would end the process.
+ * @param connectTimeoutMs how long to wait for a new connection; unset, as long as the network stack
+ * does (minutes, for a host that does not answer).
  */
 export function poolRunner(
   url: string,
   max: number,
   onIdleError: (error: Error) => void = () => undefined,
+  connectTimeoutMs?: number,
 ): PoolRunner {
-  const pool = new Pool({ connectionString: url, max });
+  const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: connectTimeoutMs });
   pool.on('error', onIdleError);
   const runner: PoolRunner = {
     query: async <T>(sql: string, params: readonly unknown[] = []) =>

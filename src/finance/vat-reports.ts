@@ -12,10 +12,13 @@
  * order rejected on review, is no supply to tax, so it is counted apart (`rejected`) and adds nothing to
  * the amounts. The mismatch list keeps them: the evidence of a rejected order can be what finance asks
  * about.
+ *
+ * The reports read through the runner they are given, which may be a streaming replica's
+ * (src/db/read-replica.ts); the entity manager only turns the rows read into entities.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlRunner } from '../../audit/sql-runner';
 import { OrderEntity } from '../db/entities/order.entity';
-import { sqlRunner } from '../db/sql-runner';
 import { csvFile } from '../export/csv';
 import { normalizeCountry } from '../validation';
 import { checkPeriod } from '../validation/period';
@@ -72,9 +75,10 @@ const BILLING_VAT_COUNTRY_SQL = `(case billing_country ${Object.entries(VAT_STAT
 /**
  * Orders in [from, to) where the VAT evidence conflicts, establishes no country, or establishes another
  * VAT country than the billing address's; newest first. `country` matches either the billing or the VAT
- * country.
+ * country. The orders are read through `db` and mapped into `em`.
  */
 export async function vatMismatches(
+  db: SqlRunner,
   em: EntityManager,
   from: Date,
   to: Date,
@@ -101,16 +105,12 @@ export async function vatMismatches(
     params.push(cursor.t, cursor.id);
   }
   params.push(size + 1);
-  const ids = await sqlRunner(em).query<{ id: string }>(
-    `select id from customer_order where ${conditions.join(' and ')} order by created_at desc, id desc limit ?`,
+  const found = await db.query<Record<string, unknown>>(
+    `select * from customer_order where ${conditions.join(' and ')} order by created_at desc, id desc limit ?`,
     params,
   );
-  const found = await em.find(OrderEntity, { id: { $in: ids.map((r) => r.id) } }, { populate: ['customer'] });
-  const byId = new Map(found.map((o) => [o.id, o]));
-  const rows = ids.flatMap((r) => {
-    const order = byId.get(r.id);
-    return order === undefined ? [] : [order];
-  });
+  // Whole rows, read where `db` reads (perhaps a replica), made entities without a query on the primary.
+  const rows = found.map((row) => em.map(OrderEntity, row));
   return toPage(
     rows.map(toMismatch),
     size,
@@ -158,9 +158,9 @@ function specialTerritory(code: string | null, country: string | null): string |
   return code === null || code === country ? null : code;
 }
 
-export async function vatEvidenceSummary(em: EntityManager, from: Date, to: Date): Promise<VatSummaryRow[]> {
+export async function vatEvidenceSummary(db: SqlRunner, from: Date, to: Date): Promise<VatSummaryRow[]> {
   checkPeriod(from, to);
-  const rows = await sqlRunner(em).query<{
+  const rows = await db.query<{
     country: string | null;
     territory: string | null;
     currency: string;
@@ -207,11 +207,16 @@ export async function vatEvidenceSummary(em: EntityManager, from: Date, to: Date
 }
 
 /** Every mismatch of the period (all pages), for the CSV export. */
-export async function allVatMismatches(em: EntityManager, from: Date, to: Date): Promise<VatMismatchRow[]> {
+export async function allVatMismatches(
+  db: SqlRunner,
+  em: EntityManager,
+  from: Date,
+  to: Date,
+): Promise<VatMismatchRow[]> {
   const out: VatMismatchRow[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: Page<VatMismatchRow> = await vatMismatches(em.fork(), from, to, null, 100, after);
+    const page: Page<VatMismatchRow> = await vatMismatches(db, em.fork(), from, to, null, 100, after);
     out.push(...page.edges.map((e) => e.node));
     if (!page.hasNextPage) return out;
     after = page.edges[page.edges.length - 1]!.cursor;

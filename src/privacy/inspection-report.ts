@@ -10,6 +10,7 @@ import { subjectEvents } from '../../audit/audit-export';
 import type { AuditLog } from '../../audit/audit-log';
 import type { SignedCheckpoint } from '../../audit/checkpoint-witness';
 import type { FieldCipher } from '../crypto/field-cipher';
+import { sqlRunner } from '../db/sql-runner';
 import { ComplaintEntity, DisclosureEntity, PrivacyRequestEntity } from '../db/entities/privacy.entities';
 import { ConflictError } from '../errors/errors';
 import { accessEndOf, disclosureEndHistory, earliestEnd } from './third-party-access';
@@ -47,7 +48,7 @@ export async function buildInspectionReport(
   const checkpoint = await audit.latestCheckpoint();
   if (checkpoint === null) throw new ConflictError('The audit log has no signed checkpoint yet.');
   const inPeriod = (d: Date) => d.getTime() >= from.getTime() && d.getTime() < to.getTime();
-  const events = (await subjectEvents(audit, customerId)).filter(
+  const events = (await subjectEvents(sqlRunner(em), customerId)).filter(
     (e) => inPeriod(e.occurredAt) && e.sequence < checkpoint.treeSize,
   );
   const withProofs: InspectionEvent[] = [];

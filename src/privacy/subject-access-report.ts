@@ -24,6 +24,7 @@ import {
 } from '../personal-data/data-categories';
 import { OrderView } from '../orders/order-view';
 import type { FieldCipher } from '../crypto/field-cipher';
+import { sqlRunner } from '../db/sql-runner';
 import { processingRegister, type RetentionSettings } from './processing-register';
 
 export const SUBJECT_ACCESS_REPORT_VERSION = 2;
@@ -136,7 +137,7 @@ export async function buildSubjectAccessReport(
     { customer: customer.id },
     { populate: ['thirdParty'], orderBy: { disclosedAt: 'asc' } },
   );
-  const events = (await subjectEvents(deps.audit, customer.id)).filter(
+  const events = (await subjectEvents(sqlRunner(em), customer.id)).filter(
     (e) =>
       (e.action === 'read' || e.action === 'export' || e.action === 'disclose') && e.actorKind !== 'system',
   );

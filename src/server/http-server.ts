@@ -22,6 +22,7 @@ import type { Platform } from '../platform';
 import { ON_BEHALF_OF_HEADER } from '../privacy/third-party-access';
 import { auditPlugin } from './audit.plugin';
 import { guardPlugin } from './guard.plugin';
+import { readOriginPlugin } from './read-origin.plugin';
 import { MAX_EXPANDED_SELECTIONS, queryLimitsRule } from './query-limits.rule';
 import { assertPersonalDataTagged } from './personal-data-check';
 import type { RequestContext } from './request-context';
@@ -73,6 +74,7 @@ export async function startHttpServer(
         maxSelections: MAX_EXPANDED_SELECTIONS,
       }),
       auditPlugin(platform.log),
+      readOriginPlugin(),
       ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -136,6 +138,7 @@ export async function startHttpServer(
             },
             categories: null,
             reads: new ReadCollector(),
+            readFrom: new Map(),
           };
         } catch (error) {
           if (error instanceof DomainError) throw toRequestError(error);

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditContext, ReadCollector } from '../../audit/audit-context';
 import type { Actor } from '../auth/actor';
 import type { Purpose } from '../auth/purpose';
+import type { ReadOrigin } from '../db/read-replica';
 import type { DataCategory } from '../personal-data/data-categories';
 import type { Services } from '../platform';
 
@@ -23,4 +24,6 @@ export interface RequestContext {
   categories: ReadonlySet<DataCategory> | null;
   /** Personal fields released so far, recorded (fail closed) before the response leaves. */
   reads: ReadCollector;
+  /** Where each inspection read ran, by response key; the answer says so in `extensions.readFrom`. */
+  readFrom: Map<string, ReadOrigin>;
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditContext } from '../../audit/audit-context';
+import { sqlRunner } from '../../src/db/sql-runner';
 import { summaryCsv, vatEvidenceSummary, vatMismatches } from '../../src/finance/vat-reports';
 import { orderSystemContext } from '../support/order-system';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
@@ -58,7 +59,7 @@ describe('VAT evidence summary', () => {
     }
 
     const to = new Date(Date.now() + 60_000);
-    const rows = await vatEvidenceSummary(em(), from, to);
+    const rows = await vatEvidenceSummary(sqlRunner(em()), from, to);
     expect(rows).toEqual([
       {
         country: 'NL',
@@ -76,6 +77,6 @@ describe('VAT evidence summary', () => {
       'vatCountry,currency,orders,amountCents,reverseCharged,conflicting,unverified,rejected,vatTerritory',
     );
     // No country mismatch among them, rejected or not.
-    expect((await vatMismatches(em(), from, to, null)).edges).toEqual([]);
+    expect((await vatMismatches(sqlRunner(em()), em(), from, to, null)).edges).toEqual([]);
   });
 });

@@ -102,6 +102,37 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads a replica for the inspection reads, with 30 s of lag allowed unless set, and refuses a bad one', () => {
+    expect(loadConfig({}).database.replica).toBeUndefined();
+    expect(loadConfig({ DATABASE_REPLICA_URL: 'postgres://u:p@replica/platform' }).database.replica).toEqual({
+      url: 'postgres://u:p@replica/platform',
+      maxLagMs: 30_000,
+    });
+    expect(
+      loadConfig({ DATABASE_REPLICA_URL: 'postgres://replica/platform', DATABASE_REPLICA_MAX_LAG_MS: '0' })
+        .database.replica?.maxLagMs,
+    ).toBe(0);
+    expect(() => loadConfig({ DATABASE_REPLICA_MAX_LAG_MS: '-1' })).toThrow(
+      /DATABASE_REPLICA_MAX_LAG_MS: expected a value of at least 0/,
+    );
+    let message = '';
+    try {
+      loadConfig({ DATABASE_REPLICA_URL: 'replica:S3cret@host/platform' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      /DATABASE_REPLICA_URL: expected a URL like postgres:.*"replica:\*\*\*@host\/platform"/,
+    );
+    expect(message).not.toContain('S3cret');
+    expect(() =>
+      loadConfig({
+        DATABASE_URL: 'postgres://u:p@db/platform',
+        DATABASE_REPLICA_URL: 'postgres://u:p@db/platform',
+      }),
+    ).toThrow(/DATABASE_REPLICA_URL is the same as DATABASE_URL; it must name a streaming replica/);
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: expected a value of at most 65535/);
   });
