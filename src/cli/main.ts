@@ -27,7 +27,7 @@ import { parsePurpose } from '../auth/purpose';
 import { allVatMismatches, mismatchesCsv, summaryCsv, vatEvidenceSummary } from '../finance/vat-reports';
 import { ROLES_BY_KIND } from '../auth/roles';
 import { loadConfig, type Config } from '../config/config';
-import { reencryptCustomers } from '../customers/key-rotation';
+import { reencryptStoredValues } from '../customers/key-rotation';
 import type { ActorKind } from '../db/entities/actor.entity';
 import type { ReadOrigin } from '../db/read-replica';
 import { ValidationError } from '../errors/errors';
@@ -169,19 +169,22 @@ export function buildCli(): Command {
     .action(async () => {
       await withPlatform(async (platform) => {
         const bar = new cliProgress.SingleBar(
-          { format: 'customers {bar} {value}/{total}' },
+          { format: 'rows {bar} {value}/{total}' },
           cliProgress.Presets.shades_classic,
         );
         let started = false;
-        const result = await reencryptCustomers(platform.db.orm.em.fork(), platform.keys.cipher, (p) => {
+        const result = await reencryptStoredValues(platform.db.orm.em.fork(), platform.keys.cipher, (p) => {
           if (!started) {
             bar.start(p.total, 0);
             started = true;
           }
-          bar.update(p.customersSeen);
+          bar.update(p.rowsSeen);
         });
         if (started) bar.stop();
-        console.log(`Checked ${result.customersSeen} customers, rewrote ${result.valuesRewritten} values.`);
+        const { customers, orders, complaints } = result.tables;
+        console.log(
+          `Checked ${customers} customers, ${orders} orders and ${complaints} complaints, rewrote ${result.valuesRewritten} values.`,
+        );
       });
     });
 
