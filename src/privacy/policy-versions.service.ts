@@ -10,6 +10,8 @@
  *   when the customer's agreement began on or after its announcement: they agreed while it was on the
  *   website, so there is no earlier agreement to give notice of a change to. Until then the newest
  *   other version that applies to them still governs them.
+ * Of the versions that apply to a customer, the one announced last governs: versions are successive
+ * texts of one policy, whatever order they took effect in.
  * A late notification does not restart the 30 days: the announcement on the website started them.
  */
 import { randomUUID } from 'node:crypto';
@@ -220,10 +222,13 @@ export class PolicyVersionService {
     const when = requireDate(at, 'at');
     const customer = isUuid(customerId) ? await em.findOne(CustomerEntity, { id: customerId }) : null;
     if (customer === null) throw new NotFoundError('customer', customerId);
+    // Newest text first: versions follow one another in the order they were announced. A minor change
+    // announced during a major one's 30 days takes effect before it but is the newer text, so once both
+    // govern the customer the minor one does (ordering by effective date gave the older major).
     const candidates = await em.find(
       PolicyVersionEntity,
       { effectiveAt: { $lte: when } },
-      { orderBy: [{ effectiveAt: 'desc' }, { announcedAt: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }] },
+      { orderBy: [{ announcedAt: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }] },
     );
     const majors = candidates.filter((v) => v.kind === PolicyChangeKind.Major).map((v) => v.id);
     const told =

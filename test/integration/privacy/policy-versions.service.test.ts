@@ -263,6 +263,36 @@ describe('PolicyVersionService on PostgreSQL', () => {
     await expectRejection(policies.versionAt(em(), UNKNOWN, at('2021-05-01T00:00:00Z')), NotFoundError);
     await expectRejection(policies.versionAt(em(), notified, new Date(Number.NaN)), ValidationError, 'at');
   });
+  it('answers with the version announced last of those that govern the customer, not the one that took effect last', async () => {
+    // Dates in 2022, after the 2021 versions above. A major change, then a minor one announced during its
+    // 30 days: once both govern the customer, the minor one (the newer text) does.
+    const joined = await newCustomer(t, { subscriptionStart: at('2022-02-10T00:00:00Z') });
+    await policies.publish(
+      em(),
+      {
+        version: '2022.1',
+        kind: 'major',
+        announcedAt: at('2022-02-01T00:00:00Z'),
+        summary: 'Bank details also kept as VAT evidence.',
+      },
+      officer,
+    );
+    await policies.publish(
+      em(),
+      {
+        version: '2022.1.1',
+        kind: 'minor',
+        announcedAt: at('2022-02-15T00:00:00Z'),
+        summary: 'New postal address of the privacy officer.',
+      },
+      officer,
+    );
+    const version = async (iso: string) => (await policies.versionAt(em(), joined, at(iso)))?.version ?? null;
+    // 2022.1 took effect on 3 March (the later effective date), 2022.1.1 was announced after it.
+    expect(await version('2022-03-03T00:00:00.000Z')).toBe('2022.1.1');
+    expect(await version('2022-06-01T00:00:00.000Z')).toBe('2022.1.1');
+  });
+
   it('publishes no version announced in the future or before the GDPR applied, and names the version when it is told of one still ahead', async () => {
     const sql = await superuser(t);
     const count = async () =>
