@@ -441,17 +441,17 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
     const marginKm = rules.distance.marginKm;
     if (distanceKm > radiusKm + marginKm) {
       const rounded = Math.round(distanceKm);
-      const place = ip.city === null ? 'IP location' : `IP location (${ip.city})`;
+      // No place names: reasons are stored in clear, and where GeoIP put the customer's IP address is
+      // location data, kept encrypted with the order's GeoIP data and erased with it.
       fire(
         ReasonCode.IP_FAR_FROM_BILLING_CITY,
-        `${place} is about ${rounded} km from the billing address, more than its ` +
+        `IP location is about ${rounded} km from the billing address, more than its ` +
           `${assumed ? 'assumed ' : ''}accuracy of ${radiusKm} km plus ${marginKm} km`,
         {
           distanceKm: rounded,
           accuracyRadiusKm: radiusKm,
           accuracyRadiusAssumed: assumed,
           marginKm,
-          ipCity: ip.city,
         },
       );
     }

@@ -16,6 +16,7 @@ import { Migration20261205000009_third_party_changes } from './Migration20261205
 import { Migration20261206000011_identity_match_indexes } from './Migration20261206000011_identity_match_indexes';
 import { Migration20261207000012_retention_notices } from './Migration20261207000012_retention_notices';
 import { Migration20261208000013_disclosure_end_history } from './Migration20261208000013_disclosure_end_history';
+import { Migration20261209000014_reasons_without_ip_city } from './Migration20261209000014_reasons_without_ip_city';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -44,5 +45,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261208000013_disclosure_end_history',
     class: Migration20261208000013_disclosure_end_history,
+  },
+  {
+    name: 'Migration20261209000014_reasons_without_ip_city',
+    class: Migration20261209000014_reasons_without_ip_city,
   },
 ];
