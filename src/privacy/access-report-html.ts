@@ -15,7 +15,9 @@ const escape = (value: unknown): string =>
 const show = (value: unknown): string =>
   typeof value === 'object' && value !== null
     ? Array.isArray(value)
-      ? value.map(escape).join(', ')
+      ? value
+          .map((item) => (typeof item === 'object' && item !== null ? show(item) : escape(item)))
+          .join('; ')
       : Object.values(value as Record<string, unknown>)
           .map(escape)
           .join(', ')
@@ -76,6 +78,21 @@ ${table(
 ${table(
   ['Date', 'By', 'Purpose', 'Which data'],
   report.reads.map((r) => [day(r.date), r.reader, r.purpose ?? '', r.categories]),
+)}
+<h2>Your requests and complaints, and our answers</h2>
+${table(
+  ['Received', 'Request', 'Status', 'Answer', 'Extended until, and why'],
+  report.correspondence.requests.map((r) => [
+    day(r.receivedAt),
+    r.kind,
+    r.status,
+    r.outcome ?? '',
+    r.extendedUntil === null ? '' : `${day(r.extendedUntil)}: ${r.extensionReason ?? ''}`,
+  ]),
+)}
+${table(
+  ['Received', 'Complaint', 'Status', 'Answer'],
+  report.correspondence.complaints.map((c) => [day(c.receivedAt), c.summary, c.status, c.resolution ?? '']),
 )}
 <h2>Your rights</h2>
 <ul>${report.rights.map((r) => `<li>${escape(r)}</li>`).join('')}</ul>

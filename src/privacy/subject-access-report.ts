@@ -6,15 +6,17 @@
  * from them,
  * the recipients (third parties that received data), the reads of the data from the audit log (date,
  * purpose, the reader's role or organisation; an employee's name only if the privacy officer chooses
- * so, following EU Court of Justice C-579/21), and the person's rights. The JSON Schema of this
- * document is schema/subject-access-report.schema.json.
+ * so, following EU Court of Justice C-579/21), the person's requests and complaints with what we
+ * answered (what they wrote to us is their personal data too), the history of their mailing opt-out, and
+ * the person's rights. The JSON Schema of this document is schema/subject-access-report.schema.json.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { subjectEvents } from '../../audit/audit-export';
 import type { AuditLog } from '../../audit/audit-log';
 import type { ActorService } from '../actors/actor.service';
 import type { CustomerView } from '../customers/customer-view';
-import { DisclosureEntity } from '../db/entities/privacy.entities';
+import { MailingConsentChangeEntity } from '../db/entities/mailing-consent-change.entity';
+import { ComplaintEntity, DisclosureEntity, PrivacyRequestEntity } from '../db/entities/privacy.entities';
 import { OrderEntity } from '../db/entities/order.entity';
 import {
   CUSTOMER_PERSONAL_FIELDS,
@@ -25,9 +27,10 @@ import {
 import { OrderView } from '../orders/order-view';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { sqlRunner } from '../db/sql-runner';
+import { complaintSummaryAad } from './complaints.service';
 import { processingRegister, type RetentionSettings } from './processing-register';
 
-export const SUBJECT_ACCESS_REPORT_VERSION = 2;
+export const SUBJECT_ACCESS_REPORT_VERSION = 3;
 
 export interface SubjectAccessReport {
   schemaVersion: number;
@@ -81,6 +84,29 @@ export interface SubjectAccessReport {
     readerKind: string;
     categories: string[];
   }[];
+  /** The person's data-subject requests and complaints, with our answers (category correspondence). */
+  correspondence: {
+    requests: {
+      kind: string;
+      channel: string;
+      receivedAt: string;
+      dueAt: string;
+      extendedUntil: string | null;
+      extensionReason: string | null;
+      status: string;
+      outcome: string | null;
+      closedAt: string | null;
+    }[];
+    complaints: {
+      source: string;
+      receivedAt: string;
+      dueAt: string;
+      status: string;
+      summary: string;
+      resolution: string | null;
+      closedAt: string | null;
+    }[];
+  };
   rights: string[];
   complaintAuthority: { name: string; address: string; website: string };
 }
@@ -122,6 +148,20 @@ export async function buildSubjectAccessReport(
       value: 'stored only as a one-way hash; it cannot be shown, only reset',
     });
   }
+  // The opt-out's history, not only where it stands now: each change is personal data kept about them.
+  const consent = await em.find(
+    MailingConsentChangeEntity,
+    { customer: customer.id },
+    { orderBy: [{ changedAt: 'asc' }, { id: 'asc' }] },
+  );
+  if (consent.length > 0) {
+    personalData.push({
+      category: DataCategory.MailingConsent,
+      field: 'mailingConsentHistory',
+      description: 'every change of your opt-out of internal mailings, with its date',
+      value: consent.map((c) => ({ optedOut: c.optedOut, changedAt: c.changedAt.toISOString() })),
+    });
+  }
   const categories = new Set<DataCategory>(personalData.map((p) => p.category as DataCategory));
   const orders = (
     await em.find(OrderEntity, { customer: customer.id }, { orderBy: { createdAt: 'asc' } })
@@ -142,6 +182,18 @@ export async function buildSubjectAccessReport(
       (e.action === 'read' || e.action === 'export' || e.action === 'disclose') && e.actorKind !== 'system',
   );
   if (events.length > 0) categories.add(DataCategory.AccessLog);
+  const requests = await em.find(
+    PrivacyRequestEntity,
+    { customer: customer.id },
+    { orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }] },
+  );
+  const complaints = await em.find(
+    ComplaintEntity,
+    { customer: customer.id },
+    { orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }] },
+  );
+  if (requests.length + complaints.length > 0) categories.add(DataCategory.Correspondence);
+  const iso = (date: Date | null) => (date === null ? null : date.toISOString());
   const names = await deps.actors.namesByIds(
     em,
     events.flatMap((e) => (e.actorId === null ? [] : [e.actorId])),
@@ -206,6 +258,28 @@ export async function buildSubjectAccessReport(
       readerKind: e.actorKind,
       categories: e.categories,
     })),
+    correspondence: {
+      requests: requests.map((r) => ({
+        kind: r.kind,
+        channel: r.channel,
+        receivedAt: r.receivedAt.toISOString(),
+        dueAt: r.dueAt.toISOString(),
+        extendedUntil: iso(r.extendedUntil),
+        extensionReason: r.extensionReason,
+        status: r.status,
+        outcome: r.outcome,
+        closedAt: iso(r.closedAt),
+      })),
+      complaints: complaints.map((c) => ({
+        source: c.source,
+        receivedAt: c.receivedAt.toISOString(),
+        dueAt: c.dueAt.toISOString(),
+        status: c.status,
+        summary: deps.cipher.decrypt(c.summaryEnc, complaintSummaryAad(c.id)),
+        resolution: c.resolution,
+        closedAt: iso(c.closedAt),
+      })),
+    },
     rights: RIGHTS,
     complaintAuthority: AUTORITEIT_PERSOONSGEGEVENS,
   };

@@ -7,9 +7,11 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerEntity } from '../../../src/db/entities/customer.entity';
+import { ComplaintSource, ComplaintStatus } from '../../../src/db/entities/privacy.entities';
 import { SUBJECT_ACCESS_REPORT_VERSION } from '../../../src/privacy/subject-access-report';
 import { orderSystemContext } from '../../support/order-system';
 import { createTestPlatform, type TestPlatform } from '../../support/test-platform';
+import { newCustomer, officer } from './privacy-fixtures';
 
 const ADDRESS = { street: 'Lange Voorhout 9', postalCode: '2514 EA', city: 'Den Haag', country: 'NL' };
 
@@ -87,5 +89,58 @@ describe('subject-access report', () => {
     // The schema does check: a report without an order's IBAN key is refused.
     const { iban: _iban, ...withoutIban } = report.orders[0]!;
     expect(validate({ ...report, orders: [withoutIban] })).toBe(false);
+  });
+
+  it("gives the person's requests and complaints with our answers, and the history of the mailing opt-out", async () => {
+    const customerId = await newCustomer(t);
+    await t.platform.services.customers.update(em(), customerId, { mailingOptOut: true }, officer);
+    const requests = t.platform.services.privacyRequests;
+    const request = await requests.create(em(), { customerId, kind: 'access', channel: 'email' }, officer);
+    const until = new Date(request.dueAt.getTime() + 30 * 86_400_000);
+    await requests.extend(em(), request.id, until, 'You asked for every order since 2019 as well', officer);
+    const complaints = t.platform.services.complaints;
+    const complaint = await complaints.create(
+      em(),
+      { customerId, source: ComplaintSource.Customer, summary: 'Support read my IBAN without a reason' },
+      officer,
+    );
+    await complaints.update(
+      em(),
+      complaint.id,
+      { status: ComplaintStatus.Resolved, resolution: 'The IBAN was read for your direct debit only' },
+      officer,
+    );
+
+    const customer = await t.platform.services.customers.get(em(), customerId);
+    const { report, html } = await t.platform.services.privacyReports.accessReport(em(), customer, {
+      includeEmployeeNames: false,
+    });
+    expect(report.correspondence.requests).toEqual([
+      expect.objectContaining({
+        kind: 'access',
+        status: 'open',
+        extendedUntil: until.toISOString(),
+        extensionReason: 'You asked for every order since 2019 as well',
+      }),
+    ]);
+    expect(report.correspondence.complaints).toEqual([
+      expect.objectContaining({
+        source: 'customer',
+        status: 'resolved',
+        summary: 'Support read my IBAN without a reason',
+        resolution: 'The IBAN was read for your direct debit only',
+      }),
+    ]);
+    expect(report.processing.map((p) => p.category)).toContain('correspondence');
+    const history = report.personalData.find((p) => p.field === 'mailingConsentHistory');
+    expect(history?.category).toBe('mailing_consent');
+    expect((history?.value as { optedOut: boolean }[]).map((c) => c.optedOut)).toEqual([false, true]);
+    expect(html).toContain('Support read my IBAN without a reason');
+    expect(html).not.toContain('[object Object]');
+
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   });
 });
