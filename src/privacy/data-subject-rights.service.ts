@@ -13,6 +13,7 @@ import type { CustomerPatch, CustomerService } from '../customers/customer.servi
 import { CustomerEntity, CustomerStatus } from '../db/entities/customer.entity';
 import { IdentityCheck, RequestKind, RequestStatus } from '../db/entities/privacy.entities';
 import { sqlRunner } from '../db/sql-runner';
+import { categoryOf, DataCategory, isCustomerPersonalField } from '../personal-data/data-categories';
 import { ConflictError, NotFoundError } from '../errors/errors';
 import { isUuid } from '../validation/uuid';
 import { eraseCustomerData, type ErasureResult } from './erasure';
@@ -82,11 +83,14 @@ export class DataSubjectRightsService {
       // The update records its own audit event: which fields changed and by whom, never the old values.
       const customer = await this.customers.update(tx, request.entity.customer.id, patch, context);
       const fields = Object.keys(patch).join(', ');
+      // A correction is passed on to the recipients of the data corrected (art. 19), not to one that
+      // never received it: a new phone number is no news to the payment provider.
       const recipientsNotified = await this.requests.notifyRecipients(
         tx,
         requestId,
         `correction of: ${fields}`,
         now,
+        correctedCategories(patch),
       );
       const closed = await this.requests.completeCarriedOut(
         tx,
@@ -210,4 +214,12 @@ export class DataSubjectRightsService {
       }),
     ]);
   }
+}
+
+/** The data categories a correction touches (the password is login data). */
+function correctedCategories(patch: CustomerPatch): DataCategory[] {
+  const categories = Object.keys(patch).map((field) =>
+    field === 'password' ? DataCategory.Login : isCustomerPersonalField(field) ? categoryOf(field) : null,
+  );
+  return [...new Set(categories.filter((c): c is DataCategory => c !== null))];
 }

@@ -384,6 +384,8 @@ export class PrivacyRequestService {
     requestId: string,
     what: string,
     now: Date = new Date(),
+    /** The categories the change concerns: only recipients of some of them are told (all when left out). */
+    categories?: readonly string[],
   ): Promise<RecipientNotification[]> {
     const text = requireLongText(what, 'what', NOTIFICATION_TEXT_MAX);
     return em.transactional(async (tx) => {
@@ -393,7 +395,7 @@ export class PrivacyRequestService {
           `Privacy request ${requestId} is a ${request.kind} request; only rectification, erasure and restriction are passed on to recipients.`,
         );
       }
-      const recipients = await thirdPartiesWithDisclosures(tx, request.customer.id);
+      const recipients = await thirdPartiesWithDisclosures(tx, request.customer.id, categories);
       const rows = recipients.map((r) =>
         tx.create(RecipientNotificationEntity, {
           id: randomUUID(),

@@ -498,15 +498,16 @@ export class ThirdPartyService {
 export async function thirdPartiesWithDisclosures(
   em: EntityManager,
   customerId: string,
+  /** Only those that received some of these categories; all recipients when left out. */
+  categories?: readonly string[],
 ): Promise<{ entity: ThirdPartyEntity; view: ThirdPartyView }[]> {
-  const rows = await em
-    .getConnection()
-    .execute<{ third_party_id: string }[]>(
-      'select distinct third_party_id from disclosure where customer_id = ?',
-      [customerId],
-      'all',
-      em.getTransactionContext(),
-    );
+  // Bound through knex (sqlRunner), which passes an array as one parameter.
+  const rows = await sqlRunner(em).query<{ third_party_id: string }>(
+    categories === undefined
+      ? 'select distinct third_party_id from disclosure where customer_id = ?'
+      : 'select distinct third_party_id from disclosure where customer_id = ? and categories && ?::text[]',
+    categories === undefined ? [customerId] : [customerId, [...categories]],
+  );
   if (rows.length === 0) return [];
   const parties = await em.find(
     ThirdPartyEntity,
