@@ -51,6 +51,41 @@ describe('CSV files', () => {
     expect(csv).not.toMatch(/(^|,)"?=/m);
   });
 
+  it('write a boolean as true or false, never as 1 or an empty cell', () => {
+    // csv-stringify's default writes true as '1' and false as '' (the same as a missing value), so a
+    // finance report's `conflict` column could not tell "no conflict" from "not known".
+    const text = csvFile(
+      ['flag', 'missing'],
+      [
+        [true, null],
+        [false, null],
+      ],
+    );
+    expect(text.trim().split('\n')).toEqual(['flag,missing', 'true,', 'false,']);
+    const row = {
+      dataSubjectId: randomUUID(),
+      order: {
+        id: randomUUID(),
+        createdAt: new Date('2026-11-25T09:00:00Z'),
+        customer: { id: randomUUID() },
+        amountCents: 995,
+        currency: 'EUR',
+      },
+      billingCountry: 'NL',
+      vatCountry: null,
+      ipCountry: 'DE',
+      ibanCountry: null,
+      phoneCountry: null,
+      conflict: false,
+      treatment: 'UNDETERMINED',
+      reason: 'r',
+      evidence: [],
+      excludedEvidence: [],
+      territory: null,
+    } as unknown as VatMismatchRow;
+    expect(mismatchesCsv([row]).trim().split('\n')[1]).toMatch(/,NL,,DE,,,false,UNDETERMINED,995,EUR,r,$/);
+  });
+
   it('neutralise a formula in the finance reports', () => {
     const row = {
       dataSubjectId: randomUUID(),
