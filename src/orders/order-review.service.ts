@@ -7,6 +7,7 @@ import { checkPeriod } from '../validation/period';
 import { requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
@@ -128,8 +129,14 @@ export class OrderReviewService {
     // Free text like every other note the platform keeps; a blank note is kept as given (empty).
     const text = note == null ? null : note.trim() === '' ? '' : requireLongText(note, 'note', 2_000);
     return em.transactional(async (tx) => {
-      const entity = isUuid(id) ? await tx.findOne(OrderEntity, { id }, { populate: ['customer'] }) : null;
+      // The order's row is locked (and read again) before its outcome is looked at, so that of two
+      // reviews given at once the second waits for the first and is refused, instead of both being
+      // told they were recorded while the later one overwrites the earlier.
+      const entity = isUuid(id)
+        ? await tx.findOne(OrderEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true })
+        : null;
       if (entity === null) throw new NotFoundError('order', id);
+      await tx.populate(entity, ['customer']);
       // Reviewing works on the order's personal data (and returns it): not for a customer this reader
       // may not see, as the list already leaves such orders out.
       if (access !== undefined) assertCustomerReadable(entity.customer, access);

@@ -1,0 +1,82 @@
+// Reviewing and re-scoring orders on PostgreSQL: what two reviewers at once leave behind, and what a
+// re-scoring under the same rules gives.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditContext } from '../../audit/audit-context';
+import { ConflictError } from '../../src/errors/errors';
+import type { ScoreOrderRequest } from '../../src/orders/score-order-input';
+import { sessionsWaitingForLocks } from '../support/lock-waits';
+import { createTestPlatform, type TestPlatform } from '../support/test-platform';
+
+const ADDRESS = { street: 'Prinsengracht 263', postalCode: '1016 GV', city: 'Amsterdam', country: 'NL' };
+
+function firstOrder(n: string, overrides: Partial<ScoreOrderRequest> = {}): ScoreOrderRequest {
+  return {
+    idempotencyKey: `key-${n}`,
+    customer: { name: `Klant ${n}`, email: `klant-${n}@example.nl`, address: ADDRESS },
+    ipAddress: '77.160.1.1',
+    billingAddress: ADDRESS,
+    email: `klant-${n}@example.nl`,
+    items: [{ product: 'hosting', amountCents: 995 }],
+    currency: 'EUR',
+    ...overrides,
+  };
+}
+
+describe('order review and re-scoring on PostgreSQL', () => {
+  let t: TestPlatform;
+  const em = () => t.platform.db.orm.em.fork();
+  const contexts: Record<'order_system' | 'support' | 'admin', AuditContext> = {} as never;
+
+  beforeAll(async () => {
+    t = await createTestPlatform();
+    for (const [kind, role] of [
+      ['service', 'order_system'],
+      ['employee', 'support'],
+      ['employee', 'admin'],
+    ] as const) {
+      const { actor } = await t.platform.services.actors.create(em(), { kind, role, name: role });
+      contexts[role] = {
+        actorId: actor.id,
+        actorKind: kind,
+        role,
+        onBehalfOf: null,
+        purpose: 'fraud-prevention',
+        requestId: null,
+        traceId: null,
+        clientIp: null,
+        userAgent: null,
+      };
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const score = (request: ScoreOrderRequest) =>
+    t.platform.services.orders.score(em(), request, contexts.order_system);
+
+  it('records one review of two given at once; the other is refused, not silently overwritten', async () => {
+    const scored = await score(firstOrder('race', { ipAddress: '77.160.9.1' }));
+    const id = scored.order.id;
+    const reviews = t.platform.services.orderReview;
+    // The first reviewer's review is written but not committed when the second one looks.
+    const sql = await t.db.superuser();
+    let second: Promise<unknown> | undefined;
+    const first = await em().transactional(async (tx) => {
+      const recorded = await reviews.review(tx, id, 'APPROVED', 'looks fine', contexts.support);
+      second = reviews.review(em(), id, 'REJECTED', 'stolen card', contexts.support);
+      second.catch(() => undefined);
+      await sessionsWaitingForLocks(sql, 1);
+      return recorded;
+    });
+    expect(first.reviewOutcome).toBe('APPROVED');
+    await expect(second!).rejects.toBeInstanceOf(ConflictError);
+    await expect(second!).rejects.toThrow(/already reviewed \(APPROVED\)/);
+    const { rows } = await sql.query<{ review_outcome: string; review_note: string }>(
+      'select review_outcome, review_note from customer_order where id = $1',
+      [id],
+    );
+    // The reviewer who was told the review was recorded is the one whose review is stored.
+    expect(rows[0]).toEqual({ review_outcome: 'APPROVED', review_note: 'looks fine' });
+  });
+});
