@@ -13,6 +13,7 @@ import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
 import { locateCity } from '../../geo/city-locations';
 import type { FieldCipher } from '../crypto/field-cipher';
+import { CustomerView } from '../customers/customer-view';
 import { ActorEntity } from '../db/entities/actor.entity';
 import {
   Decision,
@@ -185,6 +186,7 @@ export class OrderReviewService {
     );
     const db = sqlRunner(em);
     const results: RescoreResult[] = [];
+    const emailReadFromFile = new Set<string>();
     for (const entity of orders) {
       const order = this.view(entity);
       const address = order.billingAddress;
@@ -192,7 +194,11 @@ export class OrderReviewService {
       if (address === null || geo === null || entity.ipBidx === null || entity.ipNetworkBidx === null)
         continue;
       const located = locateCity(address.country, address.city);
-      const email = order.email;
+      // An order that named no email was scored with the customer's email on file (order-scoring.service.ts),
+      // so it is scored again with it, or its email signals (DISPOSABLE_EMAIL) would be lost.
+      const emailOnFile = order.email === null ? new CustomerView(entity.customer, this.cipher).email : null;
+      if (emailOnFile !== null) emailReadFromFile.add(entity.customer.id);
+      const email = order.email ?? emailOnFile;
       const keys = {
         ipBidx: entity.ipBidx,
         networkBidx: entity.ipNetworkBidx,
@@ -254,8 +260,8 @@ export class OrderReviewService {
     await em.flush();
     // The personal values of every order re-scored were decrypted and used: one read event per customer.
     const subjects = [...new Set(orders.map((o) => o.customer.id))];
-    await this.audit.record(
-      subjects.map((subjectId) =>
+    await this.audit.record([
+      ...subjects.map((subjectId) =>
         auditEvent(context, {
           action: 'read',
           subjectId,
@@ -263,7 +269,11 @@ export class OrderReviewService {
           categories: ['ip_address', 'address', 'vat_number', 'email'],
         }),
       ),
-    );
+      // And the email on file of those whose orders named none, as scoring records it.
+      ...[...emailReadFromFile].map((subjectId) =>
+        auditEvent(context, { action: 'read', subjectId, fields: ['email'], categories: ['email'] }),
+      ),
+    ]);
     return results;
   }
 }

@@ -79,4 +79,41 @@ describe('order review and re-scoring on PostgreSQL', () => {
     // The reviewer who was told the review was recorded is the one whose review is stored.
     expect(rows[0]).toEqual({ review_outcome: 'APPROVED', review_note: 'looks fine' });
   });
+
+  it('re-scores an order that named no email with the email on file, as it was scored, and records that read', async () => {
+    // A later order that names no email: scoring used the customer's email on file, a disposable one.
+    const first = await score(
+      firstOrder('throwaway', {
+        ipAddress: '77.160.9.2',
+        customer: { name: 'Klant wegwerp', email: 'wegwerp@yopmail.com', address: ADDRESS },
+        email: null,
+      }),
+    );
+    const customerId = first.order.customerId;
+    const from = new Date();
+    const later = await score({
+      ...firstOrder('throwaway-2', { ipAddress: '77.160.9.3', email: null }),
+      customer: null,
+      customerId,
+    });
+    expect(later.reasons.map((r) => r.code)).toContain('DISPOSABLE_EMAIL');
+    const to = new Date(Date.now() + 1);
+    const sql = await t.db.superuser();
+
+    const results = await t.platform.services.orderReview.rescore(em(), from, to, {
+      ...contexts.admin,
+      requestId: 'req-rescore-email',
+    });
+    const again = results.find((r) => r.orderId === later.order.id)!;
+    // The same rules over the same order: the same answer.
+    expect(again.reasons.map((r) => r.code)).toEqual(later.reasons.map((r) => r.code));
+    expect(again).toMatchObject({ riskScore: later.riskScore, decision: later.decision, changed: false });
+    const { rows } = await sql.query<{ action: string; fields: string[]; subject_id: string }>(
+      `select action, fields, subject_id from (
+         select action, fields, subject_id, request_id from audit_inbox
+         union all select action, fields, subject_id, request_id from audit_event) e
+       where request_id = 'req-rescore-email'`,
+    );
+    expect(rows).toContainEqual({ action: 'read', fields: ['email'], subject_id: customerId });
+  });
 });
