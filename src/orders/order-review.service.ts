@@ -202,6 +202,7 @@ export class OrderReviewService {
       const keys = {
         ipBidx: entity.ipBidx,
         networkBidx: entity.ipNetworkBidx,
+        ipVersion: geo.version ?? (geo.ip.includes(':') ? 6 : 4),
         emailBidx: entity.emailBidx,
         emailMailboxBidx: entity.emailMailboxBidx,
         ibanBidx: entity.ibanBidx,

@@ -213,6 +213,7 @@ export class OrderScoringService {
     return {
       ipBidx: blindIndex.compute('order_ip', order.ipText),
       networkBidx: blindIndex.compute('order_network', cidrOf(order.ip, prefix)),
+      ipVersion: order.ip.version,
       emailBidx: email === null ? null : blindIndex.compute('email', email.toLowerCase()),
       emailMailboxBidx: email === null ? null : blindIndex.compute('email_mailbox', emailMailbox(email)),
       ibanBidx: order.iban === null ? null : blindIndex.compute('iban', order.iban),

@@ -12,6 +12,12 @@ import { countCeiling, type RiskRules, type VelocityLimit } from '../scoring/ris
 export interface VelocityKeys {
   ipBidx: string;
   networkBidx: string;
+  /**
+   * The order's IP version. New customers of an IPv6 address are counted per network (`networkBidx`,
+   * the /64 by default): one subscriber holds a whole /64, and privacy addresses change within it by
+   * themselves. An IPv4 network (/24) is shared by many (carrier NAT, offices), so there it is the address.
+   */
+  ipVersion: 4 | 6;
   /** The exact address (lower case): how orders from before migration 11 are matched. */
   emailBidx: string | null;
   /** The address as a mailbox (emailMailbox); null for an order scored before migration 11. */
@@ -64,7 +70,10 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
   ordersPerEmail(columns, params, keys, v.ordersPerEmail, since(v.ordersPerEmail.windowMinutes), until);
   ordersWithin('orders_per_iban', 'iban_bidx', keys.ibanBidx, v.ordersPerIban);
   // Other new customers: the ordering customer's own first order from this address is not one of them.
-  ordersWithin('new_customers_per_ip', 'ip_bidx', keys.ipBidx, v.newCustomersPerIp, {
+  // An IPv6 address's are counted over its network (see VelocityKeys.ipVersion).
+  const [newColumn, newKey] =
+    keys.ipVersion === 6 ? ['ip_network_bidx', keys.networkBidx] : ['ip_bidx', keys.ipBidx];
+  ordersWithin('new_customers_per_ip', newColumn, newKey, v.newCustomersPerIp, {
     sql: ' and first_order and customer_id <> ?',
     params: [keys.customerId],
   });

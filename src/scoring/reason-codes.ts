@@ -43,7 +43,7 @@ export const ReasonCode = {
   VELOCITY_EMAIL: 'VELOCITY_EMAIL',
   /** More earlier orders with the same IBAN within the window than the limit. */
   VELOCITY_IBAN: 'VELOCITY_IBAN',
-  /** More new customers from the same IP address within the window than the limit, the ordering one aside. */
+  /** More other new customers from the same IP address (for IPv6 its /64) within the window than the limit. */
   VELOCITY_NEW_CUSTOMERS_IP: 'VELOCITY_NEW_CUSTOMERS_IP',
   /** The IBAN is on file under more other customer names than allowed. */
   IBAN_REUSED_OTHER_NAME: 'IBAN_REUSED_OTHER_NAME',
@@ -95,7 +95,7 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
     "More earlier orders to the same mailbox (+tags, Gmail's dots aside) within the window than the limit.",
   VELOCITY_IBAN: 'More earlier orders with the same IBAN within the window than the limit.',
   VELOCITY_NEW_CUSTOMERS_IP:
-    'More new customers from the same IP address within the window than the limit, the ordering one aside.',
+    'More other new customers from the same IP address (for IPv6 its /64) within the window than the limit.',
   IBAN_REUSED_OTHER_NAME: 'The IBAN is on file under more other customer names than allowed.',
   ID_CARD_REUSED_OTHER_NAME: 'The ID-card number is on file under more other customer names than allowed.',
   DISPOSABLE_EMAIL: 'The email address is at a disposable (throw-away) mail domain.',

@@ -77,7 +77,9 @@ const DAY = 24 * 60;
 export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({
   // 2026-11-26.4: the weights of 2026-11-26.3; the VAT evidence compares territories (the Canary Islands,
   // Monaco, ...; src/vat/vat-territory.ts), so VAT_EVIDENCE_CONFLICT fires otherwise (README, Rules).
-  version: '2026-11-26.4',
+  // 2026-11-26.5: the weights of 2026-11-26.4; VELOCITY_NEW_CUSTOMERS_IP counts an IPv6 address's new
+  // customers over its /64 network (networkPrefixLength.ipv6), not the one address (README, Rules).
+  version: '2026-11-26.5',
   weights: {
     // Travel, VPNs and cross-border commuters make a single country mismatch common and weak.
     IP_COUNTRY_MISMATCH_BILLING: 20,

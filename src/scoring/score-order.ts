@@ -501,11 +501,17 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
     );
   }
   if (overLimit(velocity.newCustomersPerIp, v.newCustomersPerIp)) {
+    // An IPv6 address's new customers are counted over its network (src/orders/order-velocity.ts).
+    const prefixLength = ip.version === 6 ? rules.velocity.networkPrefixLength.ipv6 : null;
+    const from = prefixLength === null ? 'this IP address' : `this IP address's /${prefixLength} network`;
     fire(
       ReasonCode.VELOCITY_NEW_CUSTOMERS_IP,
-      `${counted(velocity.newCustomersPerIp, v.newCustomersPerIp.max, 'other new customer', 'other new customers')} from this IP address ` +
+      `${counted(velocity.newCustomersPerIp, v.newCustomersPerIp.max, 'other new customer', 'other new customers')} from ${from} ` +
         `in the last ${describeWindow(v.newCustomersPerIp.windowMinutes)} (limit ${v.newCustomersPerIp.max})`,
-      velocityEvidence(velocity.newCustomersPerIp, v.newCustomersPerIp),
+      {
+        ...velocityEvidence(velocity.newCustomersPerIp, v.newCustomersPerIp),
+        ...(prefixLength === null ? {} : { prefixLength }),
+      },
     );
   }
 

@@ -110,8 +110,8 @@ describe('VAT territories through scoreOrder', () => {
       { kind: 'ipCountry', country: 'ES', territory: 'ES-CN', supports: true },
     ]);
     expect(a.reasons.map((r) => r.code)).not.toContain('VAT_EVIDENCE_CONFLICT');
-    expect(a.order.rulesVersion).toBe('2026-11-26.4');
-    expect(DEFAULT_RISK_RULES.version).toBe('2026-11-26.4');
+    expect(a.order.rulesVersion).toBe(DEFAULT_RISK_RULES.version);
+    expect(DEFAULT_RISK_RULES.version >= '2026-11-26.4').toBe(true);
   });
 
   it('finds a billing address on the Canary Islands and an IP address in Madrid in conflict', async () => {

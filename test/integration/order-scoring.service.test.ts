@@ -183,6 +183,26 @@ describe('OrderScoringService on PostgreSQL', () => {
     expect(velocity.evidence).toEqual({ count: 4, max: 3, windowMinutes: 1440 });
   });
 
+  // Regression: new customers were counted per IPv6 address, so accounts opened from one /64 (one
+  // subscriber's network, where privacy addresses change daily by themselves) were never counted together.
+  it('counts the new customers of an IPv6 address per /64 network, and of an IPv4 address per address', async () => {
+    const v6 = [];
+    for (let i = 1; i <= 4; i++) {
+      v6.push(await score(firstOrder(`v6-net-${i}`, { ipAddress: `2a02:a440:77:1::${i}` })));
+    }
+    const fired = v6.map((r) => r.reasons.find((x) => x.code === 'VELOCITY_NEW_CUSTOMERS_IP'));
+    expect(fired.map((r) => r !== undefined)).toEqual([false, false, false, true]);
+    expect(fired[3]!.evidence).toMatchObject({ count: 3, max: 2, prefixLength: 64 });
+    expect(fired[3]!.message).toContain("from this IP address's /64 network");
+    // Another /64 of the same provider is another subscriber.
+    const other = await score(firstOrder('v6-net-other', { ipAddress: '2a02:a440:77:2::1' }));
+    expect(other.reasons.map((r) => r.code)).not.toContain('VELOCITY_NEW_CUSTOMERS_IP');
+    // An IPv4 /24 is shared by many (carrier NAT, offices): still per address.
+    for (let i = 1; i <= 3; i++) await score(firstOrder(`v4-net-${i}`, { ipAddress: `77.160.77.${i}` }));
+    const v4 = await score(firstOrder('v4-net-4', { ipAddress: '77.160.77.4' }));
+    expect(v4.reasons.map((r) => r.code)).not.toContain('VELOCITY_NEW_CUSTOMERS_IP');
+  });
+
   // Regression: a returning customer's own first order counted among the "other new customers".
   it('does not count the ordering customer among the other new customers from its IP address', async () => {
     const ip = '77.160.5.2';

@@ -32,7 +32,7 @@ describe('DEFAULT_RISK_RULES', () => {
   });
 
   it('has a version and a weight for every reason code', () => {
-    expect(DEFAULT_RISK_RULES.version).toBe('2026-11-26.4');
+    expect(DEFAULT_RISK_RULES.version).toBe('2026-11-26.5');
     expect(Object.keys(DEFAULT_RISK_RULES.weights).sort()).toEqual([...REASON_CODES].sort());
   });
 

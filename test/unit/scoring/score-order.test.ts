@@ -516,6 +516,17 @@ describe('velocity', () => {
     expect(reason?.evidence.prefixLength).toBe(64);
   });
 
+  it('names the /64 network whose new customers an IPv6 address was counted over', () => {
+    const reason = reasonOf(
+      score({ ip: DUTCH_IPV6, velocity: velocity({ newCustomersPerIp: 3 }) }),
+      ReasonCode.VELOCITY_NEW_CUSTOMERS_IP,
+    );
+    expect(reason?.message).toBe(
+      "3 other new customers from this IP address's /64 network in the last 7 days (limit 2)",
+    );
+    expect(reason?.evidence.prefixLength).toBe(64);
+  });
+
   it('says just "network" when the IP version is not known', () => {
     const { version: _version, ...unversioned } = DUTCH_IPV4;
     const count = rules.velocity.ordersPerNetwork.max + 1;
