@@ -42,7 +42,8 @@ export interface SignalCounts {
 
 /**
  * The counts of earlier orders (created in each window before `before`, the order itself excluded) and
- * of the other names the IBAN or the ID-card number is on file under, each up to its ceiling.
+ * of the other names the IBAN or the ID-card number was on file under before `before`, each up to its
+ * ceiling.
  */
 export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, before: Date): SqlSelection {
   const v = rules.velocity;
@@ -87,31 +88,43 @@ export function signalCountsSelection(keys: VelocityKeys, rules: RiskRules, befo
   // distinct other *names* (not customers: a hundred accounts of one name must not crowd out another
   // name) before the union; the orders' customers come off the (iban_bidx, customer_id) index.
   const otherName = 'coalesce(name_bidx, id::text)';
+  // As for the velocity, only what was on file before the order: customers created and orders placed
+  // after it are not counted when an old order is re-scored (a customer's identifiers changed since
+  // it was created cannot be told apart, and count as they are now).
   columns.push(
     `(select count(distinct n) from (
         (select distinct ${otherName} as n from customer
-          where iban_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?)
+          where iban_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) and created_at < ? limit ?)
         union all
         (select distinct ${otherName} as n from customer
-          where id in (select customer_id from customer_order where iban_bidx = ? and customer_id <> ?)
+          where id in (select customer_id from customer_order
+                        where iban_bidx = ? and customer_id <> ? and created_at < ?)
             and not coalesce(name_bidx = ?, false) limit ?)) u) as iban_other_names`,
   );
   params.push(
     keys.ibanBidx,
     keys.customerId,
     keys.nameBidx,
+    until,
     ibanCeiling,
     keys.ibanBidx,
     keys.customerId,
+    until,
     keys.nameBidx,
     ibanCeiling,
   );
   columns.push(
     `(select count(*) from (select distinct ${otherName} from customer
-        where id_card_number_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) limit ?) c)
-       as id_card_other_names`,
+        where id_card_number_bidx = ? and id <> ? and not coalesce(name_bidx = ?, false) and created_at < ?
+        limit ?) c) as id_card_other_names`,
   );
-  params.push(keys.idCardBidx, keys.customerId, keys.nameBidx, countCeiling(reuse.idCardMaxOtherNames));
+  params.push(
+    keys.idCardBidx,
+    keys.customerId,
+    keys.nameBidx,
+    until,
+    countCeiling(reuse.idCardMaxOtherNames),
+  );
   return { columns, params };
 }
 

@@ -116,4 +116,43 @@ describe('order review and re-scoring on PostgreSQL', () => {
     );
     expect(rows).toContainEqual({ action: 'read', fields: ['email'], subject_id: customerId });
   });
+
+  it('re-scores an order without the customers and orders that came after it sharing its IBAN or ID card', async () => {
+    const iban = 'NL91ABNA0417164300';
+    const from = new Date();
+    const first = await score(
+      firstOrder('shared-a', {
+        ipAddress: '77.160.9.4',
+        iban,
+        customer: {
+          name: 'Anna Eerst',
+          email: 'anna@example.nl',
+          address: ADDRESS,
+          idCardNumber: 'IXH123456',
+        },
+      }),
+    );
+    expect(first.reasons.map((r) => r.code)).toEqual([]);
+    const to = new Date(Date.now() + 1);
+    // Two other names take the same IBAN and ID card afterwards: their orders are flagged, not the first.
+    for (const n of ['Bram Later', 'Cor Later']) {
+      const later = await score(
+        firstOrder(`shared-${n.split(' ')[0]!.toLowerCase()}`, {
+          ipAddress: '77.160.9.5',
+          iban,
+          customer: {
+            name: n,
+            email: `${n.split(' ')[0]}@example.nl`,
+            address: ADDRESS,
+            idCardNumber: 'IXH123456',
+          },
+        }),
+      );
+      expect(later.reasons.map((r) => r.code)).toContain('ID_CARD_REUSED_OTHER_NAME');
+    }
+    const results = await t.platform.services.orderReview.rescore(em(), from, to, contexts.admin);
+    const again = results.find((r) => r.orderId === first.order.id)!;
+    expect(again.reasons.map((r) => r.code)).toEqual([]);
+    expect(again).toMatchObject({ riskScore: first.riskScore, decision: first.decision, changed: false });
+  });
 });
