@@ -47,7 +47,7 @@ import {
   type SignalCounts,
   type VelocityKeys,
 } from './order-velocity';
-import { OrderStore, type OrderRows } from './order-store';
+import { isCustomerGoneMeanwhile, OrderStore, type OrderRows } from './order-store';
 import { orderVatEvidence } from './order-vat-evidence';
 import { orderAad, OrderView } from './order-view';
 import { normaliseOrder, type NormalisedOrder, type ScoreOrderRequest } from './score-order-input';
@@ -194,6 +194,15 @@ export class OrderScoringService {
       if (isUniqueViolation(error)) {
         const winner = await this.findByKey(em.fork(), context.actorId, order.idempotencyKey);
         if (winner !== null) return this.replay(winner, requestHash, request, context);
+      }
+      // Erased, archived or restricted while the order was scored: nothing was stored; the refusal is
+      // the one the customer's state now calls for.
+      if (customer.kind === 'existing' && isCustomerGoneMeanwhile(error)) {
+        mayOrder((await this.deps.customers.get(em.fork(), customer.entity.id)).entity);
+        throw new ConflictError(
+          `Customer ${customer.entity.id} changed while the order was scored; nothing was stored. Send the order again.`,
+          { field: 'customerId' },
+        );
       }
       throw error;
     }

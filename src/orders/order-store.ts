@@ -59,8 +59,25 @@ export type OrderRows =
 const INSERT_CUSTOMER = `insert into customer select * from jsonb_populate_record(null::customer, ?::jsonb)`;
 const INSERT_CONSENT_LINE = `insert into mailing_consent_change
   select * from jsonb_populate_record(null::mailing_consent_change, ?::jsonb)`;
-const UPDATE_CUSTOMER_IPS = `update customer set ip_addresses_enc = ?, updated_at = ? where id = ?`;
 const INSERT_ORDER = `insert into customer_order select * from jsonb_populate_record(null::customer_order, ?::jsonb)`;
+/**
+ * A later order's customer may have been erased, archived or restricted since scoring loaded it (an
+ * erasure committed while VIES was asked, say). Its row is written only while it still may order, and
+ * the order takes its customer id from that write: with no row written the id is null, and the whole
+ * statement, audit events and all, fails on customer_order's not-null customer_id (see
+ * `isCustomerGoneMeanwhile`) rather than putting erased data back or storing an order it may not have.
+ */
+const UPDATE_CUSTOMER_IPS = `update customer set ip_addresses_enc = ?, updated_at = ?
+  where id = ? and status not in ('erased', 'archived') and not restricted returning id`;
+const INSERT_LATER_ORDER = `insert into customer_order select * from jsonb_populate_record(null::customer_order,
+  jsonb_set(?::jsonb, '{customer_id}', coalesce((select to_jsonb(id) from customer_ips), 'null'::jsonb)))`;
+
+/** The error of a later order's statement whose customer could no longer order (see UPDATE_CUSTOMER_IPS). */
+export function isCustomerGoneMeanwhile(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; table?: unknown; column?: unknown };
+  return e.code === '23502' && e.table === 'customer_order' && e.column === 'customer_id';
+}
 
 export class OrderStore {
   private columns: { customer: ColumnReader[]; consent: ColumnReader[]; order: ColumnReader[] } | undefined;
@@ -97,7 +114,7 @@ export class OrderStore {
     } else {
       // What the ORM's change set for the customer was: the IP list, and updatedAt (its onUpdate).
       rows.customer.updatedAt = new Date();
-      const sql = oneStatement(held, [['customer_ips', UPDATE_CUSTOMER_IPS]], INSERT_ORDER);
+      const sql = oneStatement(held, [['customer_ips', UPDATE_CUSTOMER_IPS]], INSERT_LATER_ORDER);
       await db.query(sql, [
         ...heldParams,
         rows.customer.ipAddressesEnc,

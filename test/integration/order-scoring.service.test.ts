@@ -2,6 +2,7 @@
 // identity-reuse counts (including where they stop) as the database answers them.
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalEventJson } from '../../audit/canonical-event';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditContext } from '../../audit/audit-context';
 import type { OrderScoringService } from '../../src/orders/order-scoring.service';
@@ -13,6 +14,7 @@ import { OrderEntity } from '../../src/db/entities/order.entity';
 import { ErrorCode, ValidationError } from '../../src/errors/errors';
 import { rowColumns } from '../../src/orders/order-store';
 import { eraseCustomerData } from '../../src/privacy/erasure';
+import { sessionsWaitingForLocks } from '../support/lock-waits';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 const ADDRESS = { street: 'Prinsengracht 263', postalCode: '1016 GV', city: 'Amsterdam', country: 'NL' };
@@ -360,6 +362,61 @@ describe('OrderScoringService on PostgreSQL', () => {
     await expect(archived.refused).rejects.toMatchObject({
       code: ErrorCode.Conflict,
       details: { reason: 'ARCHIVED' },
+    });
+  });
+
+  // Regression: a customer erased or restricted while its order was being scored (between the
+  // customer's load and the order's write, a VIES check long) got its erased IP list written back, and
+  // the order with its IP address, GeoIP answer and email stored.
+  it('stores nothing for a customer erased or restricted while its order was scored', async () => {
+    const sql = await t.db.superuser();
+    const duringScoring = async (
+      tag: string,
+      change: (tx: EntityManager, id: string) => Promise<unknown>,
+    ) => {
+      const first = await score(firstOrder(`${tag}-1`, { ipAddress: '77.167.0.1' }));
+      const customerId = first.order.customerId;
+      const requestId = `req-${tag}-2`;
+      let scoring: Promise<unknown> | undefined;
+      // The change is made but not committed when the order is scored: scoring loads the customer as it
+      // was, and its write comes after the change is committed.
+      await t.platform.db.orm.em.fork().transactional(async (tx) => {
+        await change(tx, customerId);
+        await tx.flush();
+        scoring = score(
+          { ...firstOrder(`${tag}-2`, { ipAddress: '77.167.0.2' }), customer: null, customerId },
+          requestId,
+        );
+        scoring.catch(() => undefined);
+        await sessionsWaitingForLocks(sql, 1);
+      });
+      await Promise.allSettled([scoring]);
+      const stored = await sql.query('select 1 from customer_order where idempotency_key = $1', [
+        `key-${tag}-2`,
+      ]);
+      expect(stored.rows).toEqual([]);
+      expect(await eventsOf(requestId)).toEqual([]);
+      const customer = await sql.query<{ ip_addresses_enc: string | null }>(
+        'select ip_addresses_enc from customer where id = $1',
+        [customerId],
+      );
+      return { scoring: scoring!, ips: customer.rows[0]!.ip_addresses_enc };
+    };
+
+    const erased = await duringScoring('erased-meanwhile', async (tx, id) =>
+      eraseCustomerData(tx, await tx.findOneOrFail(CustomerEntity, { id }), 'request', new Date()),
+    );
+    await expect(erased.scoring).rejects.toMatchObject({
+      code: ErrorCode.Conflict,
+      details: { field: 'customerId', reason: 'ERASED' },
+    });
+    expect(erased.ips).toBeNull();
+    const restricted = await duringScoring('restricted-meanwhile', async (tx, id) => {
+      (await tx.findOneOrFail(CustomerEntity, { id })).restricted = true;
+    });
+    await expect(restricted.scoring).rejects.toMatchObject({
+      code: ErrorCode.Forbidden,
+      details: { reason: 'RESTRICTED' },
     });
   });
 
