@@ -33,7 +33,7 @@ export const ReasonCode = {
   VAT_NUMBER_BAD_CHECK_DIGIT: 'VAT_NUMBER_BAD_CHECK_DIGIT',
   /** The VAT number belongs to a country outside the EU (GB, CHE, NO, ...). */
   VAT_NUMBER_NON_EU: 'VAT_NUMBER_NON_EU',
-  /** The VAT number belongs to another country than the billing address. */
+  /** The VAT number belongs to another member state than the billing address's (Monaco's is France). */
   VAT_NUMBER_COUNTRY_MISMATCH: 'VAT_NUMBER_COUNTRY_MISMATCH',
   /** More earlier orders from the same IP address within the window than the limit. */
   VELOCITY_IP: 'VELOCITY_IP',
@@ -87,7 +87,8 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
   VAT_NUMBER_MALFORMED: 'The VAT number has no known prefix or not the format of its country.',
   VAT_NUMBER_BAD_CHECK_DIGIT: 'The VAT number has the right format but its check digit does not match.',
   VAT_NUMBER_NON_EU: 'The VAT number belongs to a country outside the EU (GB, CHE, NO, ...).',
-  VAT_NUMBER_COUNTRY_MISMATCH: 'The VAT number belongs to another country than the billing address.',
+  VAT_NUMBER_COUNTRY_MISMATCH:
+    "The VAT number belongs to another member state than the billing address's (Monaco's is France).",
   VELOCITY_IP: 'More earlier orders from the same IP address within the window than the limit.',
   VELOCITY_NETWORK:
     'More earlier orders from the same network (/24 for IPv4, /64 for IPv6) within the window than the limit.',

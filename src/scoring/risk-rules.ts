@@ -78,7 +78,9 @@ export const DEFAULT_RISK_RULES: RiskRules = deepFreeze({
   // 2026-11-26.4: the weights of 2026-11-26.3; the VAT evidence compares territories (the Canary Islands,
   // Monaco, ...; src/vat/vat-territory.ts), so VAT_EVIDENCE_CONFLICT fires otherwise (README, Rules).
   // 2026-11-26.5: the weights of 2026-11-26.4; VELOCITY_NEW_CUSTOMERS_IP counts an IPv6 address's new
-  // customers over its /64 network (networkPrefixLength.ipv6), not the one address (README, Rules).
+  // customers over its /64 network (networkPrefixLength.ipv6), not the one address, and
+  // VAT_NUMBER_COUNTRY_MISMATCH holds the number against the billing address's member state (MC -> FR,
+  // AX -> FI), not its own code (README, Rules).
   version: '2026-11-26.5',
   weights: {
     // Travel, VPNs and cross-border commuters make a single country mismatch common and weak.

@@ -18,6 +18,7 @@ import { ValidationError } from '../errors/errors';
 import type { TraderNameMatch } from '../vat/trader-name';
 import type { TraderAddressMatch } from '../vat/trader-address';
 import { analyseVatNumber } from '../vat/vat-number';
+import { VAT_STATE_OF_COUNTRY } from '../vat/vat-territory';
 import { disposableEmailDomainOf } from './disposable-email-domains';
 import type { IpClassification } from '../../geo/ip-classify';
 import type { IpAnonymity, IpIntelligence } from '../../geo/ip-intelligence';
@@ -363,7 +364,9 @@ export function scoreOrderSignals(input: OrderSignalsInput, rules: RiskRules): R
     }
     if (vatCountry === null) {
       notEvaluated.push(SKIP.vatMismatchNoVatCountry);
-    } else if (vatCountry !== billingCountry) {
+    } else if (vatCountry !== (VAT_STATE_OF_COUNTRY[billingCountry] ?? billingCountry)) {
+      // A VAT number is a member state's: a business in Monaco (in the French VAT area), on Åland or in
+      // a French overseas department has the number of France or Finland, which is no mismatch.
       fire(
         ReasonCode.VAT_NUMBER_COUNTRY_MISMATCH,
         `VAT number is from ${vatCountry}, billing address in ${billingCountry}`,

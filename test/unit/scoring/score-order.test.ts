@@ -428,6 +428,28 @@ describe('the VAT number', () => {
     expect(codesOf(score({ vatNumber: 'NL010000446B01' }))).toEqual([]);
   });
 
+  // Regression: a business in Monaco, on Åland or in a French overseas department has the VAT number
+  // of the member state whose VAT area it is in (or that it belongs to), which is no mismatch.
+  it.each([
+    ['MC', 'FR40303265045'],
+    ['GP', 'FR40303265045'],
+    ['AX', 'FI20774740'],
+  ])(
+    'does not fire VAT_NUMBER_COUNTRY_MISMATCH for a billing address in %s and a number of its member state',
+    (billingCountry, vatNumber) => {
+      expect(codesOf(score({ billingCountry, vatNumber }))).not.toContain(
+        ReasonCode.VAT_NUMBER_COUNTRY_MISMATCH,
+      );
+    },
+  );
+
+  it('still fires VAT_NUMBER_COUNTRY_MISMATCH for a Monaco billing address and a number of another state', () => {
+    expect(
+      reasonOf(score({ billingCountry: 'MC', vatNumber: GERMAN_VAT }), ReasonCode.VAT_NUMBER_COUNTRY_MISMATCH)
+        ?.message,
+    ).toBe('VAT number is from DE, billing address in MC');
+  });
+
   it('fires VAT_NAME_MISMATCH, alone enough for review, when VIES registers the number to another name', () => {
     const dutch = { vatNumber: 'NL010000446B01' };
     const result = score({ ...dutch, vatNameMatch: 'MISMATCH' });
