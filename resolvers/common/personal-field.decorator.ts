@@ -89,6 +89,24 @@ export function PersonalField(
   };
 }
 
+/**
+ * An input field that looks people up by a personal value (an exact-match filter on an email address
+ * or an IBAN). Asking with it uses the category as reading it would: the operation guard asks the
+ * role and the purpose for it (src/server/operation-analysis.ts), and whoever the search finds has
+ * that field recorded as read, since the caller learns it is theirs.
+ */
+export function PersonalInputField(
+  field: PersonalFieldName,
+  returnType: ReturnTypeFunc,
+  options: { nullable?: boolean; description?: string } = {},
+): PropertyDecorator {
+  const extension: PersonalDataExtension = { field, category: PERSONAL_FIELDS[field].category };
+  return (target, propertyKey) => {
+    Field(returnType, options)(target, propertyKey);
+    Extensions({ [PERSONAL_DATA_EXTENSION]: extension })(target, propertyKey as string);
+  };
+}
+
 /** A field of a personal-data type that holds no personal data (ids, status, timestamps). */
 export function NonPersonalField(
   returnType?: ReturnTypeFunc,

@@ -1,5 +1,6 @@
 /** Inputs for the customer operations. Validation of the values lives in src/validation, not here. */
 import { Field, InputType } from 'type-graphql';
+import { PersonalInputField } from '../common/personal-field.decorator';
 import { CustomerStatusEnum, CustomerTypeEnum } from './customer.type';
 
 @InputType()
@@ -115,19 +116,33 @@ export class UpdateCustomerInput {
 
 @InputType()
 export class CustomerFilterInput {
-  @Field(() => String, { nullable: true, description: 'Exact match (through a blind index).' })
+  // Searching by a personal value uses it: the role must be allowed its category and the purpose fit
+  // it, and the customers found are recorded as read (PersonalInputField).
+  @PersonalInputField('email', () => String, {
+    nullable: true,
+    description: 'Exact match (through a blind index).',
+  })
   email?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Exact match (through a blind index).' })
+  @PersonalInputField('iban', () => String, {
+    nullable: true,
+    description: 'Exact match (through a blind index).',
+  })
   iban?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Exact match (through a blind index).' })
+  @PersonalInputField('vatNumber', () => String, {
+    nullable: true,
+    description: 'Exact match (through a blind index).',
+  })
   vatNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Exact match (through a blind index).' })
+  @PersonalInputField('idCardNumber', () => String, {
+    nullable: true,
+    description: 'Exact match (through a blind index).',
+  })
   idCardNumber?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @PersonalInputField('country', () => String, { nullable: true })
   country?: string | null;
 
   @Field(() => CustomerTypeEnum, { nullable: true })

@@ -1,7 +1,9 @@
 /** Customer operations: parse, call the customer service, map. Authorisation happens before execution. */
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../src/server/request-context';
 import { toConnection } from '../common/connection.type';
+import { noteSearchReads } from '../common/personal-search';
 import { CustomerFilterInput, NewCustomerInput, UpdateCustomerInput } from './customer.inputs';
 import { CustomerConnection, CustomerObject } from './customer.type';
 import { toCustomerInput, toCustomerPatch } from './customer.mapping';
@@ -18,11 +20,17 @@ export class CustomerResolver {
   })
   async customers(
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => CustomerFilterInput, { nullable: true }) filter?: CustomerFilterInput,
     @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<CustomerConnection> {
     const page = await ctx.services.customers.list(ctx.em, filter ?? {}, first, after, ctx);
+    noteSearchReads(
+      ctx,
+      info,
+      page.edges.map((edge) => edge.node.id),
+    );
     return toConnection(page) as unknown as CustomerConnection;
   }
 

@@ -28,7 +28,8 @@ import { authorizeOperation, OPERATION_PURPOSES } from '../auth/access-policy';
 import { parsePurpose } from '../auth/purpose';
 import { DomainError, ValidationError } from '../errors/errors';
 import { toRequestError, toVariablesError } from '../errors/format-error';
-import { analyseOperation, type OperationAnalysis } from './operation-analysis';
+import type { DataCategory } from '../personal-data/data-categories';
+import { analyseOperation, argumentCategories, type OperationAnalysis } from './operation-analysis';
 import type { RequestContext } from './request-context';
 
 /** A list field's cost is its children times the page size asked for (default 20). */
@@ -127,6 +128,18 @@ function analysisOf(
   return (known.analysis ??= analyseOperation(schema, document, operation));
 }
 
+/**
+ * The categories the operation selects, and those of the personal values its arguments search by
+ * (read with the request's variables; when these do not fit their types, nothing runs anyway).
+ */
+function withArgumentCategories(
+  analysis: OperationAnalysis,
+  variables: Record<string, unknown> | undefined,
+): ReadonlySet<DataCategory> {
+  if (analysis.personalArguments.length === 0 || variables === undefined) return analysis.categories;
+  return new Set([...analysis.categories, ...argumentCategories(analysis, variables)]);
+}
+
 export interface GuardOptions {
   maxComplexity: number;
   /**
@@ -178,9 +191,13 @@ export function guardPlugin(options: GuardOptions): ApolloServerPlugin<RequestCo
             }
             const analysis = analysisOf(known, schema, document, operation);
             applyDefaultPurpose(contextValue, analysis.operations);
-            authorizeOperation(contextValue.actor, contextValue.purpose, analysis);
+            const categories = withArgumentCategories(analysis, coerced.coerced);
+            authorizeOperation(contextValue.actor, contextValue.purpose, {
+              operations: analysis.operations,
+              categories,
+            });
             if (coerced.errors !== undefined) throw toVariablesError(coerced.errors);
-            contextValue.categories = analysis.categories;
+            contextValue.categories = categories;
           } catch (error) {
             if (error instanceof DomainError) throw toRequestError(error);
             if (error instanceof GraphQLError) throw error;
