@@ -107,6 +107,19 @@ export const OPERATION_PURPOSES: Partial<Record<string, PurposeKind>> = {
 };
 
 /**
+ * The purpose a request that states none is taken to have: that of its operations with a purpose of
+ * their own, when every operation it calls (public fields such as `__typename` and `ping` aside) has
+ * that one. Null otherwise: an operation that has one then needs it stated (`authorizeOperation`).
+ */
+export function impliedPurpose(operations: readonly string[]): PurposeKind | null {
+  const own = new Set(
+    operations.filter((op) => !PUBLIC_OPERATIONS.includes(op)).map((op) => OPERATION_PURPOSES[op]),
+  );
+  const [only] = own;
+  return own.size === 1 && only !== undefined ? only : null;
+}
+
+/**
  * Operations every authenticated actor may call: who am I, and the audit log's signed state (a tree
  * size, a root hash and a signature: no personal data), so anyone can hold a checkpoint to check the
  * log against later.
@@ -289,7 +302,7 @@ export function authorizeOperation(
       operations: refused,
     });
   }
-  if (purpose !== null) assertPurposeFitsOperations(purpose, nonPublic);
+  assertPurposeFitsOperations(purpose, nonPublic);
   const categories = [
     ...new Set([...request.categories, ...nonPublic.flatMap((op) => OPERATION_CATEGORIES[op] ?? [])]),
   ].sort();
@@ -311,11 +324,21 @@ export function authorizeOperation(
   assertPurposeFits(purpose, categories);
 }
 
-/** Throws ForbiddenError when an operation with a purpose of its own is asked for with another one. */
-function assertPurposeFitsOperations(purpose: Purpose, operations: readonly string[]): void {
+/**
+ * Throws ForbiddenError when an operation with a purpose of its own is asked for with another one, and
+ * PurposeRequiredError when none was stated or implied (beside operations that do not imply it), so the
+ * audit log never records its work without the purpose it is done for.
+ */
+function assertPurposeFitsOperations(purpose: Purpose | null, operations: readonly string[]): void {
   for (const operation of operations) {
     const own = OPERATION_PURPOSES[operation];
-    if (own !== undefined && own !== purpose.kind) {
+    if (own !== undefined && purpose === null) {
+      throw new PurposeRequiredError(
+        `${operation} is done for ${own}; asked for beside other operations, it needs ${PURPOSE_HEADER}: ${own}.`,
+        { operation, allowedPurposes: [own] },
+      );
+    }
+    if (own !== undefined && purpose !== null && own !== purpose.kind) {
       throw new ForbiddenError(
         `${operation} is done for ${own} only; send ${PURPOSE_HEADER}: ${own}, or none (it is implied), ` +
           `not ${purpose.kind}.`,

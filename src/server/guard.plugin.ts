@@ -24,7 +24,7 @@ import {
   simpleEstimator,
   type ComplexityEstimator,
 } from 'graphql-query-complexity';
-import { authorizeOperation, OPERATION_PURPOSES } from '../auth/access-policy';
+import { authorizeOperation, impliedPurpose } from '../auth/access-policy';
 import { parsePurpose } from '../auth/purpose';
 import { DomainError, ValidationError } from '../errors/errors';
 import { toRequestError, toVariablesError } from '../errors/format-error';
@@ -39,13 +39,13 @@ const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
 };
 
 /**
- * A lone operation with a purpose of its own (scoreOrder: fraud-prevention) gets it when none was sent;
- * the access policy refuses any other.
+ * An operation with a purpose of its own (scoreOrder: fraud-prevention) gets it when none was sent,
+ * also beside public fields such as `__typename`; the access policy refuses any other.
  */
 function applyDefaultPurpose(context: RequestContext, operations: readonly string[]): void {
-  if (context.purpose !== null || operations.length !== 1) return;
-  const implied = OPERATION_PURPOSES[operations[0]!];
-  if (implied === undefined) return;
+  if (context.purpose !== null) return;
+  const implied = impliedPurpose(operations);
+  if (implied === null) return;
   context.purpose = parsePurpose(implied);
   context.audit.purpose = context.purpose.text;
 }

@@ -1,10 +1,11 @@
 /**
  * Every use of personal data is asked for and recorded like a read, also where no personal field is
  * selected: a search by a personal value (customers(filter: { iban })) needs a role allowed that
- * category and a purpose that fits it, and records the people it found as read.
+ * category and a purpose that fits it, and records the people it found as read; an operation with a
+ * purpose of its own (scoreOrder) is recorded under it also when public fields are asked beside it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateCustomerDocument } from '../../schema/generated/graphql';
+import { CreateCustomerDocument, type ScoreOrderInput } from '../../schema/generated/graphql';
 import { startTestServer, type TestServer } from '../support/test-platform';
 
 const customer = {
@@ -14,6 +15,19 @@ const customer = {
   iban: 'NL91ABNA0417164300',
   idCardNumber: 'NX7654321',
 };
+
+const order = (key: string, email: string): ScoreOrderInput => ({
+  idempotencyKey: key,
+  customer: { name: 'Eva de Jong', email, address: customer.address },
+  ipAddress: '145.53.1.1',
+  billingAddress: customer.address,
+  email,
+  items: [{ product: 'hosting', amountCents: 1000 }],
+  currency: 'EUR',
+});
+
+const SCORE_BESIDE = (beside: string) =>
+  `mutation($input: ScoreOrderInput!) { ${beside} scoreOrder(input: $input) { decision order { id customerId } } }`;
 
 const SEARCH_IDS = 'query($f: CustomerFilterInput) { customers(filter: $f) { edges { node { id } } } }';
 
@@ -50,6 +64,9 @@ describe('uses of personal data beyond the fields selected', () => {
         await t.platform.services.actors.create(em, { kind: 'employee', role, name: role })
       ).token;
     }
+    tokens.order_system = (
+      await t.platform.services.actors.create(em, { kind: 'service', role: 'order_system', name: 'orders' })
+    ).token;
     const created = await t.graphql(CreateCustomerDocument, {
       variables: { input: customer },
       token: tokens.admin,
@@ -143,6 +160,41 @@ describe('uses of personal data beyond the fields selected', () => {
       });
       expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
       expect(await eventsOf(customerId)).toEqual(before);
+    });
+  });
+
+  describe('an operation with a purpose of its own', () => {
+    it('is recorded under it when public fields are asked beside it', async () => {
+      for (const [i, beside] of ['ping', '__typename'].entries()) {
+        const r = await t.graphql<{ scoreOrder: { order: { customerId: string } } }>(SCORE_BESIDE(beside), {
+          variables: { input: order(`beside-${i}`, `eva${i}@example.nl`) },
+          token: tokens.order_system,
+        });
+        expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+        const events = await eventsOf(r.body.data!.scoreOrder.order.customerId);
+        expect(events.length).toBeGreaterThan(0);
+        for (const event of events)
+          expect(event).toMatchObject({ role: 'order_system', purpose: 'fraud-prevention' });
+      }
+    });
+
+    it('needs its purpose stated when asked for beside an operation that does not imply it', async () => {
+      const r = await t.graphql(
+        'mutation($input: ScoreOrderInput!, $c: NewCustomerInput!) { createCustomer(input: $c) { id } scoreOrder(input: $input) { decision } }',
+        {
+          variables: {
+            input: order('beside-create', 'eva.c@example.nl'),
+            c: { ...customer, email: 'other@example.nl', iban: null, idCardNumber: null },
+          },
+          token: tokens.order_system,
+        },
+      );
+      expect(r.status).toBe(400);
+      expect(r.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'PURPOSE_REQUIRED',
+        operation: 'scoreOrder',
+      });
+      expect(r.body.data ?? null).toBeNull();
     });
   });
 });

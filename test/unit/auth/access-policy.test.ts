@@ -1,6 +1,12 @@
 /** The role x operation and role x category matrices, written out so a change to the policy is a visible diff. */
 import { describe, expect, it } from 'vitest';
-import { authorizeOperation, mayCall, mayRead, ROLE_POLICIES } from '../../../src/auth/access-policy';
+import {
+  authorizeOperation,
+  impliedPurpose,
+  mayCall,
+  mayRead,
+  ROLE_POLICIES,
+} from '../../../src/auth/access-policy';
 import type { Actor } from '../../../src/auth/actor';
 import { parsePurpose } from '../../../src/auth/purpose';
 import { Role } from '../../../src/auth/roles';
@@ -141,6 +147,27 @@ describe('access policy', () => {
       }),
     ).toThrow(
       expect.objectContaining({ details: expect.objectContaining({ reason: 'OPERATION_NOT_ALLOWED' }) }),
+    );
+  });
+
+  it('implies an operation’s own purpose beside public fields, not beside operations without it', () => {
+    expect(impliedPurpose(['scoreOrder'])).toBe('fraud-prevention');
+    expect(impliedPurpose(['ping', 'scoreOrder'])).toBe('fraud-prevention');
+    expect(impliedPurpose(['__typename', 'scoreOrder'])).toBe('fraud-prevention');
+    expect(impliedPurpose(['scoreOrder', 'createCustomer'])).toBeNull();
+    expect(impliedPurpose(['customer'])).toBeNull();
+    expect(impliedPurpose(['ping'])).toBeNull();
+    // Beside an operation that does not imply it, the purpose must be stated.
+    expect(() =>
+      authorizeOperation(actor(Role.OrderSystem), null, {
+        operations: ['scoreOrder', 'createCustomer'],
+        categories: new Set(),
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.PurposeRequired,
+        details: expect.objectContaining({ operation: 'scoreOrder', allowedPurposes: ['fraud-prevention'] }),
+      }),
     );
   });
 
