@@ -104,7 +104,24 @@ const ADMINISTRATION_OPERATIONS = [
  */
 export const OPERATION_PURPOSES: Partial<Record<string, PurposeKind>> = {
   scoreOrder: PurposeKind.FraudPrevention,
+  // Scoring the orders of a period again reads their personal data for the end it was scored for.
+  rescoreOrders: PurposeKind.FraudPrevention,
+  // What the retention job archives and erases, it does for the administrative obligations, as on its
+  // schedule.
+  runRetention: PurposeKind.AdministrativeObligation,
 };
+
+/**
+ * Operations that change a customer's personal data. Like a read, a change says why (the audit event of
+ * the change records it), whatever fields the answer selects. Which categories a role may change is
+ * not asked here: the order system stores the IBAN a customer gives with a first order, which it may
+ * not read back.
+ */
+export const PERSONAL_DATA_CHANGES: readonly string[] = [
+  'createCustomer',
+  'updateCustomer',
+  'endSubscription',
+];
 
 /**
  * The purpose a request that states none is taken to have: that of its operations with a purpose of
@@ -306,10 +323,15 @@ export function authorizeOperation(
   const categories = [
     ...new Set([...request.categories, ...nonPublic.flatMap((op) => OPERATION_CATEGORIES[op] ?? [])]),
   ].sort();
-  if (categories.length === 0) return;
+  const changes = nonPublic.filter((op) => PERSONAL_DATA_CHANGES.includes(op));
+  if (categories.length === 0 && changes.length === 0) return;
   if (purpose === null) {
+    const touched =
+      categories.length > 0
+        ? `touches personal data (${categories.join(', ')})`
+        : `changes personal data (${changes.join(', ')})`;
     throw new PurposeRequiredError(
-      `This request touches personal data (${categories.join(', ')}); state why in the ${PURPOSE_HEADER} header, ` +
+      `This request ${touched}; state why in the ${PURPOSE_HEADER} header, ` +
         'for example "support-ticket:4711" or "vat-audit".',
       { categories },
     );

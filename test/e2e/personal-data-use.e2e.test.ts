@@ -2,7 +2,8 @@
  * Every use of personal data is asked for and recorded like a read, also where no personal field is
  * selected: a search by a personal value (customers(filter: { iban })) needs a role allowed that
  * category and a purpose that fits it, and records the people it found as read; an operation with a
- * purpose of its own (scoreOrder) is recorded under it also when public fields are asked beside it.
+ * purpose of its own (scoreOrder) is recorded under it also when public fields are asked beside it; a
+ * change of personal data says why, whatever its answer selects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateCustomerDocument, type ScoreOrderInput } from '../../schema/generated/graphql';
@@ -195,6 +196,63 @@ describe('uses of personal data beyond the fields selected', () => {
         operation: 'scoreOrder',
       });
       expect(r.body.data ?? null).toBeNull();
+    });
+  });
+
+  describe('a change of personal data', () => {
+    it('needs a purpose even when its answer selects nothing personal, and stores nothing without one', async () => {
+      const before = await eventsOf(customerId);
+      const attempts: [string, string, Record<string, unknown>][] = [
+        [
+          'support',
+          'mutation($id: ID!) { updateCustomer(id: $id, input: { iban: "DE89370400440532013000" }) { id } }',
+          { id: customerId },
+        ],
+        ['support', 'mutation($id: ID!) { endSubscription(id: $id) { id status } }', { id: customerId }],
+        [
+          'order_system',
+          'mutation($c: NewCustomerInput!) { createCustomer(input: $c) { id } }',
+          { c: { ...customer, email: 'new@example.nl', iban: null, idCardNumber: null } },
+        ],
+      ];
+      for (const [role, query, variables] of attempts) {
+        const r = await t.graphql(query, { variables, token: tokens[role] });
+        expect(r.status, query).toBe(400);
+        expect(r.body.errors?.[0]?.extensions?.code).toBe('PURPOSE_REQUIRED');
+        expect(r.body.errors?.[0]?.message).toMatch(/changes personal data/);
+      }
+      expect(await eventsOf(customerId)).toEqual(before);
+    });
+
+    it('is recorded with the purpose stated', async () => {
+      const r = await t.graphql(
+        'mutation($id: ID!) { updateCustomer(id: $id, input: { phone: "+31 6 12345678" }) { id } }',
+        { variables: { id: customerId }, token: tokens.support, purpose: 'support-ticket:31' },
+      );
+      expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+      const [latest] = await eventsOf(customerId);
+      expect(latest).toMatchObject({ role: 'support', action: 'update', purpose: 'support-ticket:31' });
+    });
+
+    it('records re-scoring under fraud-prevention when no purpose is sent', async () => {
+      const scored = await t.graphql<{ scoreOrder: { order: { customerId: string } } }>(SCORE_BESIDE(''), {
+        variables: { input: order('rescore-1', 'rescore@example.nl') },
+        token: tokens.order_system,
+      });
+      expect(scored.body.errors, JSON.stringify(scored.body.errors)).toBeUndefined();
+      const r = await t.graphql(
+        'mutation($from: DateTime!, $to: DateTime!) { rescoreOrders(from: $from, to: $to) { orderId } }',
+        {
+          variables: {
+            from: new Date(Date.now() - 3_600_000).toISOString(),
+            to: new Date(Date.now() + 3_600_000).toISOString(),
+          },
+          token: tokens.admin,
+        },
+      );
+      expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+      const [latest] = await eventsOf(scored.body.data!.scoreOrder.order.customerId);
+      expect(latest).toMatchObject({ role: 'admin', action: 'read', purpose: 'fraud-prevention' });
     });
   });
 });

@@ -55,7 +55,12 @@ describe('access policy', () => {
       const expected = OPERATION_MATRIX[role][op];
       it(`${role} ${expected ? 'may' : 'may not'} call ${op}`, () => {
         expect(mayCall(role, op)).toBe(expected);
-        const run = () => authorizeOperation(actor(role), null, { operations: [op], categories: new Set() });
+        // A purpose, since changes need one as reads do; the role is what this matrix is about.
+        const run = () =>
+          authorizeOperation(actor(role), parsePurpose('account-management'), {
+            operations: [op],
+            categories: new Set(),
+          });
         if (expected) expect(run).not.toThrow();
         else expect(run).toThrow(expect.objectContaining({ code: ErrorCode.Forbidden }));
       });
@@ -169,6 +174,34 @@ describe('access policy', () => {
         details: expect.objectContaining({ operation: 'scoreOrder', allowedPurposes: ['fraud-prevention'] }),
       }),
     );
+  });
+
+  it('asks a change of personal data for a purpose, whatever its answer selects', () => {
+    for (const op of ['createCustomer', 'updateCustomer', 'endSubscription']) {
+      expect(() =>
+        authorizeOperation(actor(Role.Admin), null, { operations: [op], categories: new Set() }),
+      ).toThrow(
+        expect.objectContaining({
+          code: ErrorCode.PurposeRequired,
+          message: expect.stringContaining(`changes personal data (${op})`),
+        }),
+      );
+    }
+    // Reads that touch nothing personal still need none.
+    expect(() =>
+      authorizeOperation(actor(Role.Support), null, { operations: ['customer'], categories: new Set() }),
+    ).not.toThrow();
+  });
+
+  it('implies the purposes of re-scoring (fraud-prevention) and of the retention job (administrative-obligation)', () => {
+    expect(impliedPurpose(['rescoreOrders'])).toBe('fraud-prevention');
+    expect(impliedPurpose(['runRetention'])).toBe('administrative-obligation');
+    expect(() =>
+      authorizeOperation(actor(Role.Admin), parsePurpose('account-management'), {
+        operations: ['runRetention'],
+        categories: new Set(),
+      }),
+    ).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'PURPOSE_MISMATCH' }) }));
   });
 
   it('gives every role at least `me`', () => {
