@@ -27,15 +27,21 @@ import {
 import { authorizeOperation, impliedPurpose } from '../auth/access-policy';
 import { parsePurpose } from '../auth/purpose';
 import { DomainError, ValidationError } from '../errors/errors';
+import { DEFAULT_PAGE_SIZE } from '../pagination/page';
 import { toRequestError, toVariablesError } from '../errors/format-error';
 import type { DataCategory } from '../personal-data/data-categories';
 import { analyseOperation, argumentCategories, type OperationAnalysis } from './operation-analysis';
 import type { RequestContext } from './request-context';
 
-/** A list field's cost is its children times the page size asked for (default 20). */
-const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
-  const first = typeof args.first === 'number' ? args.first : undefined;
-  return first === undefined ? undefined : 1 + childComplexity * first;
+/**
+ * A paged list's cost is its children times the page it returns: the size asked for, or the default
+ * page when `first` is left out. A size the resolver refuses (below one) costs one page, never less, so
+ * it cannot lower the cost of the fields beside it, which run all the same.
+ */
+const pageSizeEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (!field.args.some((arg) => arg.name === 'first')) return undefined;
+  const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+  return 1 + childComplexity * Math.max(first, 1);
 };
 
 /**

@@ -163,6 +163,37 @@ describe('hostile requests over HTTP', () => {
     });
   });
 
+  describe('cost', () => {
+    const aliases = (n: number, args: string) =>
+      Array.from(
+        { length: n },
+        (_, i) => `c${i}: customers${args} { edges { node { id name email phone } } }`,
+      );
+    const ask = (fields: string[]) =>
+      post(t.server.url, JSON.stringify({ query: `{ ${fields.join(' ')} }` }), {
+        authorization: `Bearer ${admin}`,
+        'x-purpose': 'account-management',
+      });
+
+    it('counts a list asked for without `first` at the default page size it returns (20), not one row', async () => {
+      const explicit = await ask(aliases(50, '(first: 20)'));
+      const omitted = await ask(aliases(50, ''));
+      for (const r of [explicit, omitted]) {
+        expect(r.status, r.text.slice(0, 300)).toBe(400);
+        expect(r.body?.errors?.[0]?.message).toMatch(/is too expensive/);
+      }
+    });
+
+    it('does not let a page size below one pay for the rest of the document', async () => {
+      const r = await ask([
+        'neg: customers(first: -1000000) { edges { node { id } } }',
+        ...aliases(50, '(first: 20)'),
+      ]);
+      expect(r.status, r.text.slice(0, 300)).toBe(400);
+      expect(r.body?.errors?.[0]?.message).toMatch(/is too expensive/);
+    });
+  });
+
   describe('with a generous token limit', () => {
     let roomy: TestServer;
     beforeAll(async () => {
