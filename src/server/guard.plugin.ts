@@ -146,6 +146,34 @@ function withArgumentCategories(
   return new Set([...analysis.categories, ...argumentCategories(analysis, variables)]);
 }
 
+/**
+ * Operations that work through a whole log, table or period whatever fields they return: verifying the
+ * audit log, the reports, re-scoring and the retention job. The cost estimate counts a field once, so
+ * 800 aliases of `verifyAuditLog` would verify the whole log 800 times in one request; each of these
+ * is asked for under one name per request.
+ */
+export const WHOLE_SET_OPERATIONS: readonly string[] = [
+  'verifyAuditLog',
+  'unusualAccess',
+  'subjectAccessReport',
+  'inspectionReport',
+  'retentionReport',
+  'vatEvidenceSummary',
+  'rescoreOrders',
+  'runRetention',
+];
+
+function assertWholeSetOperationsOnce(analysis: OperationAnalysis): void {
+  const repeated = WHOLE_SET_OPERATIONS.filter((op) => (analysis.responseKeys.get(op)?.size ?? 0) > 1);
+  if (repeated.length > 0) {
+    throw new ValidationError(
+      'query',
+      `asks for ${repeated.join(', ')} under more than one name; each works through a whole log, table or period, so ask for it once per request`,
+      { operations: repeated },
+    );
+  }
+}
+
 export interface GuardOptions {
   maxComplexity: number;
   /**
@@ -196,6 +224,7 @@ export function guardPlugin(options: GuardOptions): ApolloServerPlugin<RequestCo
               );
             }
             const analysis = analysisOf(known, schema, document, operation);
+            assertWholeSetOperationsOnce(analysis);
             applyDefaultPurpose(contextValue, analysis.operations);
             const categories = withArgumentCategories(analysis, coerced.coerced);
             authorizeOperation(contextValue.actor, contextValue.purpose, {

@@ -39,6 +39,8 @@ export interface PersonalArguments {
 export interface OperationAnalysis {
   kind: 'query' | 'mutation' | 'subscription';
   operations: string[];
+  /** Per root field, the response keys (aliases) it is asked for under: each runs once. */
+  responseKeys: Map<string, Set<string>>;
   categories: Set<DataCategory>;
   /** `Type.field` of every personal field selected. */
   personalFields: Set<string>;
@@ -57,6 +59,7 @@ export function analyseOperation(
 ): OperationAnalysis {
   const rootType = schema.getRootType(operation.operation);
   const operations: string[] = [];
+  const responseKeys = new Map<string, Set<string>>();
   const categories = new Set<DataCategory>();
   const personalFields = new Set<string>();
   const personalArguments: PersonalArguments[] = [];
@@ -66,7 +69,12 @@ export function analyseOperation(
       const parent = typeInfo.getParentType();
       if (parent === null || parent === undefined) return;
       const name = fieldNode.name.value;
-      if (parent === rootType && !operations.includes(name)) operations.push(name);
+      if (parent === rootType) {
+        if (!operations.includes(name)) operations.push(name);
+        let keys = responseKeys.get(name);
+        if (keys === undefined) responseKeys.set(name, (keys = new Set()));
+        keys.add(fieldNode.alias?.value ?? name);
+      }
       const field = typeInfo.getFieldDef();
       const ext = field?.extensions?.[PERSONAL_DATA_EXTENSION] as PersonalDataExtension | undefined;
       if (ext) {
@@ -82,7 +90,14 @@ export function analyseOperation(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, visitor);
   }
-  return { kind: operation.operation, operations, categories, personalFields, personalArguments };
+  return {
+    kind: operation.operation,
+    operations,
+    responseKeys,
+    categories,
+    personalFields,
+    personalArguments,
+  };
 }
 
 /**

@@ -184,6 +184,19 @@ describe('hostile requests over HTTP', () => {
       }
     });
 
+    it('runs an operation that works through the whole log once per request, not once per alias', async () => {
+      const many = await ask(Array.from({ length: 800 }, (_, i) => `v${i}: verifyAuditLog { ok }`));
+      expect(many.status, many.text.slice(0, 300)).toBe(400);
+      expect(many.body?.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        operations: ['verifyAuditLog'],
+      });
+      // One name, however often its fields are written out, is one verification.
+      const once = await ask(['verifyAuditLog { ok }', 'verifyAuditLog { treeSize }', 'me { id }']);
+      expect(once.status, once.text.slice(0, 300)).toBe(200);
+      expect(once.body?.errors).toBeUndefined();
+    });
+
     it('does not let a page size below one pay for the rest of the document', async () => {
       const r = await ask([
         'neg: customers(first: -1000000) { edges { node { id } } }',

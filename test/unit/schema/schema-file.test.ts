@@ -8,6 +8,7 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildPlatformSchema } from '../../../resolvers/schema';
 import { allOperations } from '../../../src/auth/access-policy';
+import { WHOLE_SET_OPERATIONS } from '../../../src/server/guard.plugin';
 
 const root = path.resolve(__dirname, '../../..');
 const schemaFile = path.join(root, 'schema/schema.graphql');
@@ -29,6 +30,8 @@ describe('schema/schema.graphql', () => {
     ];
     const covered = allOperations();
     expect(fields.filter((f) => !covered.has(f))).toEqual([]);
+    // The operations run once per request are named as the schema names them.
+    expect(WHOLE_SET_OPERATIONS.filter((op) => !fields.includes(op))).toEqual([]);
   });
 });
 
