@@ -59,6 +59,9 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    if (isUncodedRequestError(original)) {
+      return { message: original.message, extensions: { code: ErrorCode.BadRequest } };
+    }
     if (isDataException(original)) {
       options.log('Input no validator refused', original);
       return {
@@ -77,6 +80,18 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       extensions: { code: ErrorCode.Internal },
     };
   };
+}
+
+/**
+ * A refusal of the request that Apollo raises itself, before execution, with a client-error status but
+ * no code: a persisted query of an unknown version, or whose hash does not match its query. Its message
+ * is Apollo's own fixed text; masked as an internal error, any client could fill the log with stacks.
+ */
+function isUncodedRequestError(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError) || error.originalError !== undefined) return false;
+  if (error.extensions.code !== undefined || error.path !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** A PostgreSQL data exception (SQLSTATE class 22), directly or as the cause of a wrapping error. */

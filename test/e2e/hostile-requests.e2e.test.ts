@@ -257,6 +257,24 @@ describe('hostile requests over HTTP', () => {
       expectNoStack(r);
     });
 
+    it.each([
+      ['of an unknown version', '{"extensions": {"persistedQuery": {"version": 2, "sha256Hash": "ab"}}}'],
+      ['that is not an object', '{"query": "{ __typename }", "extensions": {"persistedQuery": "x"}}'],
+      [
+        'whose hash does not match the query',
+        '{"query": "{ __typename }", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "ab"}}}',
+      ],
+    ])(
+      'answers a persisted query %s as the client’s mistake (BAD_REQUEST, 400), not an internal error',
+      async (_name, body) => {
+        const r = await post(t.server.url, body);
+        expect(r.status).toBe(400);
+        expect(r.body?.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+        expect(r.body?.errors?.[0]?.message).toMatch(/persisted query|sha does not match/);
+        expectNoStack(r);
+      },
+    );
+
     it('leaves a body that is not sent as JSON to Apollo, which refuses it in JSON', async () => {
       for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
         const r = await post(t.server.url, 'query={__typename}', { 'content-type': contentType });

@@ -41,6 +41,21 @@ describe('createErrorFormatter', () => {
     expect(formatted(missing).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
   });
 
+  it('shows a request error Apollo raises without a code (a bad persisted query) as BAD_REQUEST, unlogged', () => {
+    const before = logged.length;
+    const apq = new GraphQLError('Unsupported persisted query version', {
+      extensions: { http: { status: 400, headers: new Map() } },
+    });
+    expect(format({ message: apq.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, apq)).toEqual({
+      message: 'Unsupported persisted query version',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    expect(logged.length).toBe(before);
+    // Without a client-error status it stays internal.
+    const plain = new GraphQLError('something broke');
+    expect(formatted(plain).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
   it('keeps a domain error with its code and details', () => {
     const shown = formatted(new ValidationError('email', 'is not an email address'));
     expect(shown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
