@@ -7,6 +7,7 @@ import { AuditLog } from '../audit/audit-log';
 import { FileWitness, HttpWitness, type CheckpointWitness } from '../audit/checkpoint-witness';
 import type { Config } from './config/config';
 import { ActorService } from './actors/actor.service';
+import { RevocationListener } from './actors/revocation-listener';
 import { resolvePlatformKeys, type PlatformKeys } from './crypto/platform-keys';
 import { CustomerService } from './customers/customer.service';
 import { openDatabase, type Database } from './db/database';
@@ -96,7 +97,8 @@ export async function createPlatform(config: Config, log: (line: string) => void
     }));
   const rules = riskRulesProvider(config.riskRulesFile, log);
   const privacyRequests = new PrivacyRequestService(audit);
-  const actors = new ActorService();
+  const revocations = new RevocationListener(db.url, { log });
+  const actors = new ActorService({ revocations });
   const services: Services = {
     actors,
     customers,
@@ -141,6 +143,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
     log,
     close: async () => {
       await audit.sealer.stop();
+      await revocations.stop();
       if (geoService !== undefined) (await geoService.catch(() => undefined))?.close();
       await recorderDb.end();
       await scoringDb.end();

@@ -1,7 +1,9 @@
 /**
- * Actors and their API tokens: created from the command line, looked up on every request. A revoked
- * token or actor stops working at once for new look-ups; the short in-process cache below only spares
- * the database repeated look-ups of the same token within a few seconds.
+ * Actors and their API tokens: created from the command line, looked up on every request. A short
+ * in-process cache spares the database repeated look-ups of the same token, and is used only while this
+ * process hears revocations (revocation-listener.ts): a revocation in any process, the command line's
+ * included, sends a NOTIFY on commit that empties every listening process's cache, so a revoked token
+ * or actor stops working everywhere at once, not after the cache's few seconds.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateApiToken, hashApiToken, looksLikeApiToken, tokenDisplayPrefix } from '../crypto/api-token';
@@ -11,6 +13,7 @@ import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors/
 import type { Actor } from '../auth/actor';
 import { isRole, roleFitsKind, ROLES_BY_KIND } from '../auth/roles';
 import { isUuid } from '../validation/uuid';
+import { REVOCATION_CHANNEL, type RevocationListener } from './revocation-listener';
 
 export interface NewActor {
   kind: ActorKind;
@@ -24,10 +27,29 @@ export interface CreatedActor {
   token: string;
 }
 
-const CACHE_TTL_MS = 5_000;
+export interface TokenCacheOptions {
+  /** Without it (the command line, tests) every authentication looks the token up. */
+  revocations?: RevocationListener;
+  /** How long a looked-up token is trusted without asking the database again. */
+  ttlMs?: number;
+}
 
 export class ActorService {
   private readonly cache = new Map<string, { actor: Actor; until: number }>();
+  /** Moves on with every revocation heard, so a look-up that overlapped one is not cached. */
+  private generation = 0;
+  private readonly ttlMs: number;
+
+  constructor(private readonly tokenCache: TokenCacheOptions = {}) {
+    this.ttlMs = tokenCache.ttlMs ?? 5_000;
+    tokenCache.revocations?.onRevoked(() => this.forgetTokens());
+  }
+
+  /** Drops every cached token (a revocation was heard, or may have been missed). */
+  forgetTokens(): void {
+    this.cache.clear();
+    this.generation++;
+  }
 
   async create(em: EntityManager, input: NewActor): Promise<CreatedActor> {
     const kinds = Object.keys(ROLES_BY_KIND) as ActorKind[];
@@ -87,9 +109,11 @@ export class ActorService {
         if (matched === 0) throw new NotFoundError('active token', tokenDisplayPrefix(target.token));
         revoked += matched;
       }
+      // Delivered on commit to every process listening (revocation-listener.ts), to drop cached tokens.
+      await tx.execute(`select pg_notify('${REVOCATION_CHANNEL}', '')`);
       return revoked;
     });
-    this.cache.clear();
+    this.forgetTokens();
     return count;
   }
 
@@ -97,15 +121,22 @@ export class ActorService {
   async authenticate(em: EntityManager, token: string): Promise<Actor> {
     const hash = looksLikeApiToken(token) ? hashApiToken(token) : null;
     if (hash === null) throw new UnauthenticatedError('The bearer token is malformed.');
-    const cached = this.cache.get(hash);
+    const revocations = this.tokenCache.revocations;
+    void revocations?.start(); // at the first authentication: the command line never listens
+    const cacheUsable = () => revocations?.listening === true;
+    const cached = cacheUsable() ? this.cache.get(hash) : undefined;
     if (cached !== undefined && cached.until > Date.now()) return cached.actor;
+    const generation = this.generation;
     const row = await em.findOne(ApiTokenEntity, { tokenHash: hash }, { populate: ['actor'] });
     if (row === null || row.revokedAt !== null || row.actor.revokedAt !== null) {
       this.cache.delete(hash);
       throw new UnauthenticatedError('The bearer token is unknown or has been revoked.');
     }
     const actor = toActor(row.actor);
-    this.cache.set(hash, { actor, until: Date.now() + CACHE_TTL_MS });
+    // Not when a revocation was heard (or listening stopped) while the row was read: it may be stale.
+    if (cacheUsable() && generation === this.generation) {
+      this.cache.set(hash, { actor, until: Date.now() + this.ttlMs });
+    }
     return actor;
   }
 
