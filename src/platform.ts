@@ -12,6 +12,7 @@ import { resolvePlatformKeys, type PlatformKeys } from './crypto/platform-keys';
 import { CustomerService } from './customers/customer.service';
 import { openDatabase, type Database } from './db/database';
 import { poolRunner } from './db/pg-pool-runner';
+import { encryptLegacyPlaintext } from './db/legacy-plaintext';
 import { InspectionReads } from './db/read-replica';
 import { sqlRunner } from './db/sql-runner';
 import { readFileSync, statSync } from 'node:fs';
@@ -62,6 +63,14 @@ export interface Platform {
 export async function createPlatform(config: Config, log: (line: string) => void): Promise<Platform> {
   const keys = resolvePlatformKeys(config, log);
   const db = await openDatabase(config, log);
+  try {
+    const moved = await encryptLegacyPlaintext(db.orm.em.fork(), keys.cipher);
+    if (moved > 0)
+      log(`Encrypted ${moved} review note(s) and privacy text(s) stored in clear before migration 15.`);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const witnesses: CheckpointWitness[] = [new FileWitness(config.audit.witnessDir)];
   if (config.audit.witnessUrl !== undefined) witnesses.push(new HttpWitness(config.audit.witnessUrl));
   const idleConnectionLost = (error: Error) =>
@@ -96,7 +105,7 @@ export async function createPlatform(config: Config, log: (line: string) => void
       throw error;
     }));
   const rules = riskRulesProvider(config.riskRulesFile, log);
-  const privacyRequests = new PrivacyRequestService(audit);
+  const privacyRequests = new PrivacyRequestService(keys.cipher, audit);
   const revocations = new RevocationListener(db.url, { log });
   const actors = new ActorService({ revocations });
   const services: Services = {

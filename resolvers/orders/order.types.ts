@@ -104,7 +104,10 @@ export class OrderObject {
   @NonPersonalField(() => ReviewOutcome, { nullable: true })
   reviewOutcome!: ReviewOutcome | null;
 
-  @NonPersonalField(() => String, { nullable: true })
+  @PersonalField('orderReviewNote', () => String, {
+    nullable: true,
+    description: "The reviewer's note: personal data (order_review); null without one, and once erased.",
+  })
   reviewNote!: string | null;
 
   @NonPersonalField(() => Date, { nullable: true })

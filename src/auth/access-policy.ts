@@ -181,7 +181,8 @@ export const ROLE_POLICIES: Record<Role, RolePolicy> = {
       'createPrivacyRequest',
       'createComplaint',
     ],
-    categories: [...CUSTOMER_SERVICE_CATEGORIES, C.Correspondence],
+    // Support reviews flagged orders, and reads and writes the review's note with them.
+    categories: [...CUSTOMER_SERVICE_CATEGORIES, C.Correspondence, C.OrderReview],
   },
   [Role.Finance]: {
     operations: [

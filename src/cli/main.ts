@@ -181,9 +181,9 @@ export function buildCli(): Command {
           bar.update(p.rowsSeen);
         });
         if (started) bar.stop();
-        const { customers, orders, complaints } = result.tables;
+        const { customers, orders, complaints, privacyRequests } = result.tables;
         console.log(
-          `Checked ${customers} customers, ${orders} orders and ${complaints} complaints, rewrote ${result.valuesRewritten} values.`,
+          `Checked ${customers} customers, ${orders} orders, ${complaints} complaints and ${privacyRequests} privacy requests, rewrote ${result.valuesRewritten} values.`,
         );
       });
     });

@@ -1,7 +1,8 @@
 /**
  * Re-encrypts every stored personal value under the newest key, after a new key is added to
  * FIELD_ENCRYPTION_KEYS: the customers' fields, the values each order carries (IP address, GeoIP
- * data, billing address, VAT number, email, phone, IBAN) and what complaints say. Works table by
+ * data, billing address, VAT number, email, phone, IBAN, the review's note), what complaints say and
+ * what we answered them, and a privacy request's outcome and extension reason. Works table by
  * table in batches in id order and only rewrites values under an older key, so it can be interrupted
  * and run again. Once it has run, the older key can be retired: nothing needs it any more.
  */
@@ -9,10 +10,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { CustomerEntity } from '../db/entities/customer.entity';
 import { OrderEntity } from '../db/entities/order.entity';
-import { ComplaintEntity } from '../db/entities/privacy.entities';
+import { ComplaintEntity, PrivacyRequestEntity } from '../db/entities/privacy.entities';
 import { orderAad } from '../orders/order-view';
 import type { OrderPersonalField } from '../personal-data/data-categories';
-import { complaintSummaryAad } from '../privacy/complaints.service';
+import { complaintResolutionAad, complaintSummaryAad } from '../privacy/complaints.service';
+import { privacyRequestTextAad } from '../privacy/privacy-requests.service';
 import { customerAad, ENCRYPTED_COLUMNS } from './customer-view';
 
 export interface RotationProgress {
@@ -25,7 +27,7 @@ export interface RotationProgress {
   tables: Record<RotatedTable, number>;
 }
 
-export type RotatedTable = 'customers' | 'orders' | 'complaints';
+export type RotatedTable = 'customers' | 'orders' | 'complaints' | 'privacyRequests';
 
 /** An order's encrypted columns, by the field name its associated data is bound to. */
 export const ORDER_ENCRYPTED_COLUMNS = {
@@ -36,6 +38,7 @@ export const ORDER_ENCRYPTED_COLUMNS = {
   orderEmail: 'emailEnc',
   orderPhone: 'phoneEnc',
   orderIban: 'ibanEnc',
+  orderReviewNote: 'reviewNoteEnc',
 } as const satisfies Partial<Record<OrderPersonalField, keyof OrderEntity>>;
 
 interface RotatedEntity {
@@ -67,7 +70,18 @@ const ROTATIONS: Rotation<RotatedEntity>[] = [
   {
     table: 'complaints',
     entity: ComplaintEntity,
-    columns: [{ column: 'summaryEnc', aad: complaintSummaryAad }],
+    columns: [
+      { column: 'summaryEnc', aad: complaintSummaryAad },
+      { column: 'resolutionEnc', aad: complaintResolutionAad },
+    ],
+  },
+  {
+    table: 'privacyRequests',
+    entity: PrivacyRequestEntity,
+    columns: [
+      { column: 'outcomeEnc', aad: (id: string) => privacyRequestTextAad(id, 'outcome') },
+      { column: 'extensionReasonEnc', aad: (id: string) => privacyRequestTextAad(id, 'extensionReason') },
+    ],
   },
 ];
 
@@ -83,7 +97,7 @@ export async function reencryptStoredValues(
     rowsSeen: 0,
     valuesRewritten: 0,
     total,
-    tables: { customers: 0, orders: 0, complaints: 0 },
+    tables: { customers: 0, orders: 0, complaints: 0, privacyRequests: 0 },
   };
   for (const rotation of ROTATIONS) {
     let lastId: string | null = null;

@@ -31,7 +31,8 @@ import { REASON_CODES } from '../scoring/reason-codes';
 import { scoreOrderSignals } from '../scoring/score-order';
 import type { VatNumberVerdict } from '../vat/vat-determination';
 import { countSignals } from './order-velocity';
-import { OrderView } from './order-view';
+import { ORDER_PERSONAL_FIELDS } from '../personal-data/data-categories';
+import { orderAad, OrderView } from './order-view';
 
 export interface OrderFilter {
   decision?: Decision | null;
@@ -145,9 +146,25 @@ export class OrderReviewService {
         throw new ConflictError(`Order ${id} was already reviewed (${entity.reviewOutcome}).`);
       }
       entity.reviewOutcome = outcome;
-      entity.reviewNote = text === '' ? null : text;
+      // The note is the customer's personal data (it may name them, a call, a phone number): stored
+      // encrypted, bound to its order, and its writing audited with it.
+      entity.reviewNoteEnc =
+        text === null || text === ''
+          ? null
+          : this.cipher.encrypt(text, orderAad(entity.id, 'orderReviewNote'));
       entity.reviewedAt = new Date();
       entity.reviewedBy = context.actorId === null ? null : tx.getReference(ActorEntity, context.actorId);
+      if (entity.reviewNoteEnc !== null) {
+        await tx.flush();
+        await this.audit.recordInTransaction(sqlRunner(tx), [
+          auditEvent(context, {
+            action: 'update',
+            subjectId: entity.customer.id,
+            fields: ['orderReviewNote'],
+            categories: [ORDER_PERSONAL_FIELDS.orderReviewNote.category],
+          }),
+        ]);
+      }
       return this.view(entity);
     });
   }

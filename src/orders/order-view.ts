@@ -79,8 +79,9 @@ export class OrderView {
   get reviewOutcome() {
     return this.entity.reviewOutcome;
   }
+  /** Null without a note, and once erased. */
   get reviewNote(): string | null {
-    return this.entity.reviewNote;
+    return this.optional(this.entity.reviewNoteEnc, 'orderReviewNote');
   }
   get reviewedAt(): Date | null {
     return this.entity.reviewedAt;

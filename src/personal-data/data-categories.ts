@@ -24,6 +24,8 @@ export const DataCategory = {
   AccessLog: 'access_log',
   /** What a person wrote to us: data-subject requests and complaints. */
   Correspondence: 'correspondence',
+  /** What an employee noted when reviewing one of the person's orders (it may name them, a call, a phone number). */
+  OrderReview: 'order_review',
 } as const;
 export type DataCategory = (typeof DataCategory)[keyof typeof DataCategory];
 
@@ -140,6 +142,11 @@ export const ORDER_PERSONAL_FIELDS = {
     description:
       'countries of the billing address, IP address, bank and phone (VAT place-of-supply evidence)',
     encrypted: false,
+  },
+  orderReviewNote: {
+    category: DataCategory.OrderReview,
+    description: 'note of the review of the order',
+    encrypted: true,
   },
 } as const satisfies Record<string, PersonalFieldSpec>;
 

@@ -51,7 +51,7 @@ ${table(
 )}
 <h2>Your orders</h2>
 ${table(
-  ['Date', 'Items', 'Amount', 'IP address', 'IP location', 'Given with the order'],
+  ['Date', 'Items', 'Amount', 'IP address', 'IP location', 'Given with the order', 'Review note'],
   report.orders.map((o) => [
     day(o.date),
     o.items.map((i) => i.product + (i.tld ? ` (.${i.tld})` : '')),
@@ -61,6 +61,7 @@ ${table(
       ? ''
       : [o.ipLocation.city, o.ipLocation.region, o.ipLocation.country].filter(Boolean),
     [o.vatNumber, o.email, o.phone, o.iban].filter((v): v is string => v !== null),
+    o.reviewNote ?? '',
   ]),
 )}
 <h2>Who received your data</h2>

@@ -1,8 +1,9 @@
 /**
  * The complaints register: complaints made to the company and those the Autoriteit Persoonsgegevens
  * forwards or investigates, each with its deadline, linked to the evidence (the data-subject requests
- * and audit events it is about), and closed once with a resolution. What a complaint says may hold
- * personal data, so its summary is stored encrypted and bound to its row.
+ * and audit events it is about), and closed once with a resolution. What a complaint says, and what we
+ * answer, may hold personal data, so the summary and the resolution are stored encrypted, each bound to
+ * its row and field.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -70,6 +71,11 @@ export function complaintSummaryAad(complaintId: string): string {
   return `complaint:${complaintId}:summary`;
 }
 
+/** Associated data for the resolution, bound to its row as the summary is. */
+export function complaintResolutionAad(complaintId: string): string {
+  return `complaint:${complaintId}:resolution`;
+}
+
 /** The readable view of a stored complaint; the summary is decrypted only when read. */
 export class ComplaintView {
   constructor(
@@ -112,7 +118,8 @@ export class ComplaintView {
     return this.cipher.decrypt(this.entity.summaryEnc, complaintSummaryAad(this.entity.id));
   }
   get resolution(): string | null {
-    return this.entity.resolution;
+    const stored = this.entity.resolutionEnc;
+    return stored === null ? null : this.cipher.decrypt(stored, complaintResolutionAad(this.entity.id));
   }
   get requestIds(): string[] {
     return [...this.entity.requestIds];
@@ -282,13 +289,15 @@ export class ComplaintService {
       }
       await assertRequestsExist(tx, linkRequestIds, entity.customer?.id ?? null, 'linkRequestIds');
       await assertEventsExist(tx, linkEventIds, entity.customer?.id ?? null, 'linkEventIds');
-      if (resolution !== null) entity.resolution = resolution;
+      if (resolution !== null) {
+        entity.resolutionEnc = this.cipher.encrypt(resolution, complaintResolutionAad(entity.id));
+      }
       if (patch.escalated != null) entity.escalated = patch.escalated;
       entity.requestIds = union(entity.requestIds, linkRequestIds);
       entity.eventIds = union(entity.eventIds, linkEventIds);
       if (status !== null) {
         if (CLOSED_STATUSES.includes(status)) {
-          if (entity.resolution === null) {
+          if (entity.resolutionEnc === null) {
             throw new ValidationError('resolution', `is required to mark a complaint ${status}`);
           }
           entity.closedAt = now;

@@ -10,46 +10,61 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { sqlRunner } from '../db/sql-runner';
-import { complaintSummaryAad } from './complaints.service';
+import { complaintResolutionAad, complaintSummaryAad } from './complaints.service';
+import { privacyRequestTextAad } from './privacy-requests.service';
 
 /** What a purged text says instead. */
 export const PURGED_TEXT = 'Deleted at the end of the retention period.';
 
-/** Replaces the content of the customer's requests and complaints; returns the fields it erased. */
+/**
+ * Replaces the content of the customer's requests and complaints; returns the fields it erased. The
+ * replacement is encrypted like the text it replaces, so every stored text reads the same way.
+ */
 export async function purgeCorrespondence(
   tx: EntityManager,
   customerId: string,
   cipher: FieldCipher,
 ): Promise<string[]> {
   const db = sqlRunner(tx);
-  const erased: string[] = [];
-  const [held] = await db.query<{ outcome: boolean | null; reason: boolean | null }>(
-    `select bool_or(outcome is not null) as outcome, bool_or(extension_reason is not null) as reason
-     from privacy_request where customer_id = ?`,
-    [customerId],
-  );
-  await db.query(
-    `update privacy_request set
-       outcome = case when outcome is null then null else ? end,
-       extension_reason = case when extension_reason is null then null else ? end
-     where customer_id = ?`,
-    [PURGED_TEXT, PURGED_TEXT, customerId],
-  );
-  if (held?.outcome === true) erased.push('privacyRequest.outcome');
-  if (held?.reason === true) erased.push('privacyRequest.extensionReason');
+  const erased = new Set<string>();
+  const purged = (held: string | null, aad: string) =>
+    held === null ? null : cipher.encrypt(PURGED_TEXT, aad);
 
-  const complaints = await db.query<{ id: string; resolution: string | null }>(
-    'select id, resolution from complaint where customer_id = ? order by id',
+  const requests = await db.query<{
+    id: string;
+    outcome_enc: string | null;
+    extension_reason_enc: string | null;
+  }>('select id, outcome_enc, extension_reason_enc from privacy_request where customer_id = ? order by id', [
+    customerId,
+  ]);
+  for (const request of requests) {
+    await db.query('update privacy_request set outcome_enc = ?, extension_reason_enc = ? where id = ?', [
+      purged(request.outcome_enc, privacyRequestTextAad(request.id, 'outcome')),
+      purged(request.extension_reason_enc, privacyRequestTextAad(request.id, 'extensionReason')),
+      request.id,
+    ]);
+    if (request.outcome_enc !== null) erased.add('privacyRequest.outcome');
+    if (request.extension_reason_enc !== null) erased.add('privacyRequest.extensionReason');
+  }
+
+  const complaints = await db.query<{ id: string; resolution_enc: string | null }>(
+    'select id, resolution_enc from complaint where customer_id = ? order by id',
     [customerId],
   );
   for (const complaint of complaints) {
-    await db.query('update complaint set summary_enc = ?, resolution = ? where id = ?', [
+    await db.query('update complaint set summary_enc = ?, resolution_enc = ? where id = ?', [
       cipher.encrypt(PURGED_TEXT, complaintSummaryAad(complaint.id)),
-      complaint.resolution === null ? null : PURGED_TEXT,
+      purged(complaint.resolution_enc, complaintResolutionAad(complaint.id)),
       complaint.id,
     ]);
+    erased.add('complaint.summary');
+    if (complaint.resolution_enc !== null) erased.add('complaint.resolution');
   }
-  if (complaints.length > 0) erased.push('complaint.summary');
-  if (complaints.some((c) => c.resolution !== null)) erased.push('complaint.resolution');
-  return erased;
+  const order = [
+    'privacyRequest.outcome',
+    'privacyRequest.extensionReason',
+    'complaint.summary',
+    'complaint.resolution',
+  ];
+  return order.filter((field) => erased.has(field));
 }

@@ -6,8 +6,8 @@
  *   with their billing address and amounts) stays for the fiscal retention period (ten years instead
  *   of seven when any order was a One Stop Shop supply, as for the purge); an order's IP address and
  *   GeoIP data stay only where they are VAT evidence of a One Stop Shop supply. Everything
- *   else goes: contact details, bank details, ID card, licence plate, login, IP addresses seen, and the
- *   mailing-consent history.
+ *   else goes: contact details, bank details, ID card, licence plate, login, IP addresses seen, the
+ *   notes of order reviews, and the mailing-consent history.
  * - `archive`: a year after the subscription ended (retention.ts). The policy keeps the archive only
  *   for administrative obligations, so it holds what a request keeps and nothing more; the same fields
  *   go, and the customer is archived instead of erased.
@@ -62,9 +62,10 @@ const CUSTOMER_KEPT_FOR_INVOICES: [string, (c: CustomerEntity) => void][] = [
 
 /**
  * An order's values the law does not require keeping; its IP address and GeoIP data stay, until the
- * purge, where they are VAT evidence of a One Stop Shop supply.
+ * purge, where they are VAT evidence of a One Stop Shop supply. The review's note served fraud
+ * prevention only (it is no invoice record), so it goes at every depth.
  */
-const ORDER_NOT_REQUIRED_BY_LAW = ['email', 'phone', 'iban', 'ipAddress', 'geoIp'];
+const ORDER_NOT_REQUIRED_BY_LAW = ['email', 'phone', 'iban', 'ipAddress', 'geoIp', 'reviewNote'];
 const ORDER_KEPT_FOR_INVOICES = ['billingAddress', 'vatNumber'];
 
 /** What dropping bank details removes when the direct debit ends (retention.ts), named as `erased` names fields. */
@@ -152,6 +153,7 @@ export async function eraseCustomerData(
     );
     clear('phone', order.phoneEnc !== null, () => (order.phoneEnc = null));
     clear('iban', order.ibanEnc !== null, () => ((order.ibanEnc = null), (order.ibanBidx = null)));
+    clear('reviewNote', order.reviewNoteEnc !== null, () => (order.reviewNoteEnc = null));
     if (depth === 'purge' || !isOssSupply(order)) {
       clear('ipAddress', order.ipAddressEnc !== null, () => {
         order.ipAddressEnc = null;

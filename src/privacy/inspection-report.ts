@@ -13,6 +13,8 @@ import type { FieldCipher } from '../crypto/field-cipher';
 import { sqlRunner } from '../db/sql-runner';
 import { ComplaintEntity, DisclosureEntity, PrivacyRequestEntity } from '../db/entities/privacy.entities';
 import { ConflictError } from '../errors/errors';
+import { ComplaintView } from './complaints.service';
+import { PrivacyRequestView } from './privacy-requests.service';
 import { accessEndOf, disclosureEndHistory, earliestEnd } from './third-party-access';
 
 export interface InspectionEvent {
@@ -96,9 +98,9 @@ export async function buildInspectionReport(
       receivedAt: r.receivedAt.toISOString(),
       dueAt: r.dueAt.toISOString(),
       extendedUntil: r.extendedUntil?.toISOString() ?? null,
-      extensionReason: r.extensionReason,
+      extensionReason: new PrivacyRequestView(r, cipher).extensionReason,
       status: r.status,
-      outcome: r.outcome,
+      outcome: new PrivacyRequestView(r, cipher).outcome,
       closedAt: r.closedAt?.toISOString() ?? null,
     })),
     complaints: complaints.map((c) => ({
@@ -109,8 +111,8 @@ export async function buildInspectionReport(
       dueAt: c.dueAt.toISOString(),
       status: c.status,
       escalated: c.escalated,
-      summary: cipher.decrypt(c.summaryEnc, `complaint:${c.id}:summary`),
-      resolution: c.resolution,
+      summary: new ComplaintView(c, cipher).summary,
+      resolution: new ComplaintView(c, cipher).resolution,
       requestIds: c.requestIds,
       eventIds: c.eventIds,
     })),

@@ -10,6 +10,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditEvent, type AuditContext } from '../../audit/audit-context';
 import type { AuditLog } from '../../audit/audit-log';
+import type { FieldCipher } from '../crypto/field-cipher';
 import { CustomerEntity } from '../db/entities/customer.entity';
 import {
   IdentityCheck,
@@ -86,9 +87,20 @@ export const EXTENSION_REASON_MAX = 500;
 export const OUTCOME_MAX = 2_000;
 export const NOTIFICATION_TEXT_MAX = 500;
 
-/** The readable view of a stored request. */
+/**
+ * Associated data of a request's texts (its outcome, the reason for its extension): what we told the
+ * person about them is their personal data, stored encrypted and bound to its row and field.
+ */
+export function privacyRequestTextAad(requestId: string, field: 'outcome' | 'extensionReason'): string {
+  return `privacy_request:${requestId}:${field}`;
+}
+
+/** The readable view of a stored request; its texts are decrypted only when read. */
 export class PrivacyRequestView {
-  constructor(readonly entity: PrivacyRequestEntity) {}
+  constructor(
+    readonly entity: PrivacyRequestEntity,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   get id(): string {
     return this.entity.id;
@@ -119,7 +131,7 @@ export class PrivacyRequestView {
     return this.entity.extendedUntil;
   }
   get extensionReason(): string | null {
-    return this.entity.extensionReason;
+    return this.text(this.entity.extensionReasonEnc, 'extensionReason');
   }
   /** The deadline that binds now: the extension when there is one. */
   get deadline(): Date {
@@ -139,7 +151,7 @@ export class PrivacyRequestView {
     return this.entity.handler?.id ?? null;
   }
   get outcome(): string | null {
-    return this.entity.outcome;
+    return this.text(this.entity.outcomeEnc, 'outcome');
   }
   get closedAt(): Date | null {
     return this.entity.closedAt;
@@ -150,10 +162,21 @@ export class PrivacyRequestView {
   isOverdue(now: Date = new Date()): boolean {
     return this.isOpen && isOverdue(this.entity.dueAt, this.entity.extendedUntil, now);
   }
+
+  private text(stored: string | null, field: 'outcome' | 'extensionReason'): string | null {
+    return stored === null ? null : this.cipher.decrypt(stored, privacyRequestTextAad(this.entity.id, field));
+  }
 }
 
 export class PrivacyRequestService {
-  constructor(private readonly audit: AuditLog) {}
+  constructor(
+    private readonly cipher: FieldCipher,
+    private readonly audit: AuditLog,
+  ) {}
+
+  view(entity: PrivacyRequestEntity): PrivacyRequestView {
+    return new PrivacyRequestView(entity, this.cipher);
+  }
 
   async create(
     em: EntityManager,
@@ -187,13 +210,13 @@ export class PrivacyRequestService {
       tx.persist(entity);
       await tx.flush();
       await this.recordChange(tx, context, customer.id);
-      return new PrivacyRequestView(entity);
+      return this.view(entity);
     });
   }
 
   /** With `lock` (inside a transaction), the request's row stays locked until it ends. */
   async get(em: EntityManager, id: string, lock = false): Promise<PrivacyRequestView> {
-    return new PrivacyRequestView(await loadRequest(em, id, lock));
+    return this.view(await loadRequest(em, id, lock));
   }
 
   async list(
@@ -238,7 +261,7 @@ export class PrivacyRequestService {
       limit: size + 1,
     });
     return toPage(
-      rows.map((r) => new PrivacyRequestView(r)),
+      rows.map((r) => this.view(r)),
       size,
       (v) => ({ t: v.receivedAt.toISOString(), id: v.id }),
       cursor !== null,
@@ -276,7 +299,7 @@ export class PrivacyRequestService {
       if (entity.extendedUntil !== null) {
         throw new ConflictError(
           `Privacy request ${id} was already extended until ${entity.extendedUntil.toISOString()} ` +
-            `("${entity.extensionReason ?? ''}"); GDPR art. 12(3) allows one extension, of at most two further months, ` +
+            `("${this.view(entity).extensionReason ?? ''}"); GDPR art. 12(3) allows one extension, of at most two further months, ` +
             'so it is not extended again.',
           { requestId: id, extendedUntil: entity.extendedUntil.toISOString() },
         );
@@ -292,11 +315,14 @@ export class PrivacyRequestService {
         );
       }
       entity.extendedUntil = untilDate;
-      entity.extensionReason = why;
+      entity.extensionReasonEnc = this.cipher.encrypt(
+        why,
+        privacyRequestTextAad(entity.id, 'extensionReason'),
+      );
       entity.handler = actorOf(tx, context) ?? entity.handler;
       await tx.flush();
       await this.recordChange(tx, context, entity.customer.id);
-      return new PrivacyRequestView(entity);
+      return this.view(entity);
     });
   }
 
@@ -314,7 +340,7 @@ export class PrivacyRequestService {
       entity.handler = actorOf(tx, context) ?? entity.handler;
       await tx.flush();
       await this.recordChange(tx, context, entity.customer.id);
-      return new PrivacyRequestView(entity);
+      return this.view(entity);
     });
   }
 
@@ -366,12 +392,12 @@ export class PrivacyRequestService {
       assertOpen(entity);
       assertMayClose(entity, status, carriedOut);
       entity.status = status;
-      entity.outcome = outcome;
+      entity.outcomeEnc = this.cipher.encrypt(outcome, privacyRequestTextAad(entity.id, 'outcome'));
       entity.closedAt = now;
       entity.handler = actorOf(tx, context) ?? entity.handler;
       await tx.flush();
       await this.recordChange(tx, context, entity.customer.id);
-      return new PrivacyRequestView(entity);
+      return this.view(entity);
     });
   }
 

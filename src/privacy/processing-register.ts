@@ -142,6 +142,12 @@ export function processingRegister(
       retention: `what your requests and complaints say, and our answers: ${fiscal}; after that only the record that they were made and answered, with their dates, stays, as evidence that the law was followed (GDPR art. 5(2)), with nothing left that identifies you`,
       source: 'your requests and complaints, and those the Autoriteit Persoonsgegevens forwards to us',
     },
+    [DataCategory.OrderReview]: {
+      purposes: ['detecting VAT fraud and identity fraud: the outcome of checking an order our systems flagged'],
+      legalBasis: FRAUD,
+      retention: archived,
+      source: 'written by our employee who reviewed your order, from what you or the order told them',
+    },
     [DataCategory.AccessLog]: {
       purposes: ['accountability: who read your data, when and why'],
       legalBasis: 'GDPR art. 5(2), 6(1)(c) and 32',

@@ -27,10 +27,11 @@ import {
 import { OrderView } from '../orders/order-view';
 import type { FieldCipher } from '../crypto/field-cipher';
 import { sqlRunner } from '../db/sql-runner';
-import { complaintSummaryAad } from './complaints.service';
+import { ComplaintView } from './complaints.service';
+import { PrivacyRequestView } from './privacy-requests.service';
 import { processingRegister, type RetentionSettings } from './processing-register';
 
-export const SUBJECT_ACCESS_REPORT_VERSION = 3;
+export const SUBJECT_ACCESS_REPORT_VERSION = 4;
 
 export interface SubjectAccessReport {
   schemaVersion: number;
@@ -67,6 +68,8 @@ export interface SubjectAccessReport {
     /** The countries the order's details point to and the VAT country drawn from them. */
     vatEvidence: unknown;
     decision: string;
+    /** What our employee noted when reviewing the order (category order_review). */
+    reviewNote: string | null;
   }[];
   recipients: {
     thirdParty: string;
@@ -235,6 +238,7 @@ export async function buildSubjectAccessReport(
         iban: order.iban,
         vatEvidence: order.vat,
         decision: order.decision,
+        reviewNote: order.reviewNote,
       };
     }),
     recipients: disclosures.map((d) => ({
@@ -265,9 +269,9 @@ export async function buildSubjectAccessReport(
         receivedAt: r.receivedAt.toISOString(),
         dueAt: r.dueAt.toISOString(),
         extendedUntil: iso(r.extendedUntil),
-        extensionReason: r.extensionReason,
+        extensionReason: new PrivacyRequestView(r, deps.cipher).extensionReason,
         status: r.status,
-        outcome: r.outcome,
+        outcome: new PrivacyRequestView(r, deps.cipher).outcome,
         closedAt: iso(r.closedAt),
       })),
       complaints: complaints.map((c) => ({
@@ -275,8 +279,8 @@ export async function buildSubjectAccessReport(
         receivedAt: c.receivedAt.toISOString(),
         dueAt: c.dueAt.toISOString(),
         status: c.status,
-        summary: deps.cipher.decrypt(c.summaryEnc, complaintSummaryAad(c.id)),
-        resolution: c.resolution,
+        summary: new ComplaintView(c, deps.cipher).summary,
+        resolution: new ComplaintView(c, deps.cipher).resolution,
         closedAt: iso(c.closedAt),
       })),
     },
@@ -301,6 +305,7 @@ const ORDER_VALUES: Record<OrderPersonalField, OrderValue> = {
   orderIban: (o) => o.iban,
   orderItems: (o) => o.items,
   orderVatEvidence: (o) => o.vat,
+  orderReviewNote: (o) => o.reviewNote,
 };
 
 /** An employee by role (C-579/21), unless names are asked for; a third party or service by its name. */

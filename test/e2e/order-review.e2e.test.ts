@@ -89,17 +89,52 @@ describe('order review, re-scoring and VAT reports', () => {
     });
     expect(byReason.body.data!.orders.edges.map((e) => e.node.id)).toEqual([reviewId]);
 
+    // The note is the customer's personal data (order_review): released only for a purpose, and audited.
+    const withoutPurpose = await t.graphql(ReviewOrderDocument, {
+      variables: { id: reviewId, outcome: 'APPROVED', note: 'customer confirmed by phone' },
+      token: tokens.support,
+    });
+    expect(withoutPurpose.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PURPOSE_REQUIRED',
+      categories: ['order_review'],
+    });
     const reviewed = await t.graphql(ReviewOrderDocument, {
       variables: { id: reviewId, outcome: 'APPROVED', note: 'customer confirmed by phone' },
       token: tokens.support,
+      purpose: 'fraud-prevention',
     });
     expect(reviewed.body.data!.reviewOrder).toMatchObject({
       reviewOutcome: 'APPROVED',
       reviewNote: 'customer confirmed by phone',
     });
+    const sql = await t.db.superuser();
+    try {
+      const reads = await sql.query(
+        `select action, categories from audit_inbox where 'orderReviewNote' = any(fields)
+         union all select action, categories from audit_event where 'orderReviewNote' = any(fields)
+         order by action`,
+      );
+      expect(reads.rows).toEqual([
+        { action: 'read', categories: ['order_review'] },
+        { action: 'update', categories: ['order_review'] },
+      ]);
+    } finally {
+      await sql.end();
+    }
+    // Finance does not review orders, and does not read their notes.
+    const financeRead = await t.graphql('{ orders(first: 5) { edges { node { id reviewNote } } } }', {
+      token: tokens.finance,
+      purpose: 'vat-audit',
+    });
+    expect(financeRead.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'CATEGORY_NOT_ALLOWED',
+      categories: ['order_review'],
+    });
     const twice = await t.graphql(ReviewOrderDocument, {
       variables: { id: reviewId, outcome: 'REJECTED' },
       token: tokens.support,
+      purpose: 'fraud-prevention',
     });
     expect(twice.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const finance = await t.graphql(ReviewOrderDocument, {

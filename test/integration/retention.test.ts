@@ -569,15 +569,9 @@ describe('retention', () => {
 
     await t.platform.services.retention.run(t.platform.db.orm.em.fork(), now);
 
-    const sql = await t.db.superuser();
-    const stored = (
-      await sql.query(
-        'select status, outcome, extension_reason, extended_until from privacy_request where id = $1',
-        [request.id],
-      )
-    ).rows[0];
-    expect(stored).toMatchObject({ status: 'rejected', outcome: PURGED_TEXT, extension_reason: PURGED_TEXT });
-    expect(stored.extended_until).not.toBeNull();
+    const stored = await requests.get(t.platform.db.orm.em.fork(), request.id);
+    expect(stored).toMatchObject({ status: 'rejected', outcome: PURGED_TEXT, extensionReason: PURGED_TEXT });
+    expect(stored.extendedUntil).not.toBeNull();
     const read = (complaintId: string) => complaints.get(t.platform.db.orm.em.fork(), complaintId);
     expect(await read(own)).toMatchObject({
       summary: PURGED_TEXT,

@@ -27,7 +27,7 @@ export interface OrderItem {
 
 @Entity({ tableName: 'customer_order' })
 export class OrderEntity {
-  [OptionalProps]?: 'reviewOutcome' | 'reviewNote' | 'reviewedBy' | 'reviewedAt';
+  [OptionalProps]?: 'reviewOutcome' | 'reviewNoteEnc' | 'reviewedBy' | 'reviewedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -150,8 +150,13 @@ export class OrderEntity {
   @Enum({ items: () => Object.values(ReviewOutcome), type: 'text', nullable: true })
   reviewOutcome: ReviewOutcome | null = null;
 
+  /**
+   * The reviewer's note: personal data of the customer (category order_review), so encrypted like the
+   * order's other values; erased at erasure and archiving. Notes written before migration 15 were moved
+   * here from the plain column `review_note` (src/db/legacy-plaintext.ts).
+   */
   @Property({ type: 'text', nullable: true })
-  reviewNote: string | null = null;
+  reviewNoteEnc: string | null = null;
 
   @ManyToOne(() => ActorEntity, { fieldName: 'reviewed_by', nullable: true })
   reviewedBy: ActorEntity | null = null;

@@ -34,7 +34,13 @@ export type RequestStatus = (typeof RequestStatus)[keyof typeof RequestStatus];
 @Entity({ tableName: 'privacy_request' })
 export class PrivacyRequestEntity {
   [OptionalProps]?:
-    'identityCheck' | 'status' | 'extendedUntil' | 'extensionReason' | 'handler' | 'outcome' | 'closedAt';
+    | 'identityCheck'
+    | 'status'
+    | 'extendedUntil'
+    | 'extensionReasonEnc'
+    | 'handler'
+    | 'outcomeEnc'
+    | 'closedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -60,8 +66,9 @@ export class PrivacyRequestEntity {
   @Property({ type: 'timestamptz', nullable: true })
   extendedUntil: Date | null = null;
 
+  /** The reason the person was told for the extension (free text about them, so encrypted). */
   @Property({ type: 'text', nullable: true })
-  extensionReason: string | null = null;
+  extensionReasonEnc: string | null = null;
 
   @Enum({ items: () => Object.values(RequestStatus), type: 'text' })
   status: RequestStatus = RequestStatus.Open;
@@ -69,8 +76,9 @@ export class PrivacyRequestEntity {
   @ManyToOne(() => ActorEntity, { fieldName: 'handler_id', nullable: true })
   handler: ActorEntity | null = null;
 
+  /** What was done, or why the request was refused, as told to the person (encrypted). */
   @Property({ type: 'text', nullable: true })
-  outcome: string | null = null;
+  outcomeEnc: string | null = null;
 
   @Property({ type: 'timestamptz', nullable: true })
   closedAt: Date | null = null;
@@ -269,7 +277,7 @@ export class ComplaintEntity {
   [OptionalProps]?:
     | 'status'
     | 'escalated'
-    | 'resolution'
+    | 'resolutionEnc'
     | 'requestIds'
     | 'eventIds'
     | 'handler'
@@ -304,8 +312,9 @@ export class ComplaintEntity {
   @Property({ type: 'text' })
   summaryEnc!: string;
 
+  /** The answer the complainant or the regulator gets (may hold personal data, so encrypted). */
   @Property({ type: 'text', nullable: true })
-  resolution: string | null = null;
+  resolutionEnc: string | null = null;
 
   @Property({ type: 'uuid[]', columnType: 'uuid[]' })
   requestIds: string[] = [];

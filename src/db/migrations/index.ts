@@ -17,6 +17,7 @@ import { Migration20261206000011_identity_match_indexes } from './Migration20261
 import { Migration20261207000012_retention_notices } from './Migration20261207000012_retention_notices';
 import { Migration20261208000013_disclosure_end_history } from './Migration20261208000013_disclosure_end_history';
 import { Migration20261209000014_reasons_without_ip_city } from './Migration20261209000014_reasons_without_ip_city';
+import { Migration20261210000015_personal_texts_encrypted } from './Migration20261210000015_personal_texts_encrypted';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -49,5 +50,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261209000014_reasons_without_ip_city',
     class: Migration20261209000014_reasons_without_ip_city,
+  },
+  {
+    name: 'Migration20261210000015_personal_texts_encrypted',
+    class: Migration20261210000015_personal_texts_encrypted,
   },
 ];

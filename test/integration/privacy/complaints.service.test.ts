@@ -28,7 +28,7 @@ describe('ComplaintService on PostgreSQL', () => {
   beforeAll(async () => {
     t = await createTestPlatform();
     complaints = new ComplaintService(t.platform.keys.cipher, t.platform.services.audit);
-    requests = new PrivacyRequestService(t.platform.services.audit);
+    requests = new PrivacyRequestService(t.platform.keys.cipher, t.platform.services.audit);
   });
   afterAll(async () => {
     await t?.close();

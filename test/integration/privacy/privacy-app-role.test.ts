@@ -24,7 +24,7 @@ describe('privacy services as the application role', () => {
   it('runs a whole case: disclosure, request, extension, art. 19 notice, complaint, policy notice', async () => {
     const audit = t.platform.services.audit;
     const thirdParties = new ThirdPartyService(audit);
-    const requests = new PrivacyRequestService(audit);
+    const requests = new PrivacyRequestService(t.platform.keys.cipher, audit);
     const complaints = new ComplaintService(t.platform.keys.cipher, audit);
     const policies = new PolicyVersionService(audit);
 

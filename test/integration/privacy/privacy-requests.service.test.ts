@@ -28,7 +28,7 @@ describe('PrivacyRequestService on PostgreSQL', () => {
 
   beforeAll(async () => {
     t = await createTestPlatform();
-    requests = new PrivacyRequestService(t.platform.services.audit);
+    requests = new PrivacyRequestService(t.platform.keys.cipher, t.platform.services.audit);
     thirdParties = new ThirdPartyService(t.platform.services.audit);
     const defaults = await thirdParties.ensureDefaults(em());
     sidn = defaults.find((p) => p.name === 'SIDN') as ThirdPartyView;
@@ -119,7 +119,7 @@ describe('PrivacyRequestService on PostgreSQL', () => {
     const customerId = await newCustomer(t);
     const before = await countRows(t, 'privacy_request');
     await expect(
-      new PrivacyRequestService(failingAudit()).create(
+      new PrivacyRequestService(t.platform.keys.cipher, failingAudit()).create(
         em(),
         { customerId, kind: 'access', channel: 'email' },
         officer,

@@ -20,6 +20,7 @@ describe('ERASED_BY_STEP', () => {
       'ip_address',
       'login',
       'mailing_consent',
+      'order_review',
       'phone',
       'vehicle',
     ]);
