@@ -143,7 +143,9 @@ export function processingRegister(
       source: 'your requests and complaints, and those the Autoriteit Persoonsgegevens forwards to us',
     },
     [DataCategory.OrderReview]: {
-      purposes: ['detecting VAT fraud and identity fraud: the outcome of checking an order our systems flagged'],
+      purposes: [
+        'detecting VAT fraud and identity fraud: the outcome of checking an order our systems flagged',
+      ],
       legalBasis: FRAUD,
       retention: archived,
       source: 'written by our employee who reviewed your order, from what you or the order told them',
