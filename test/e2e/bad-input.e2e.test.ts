@@ -91,12 +91,15 @@ describe('bad input over HTTP', () => {
     const note = await t.graphql(ReviewOrderDocument, {
       variables: { id: UNKNOWN, outcome: 'APPROVED', note: 'ok\u0000' },
       token: tokens.support,
+      // The answer's note is personal data (order_review): the request states why.
+      purpose: 'fraud-prevention',
     });
     expect(refusal(note.body.errors)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
     // Line breaks are fine in a note: the order is simply unknown.
     const lines = await t.graphql(ReviewOrderDocument, {
       variables: { id: UNKNOWN, outcome: 'APPROVED', note: 'called back\r\nconfirmed' },
       token: tokens.support,
+      purpose: 'fraud-prevention',
     });
     expect(refusal(lines.body.errors)).toMatchObject({ code: 'NOT_FOUND' });
   });

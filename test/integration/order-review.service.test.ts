@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditContext } from '../../audit/audit-context';
 import { ConflictError } from '../../src/errors/errors';
+import { orderAad } from '../../src/orders/order-view';
 import type { ScoreOrderRequest } from '../../src/orders/score-order-input';
 import { sessionsWaitingForLocks } from '../support/lock-waits';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
@@ -72,12 +73,15 @@ describe('order review and re-scoring on PostgreSQL', () => {
     expect(first.reviewOutcome).toBe('APPROVED');
     await expect(second!).rejects.toBeInstanceOf(ConflictError);
     await expect(second!).rejects.toThrow(/already reviewed \(APPROVED\)/);
-    const { rows } = await sql.query<{ review_outcome: string; review_note: string }>(
-      'select review_outcome, review_note from customer_order where id = $1',
+    const { rows } = await sql.query<{ review_outcome: string; review_note_enc: string }>(
+      'select review_outcome, review_note_enc from customer_order where id = $1',
       [id],
     );
     // The reviewer who was told the review was recorded is the one whose review is stored.
-    expect(rows[0]).toEqual({ review_outcome: 'APPROVED', review_note: 'looks fine' });
+    expect(rows[0]!.review_outcome).toBe('APPROVED');
+    expect(t.platform.keys.cipher.decrypt(rows[0]!.review_note_enc, orderAad(id, 'orderReviewNote'))).toBe(
+      'looks fine',
+    );
   });
 
   it('re-scores an order that named no email with the email on file, as it was scored, and records that read', async () => {

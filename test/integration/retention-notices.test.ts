@@ -308,6 +308,7 @@ describe('notices the retention job owes the recipients (GDPR art. 19)', () => {
     expect(scored.order.entity.vat.treatment).toBe('DOMESTIC');
     const id = scored.order.customerId;
     await t.platform.services.customers.update(em(), id, { mailingOptOut: true }, job);
+    await t.platform.services.orderReview.review(em(), scored.order.id, 'APPROVED', 'Eva called back', job);
 
     const erase = (depth: 'archive' | 'purge') =>
       em().transactional(async (tx) => {
