@@ -11,7 +11,7 @@ import { fillNameIndexes } from './customers/name-index';
 import { seedDemoData, type DemoToken } from './demo/seed-demo';
 import { createPlatform, type Platform } from './platform';
 import { startHttpServer, type RunningServer } from './server/http-server';
-import type { Telemetry } from './telemetry/telemetry';
+import { stopTelemetry, type Telemetry } from './telemetry/telemetry';
 
 const log = (line: string) => console.log(`[${new Date().toISOString()}] ${line}`);
 
@@ -53,7 +53,7 @@ export async function runService(config: Config, telemetry: Telemetry): Promise<
       await server.stop();
       retention.stop();
       await platform.close();
-      await telemetry.shutdown();
+      await stopTelemetry(telemetry, log);
       log('Stopped.');
       process.exit(0);
     } catch (error) {

@@ -47,3 +47,31 @@ export function startTelemetry(settings: Config['telemetry']): Telemetry {
   sdk.start();
   return { shutdown: () => sdk.shutdown() };
 }
+
+/** How long shutdown waits for the exporters to send what they still hold. */
+export const TELEMETRY_SHUTDOWN_MS = 3_000;
+
+/**
+ * Stops telemetry as the last step of a shutdown, when the service itself has stopped cleanly: a
+ * collector that is down or does not answer costs the last spans, never the shutdown (the exporter would
+ * otherwise hold it for its own 10 s timeout and then fail it with exit code 1).
+ */
+export async function stopTelemetry(
+  telemetry: Telemetry,
+  log: (line: string) => void,
+  timeoutMs: number = TELEMETRY_SHUTDOWN_MS,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  const outcome = await Promise.race([
+    telemetry.shutdown().then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    ),
+    timedOut,
+  ]);
+  clearTimeout(timer);
+  if (outcome !== null) log(`Telemetry: the last spans were not sent (${outcome}); stopping without them.`);
+}

@@ -61,6 +61,38 @@ describe('OpenTelemetry export', () => {
     expect(body).toMatch(/POST|graphql/i);
   });
 
+  it('stops at once on SIGTERM, exit code 0, when the collector accepts connections but never answers', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const service = await runService({
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      });
+      const response = await fetch(service.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(response.status).toBe(200);
+      const started = Date.now();
+      service.child.kill('SIGTERM');
+      const code = await service.exited;
+      expect(code, service.output()).toBe(0);
+      expect(Date.now() - started).toBeLessThan(6_000);
+      expect(service.output()).toMatch(/Telemetry: the last spans were not sent/);
+      expect(service.output()).toContain('Stopped.');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  }, 30_000);
+
   it('sends nothing by default', async () => {
     received.length = 0;
     const service = await runService({ OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl });
