@@ -22,6 +22,15 @@ describe('README', () => {
     expect(missing).toEqual([]);
   });
 
+  it('has the less privileged role made after the migrations that create platform_app, by an owner that may', () => {
+    const section = readme.slice(readme.indexOf('### Running as a less privileged database role'));
+    const migrate = section.indexOf('npm run cli -- db migrate');
+    const member = section.indexOf('in role platform_app');
+    expect(migrate).toBeGreaterThan(0);
+    expect(member).toBeGreaterThan(migrate);
+    expect(section.slice(0, migrate)).toMatch(/createrole/i);
+  });
+
   it('starts with the two commands', () => {
     const top = readme.split('\n').slice(0, 8).join('\n');
     expect(top).toContain('npm install && npm start');
