@@ -34,6 +34,7 @@ export async function locateDatabase(config: Config, log: (line: string) => void
     log: (line) => {
       if (config.logLevel === 'debug') log(`[postgres] ${line}`);
     },
+    notice: log,
   });
   await createDatabaseIfMissing(server.adminUrl, EMBEDDED_DATABASE_NAME);
   const through = server.socketDir === null ? '' : ' (the service connects through its Unix socket)';

@@ -21,6 +21,8 @@ export interface EmbeddedPostgresOptions {
   /** Folder name below dataDir, so tests can run a cluster apart from the service's. */
   name?: string;
   log?: (line: string) => void;
+  /** What an operator should see whatever the log level (an orphaned cluster taken over); `log` by default. */
+  notice?: (line: string) => void;
 }
 
 export interface RunningPostgres {
@@ -47,6 +49,7 @@ const MAX_SOCKET_PATH = 103;
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const clusterDir = path.resolve(options.dataDir, options.name ?? 'postgres');
   const log = options.log ?? (() => undefined);
+  const notice = options.notice ?? log;
   await mkdir(options.dataDir, { recursive: true });
   // The postgres server runs as an unprivileged user when we are root; it must be able to reach its folder.
   await chmod(options.dataDir, 0o755).catch(() => undefined);
@@ -60,10 +63,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!(await isPortFree(options.port))) {
     // The service may already be running on this data directory (the command line uses it then).
     const running = await runningCluster(clusterDir, options.port);
-    if (running !== null) {
+    if (running !== null && !(await orphaned(options.dataDir))) {
       log(`Using the embedded PostgreSQL already running on port ${options.port}`);
       return { ...urlsFor(running.socketDir), stop: async () => undefined, reused: true };
     }
+    if (running !== null) {
+      // Its process ended without stopping it (kill -9, a crash): nobody would ever stop it, so it is
+      // stopped and started anew, and this process owns it from now on.
+      notice(
+        `The embedded PostgreSQL (pid ${running.pid}) was left running by a process that ended without stopping it; restarting it`,
+      );
+      await stopOrphan(running.pid, options.port);
+    }
+  }
+  if (!(await isPortFree(options.port))) {
     throw new EmbeddedPostgresError(
       `Port ${options.port} is already in use, so the embedded PostgreSQL cannot start. ` +
         'Another copy of this service may be running (stop it), or set EMBEDDED_POSTGRES_PORT to a free port, ' +
@@ -110,7 +123,54 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
 
+  await writeFile(path.join(options.dataDir, OWNER_FILE), `${process.pid}\n`);
   return { ...urlsFor(socketDir), stop: () => pg.stop(), reused: false };
+}
+
+/** The pid of the process that started the cluster (and stops it), beside the cluster's folder. */
+const OWNER_FILE = 'postgres-owner.pid';
+
+/**
+ * Whether the running cluster's owner has ended without stopping it. A cluster started before the owner
+ * was recorded, or by hand, is not taken to be orphaned.
+ */
+async function orphaned(dataDir: string): Promise<boolean> {
+  try {
+    const owner = Number((await readFile(path.join(dataDir, OWNER_FILE), 'utf8')).trim());
+    if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid) return false;
+    return !processAlive(owner);
+  } catch {
+    return false;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Fast shutdown (SIGINT) of an orphaned postmaster, waiting up to a minute for it to end and free the port. */
+async function stopOrphan(pid: number, port: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch (cause) {
+    throw new EmbeddedPostgresError(`The orphaned embedded PostgreSQL (pid ${pid}) could not be stopped`, {
+      cause,
+    });
+  }
+  for (let i = 0; i < 600 && (processAlive(pid) || !(await isPortFree(port))); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (processAlive(pid)) {
+    throw new EmbeddedPostgresError(
+      `The orphaned embedded PostgreSQL (pid ${pid}) did not stop within a minute`,
+    );
+  }
 }
 
 /**
@@ -149,14 +209,14 @@ async function loadOrCreatePassword(dataDir: string): Promise<string> {
 async function runningCluster(
   clusterDir: string,
   port: number,
-): Promise<{ socketDir: string | null } | null> {
+): Promise<{ pid: number; socketDir: string | null } | null> {
   try {
     const lines = (await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n');
     const pid = Number(lines[0]);
     if (Number(lines[3]) !== port || !Number.isInteger(pid)) return null;
     process.kill(pid, 0);
     const socketDir = lines[4]?.trim() ?? '';
-    return { socketDir: socketDir === '' ? null : socketDir };
+    return { pid, socketDir: socketDir === '' ? null : socketDir };
   } catch {
     return null;
   }

@@ -4,13 +4,14 @@
  * the embedded PostgreSQL a clear error; the embedded cluster is reached through its Unix socket; a
  * GeoIP database that cannot be loaded stops the start with the reason.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
-import { serviceStartFailure, startServiceProcess } from '../support/service-process';
+import { freePort, serviceStartFailure, startServiceProcess } from '../support/service-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
 
 describe('service lifecycle', () => {
@@ -126,6 +127,43 @@ describe('service lifecycle', () => {
     }
   });
 
+  it('takes over the embedded PostgreSQL that a killed process left running, so it is stopped again', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'pfp-orphan-'));
+    const port = await freePort();
+    const module = path.resolve(__dirname, '../../dist/src/db/embedded-postgres.js');
+    const first = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(module)}).startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port} }).then(() => console.log('started'))`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      first.stdout.on('data', (d: Buffer) => d.toString().includes('started') && resolve());
+      first.once('exit', () => reject(new Error('the first process ended before the cluster started')));
+    });
+    const postmasterPid = () =>
+      Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const orphan = postmasterPid();
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    expect(alive(orphan)).toBe(true); // kill -9 leaves the cluster running
+
+    const notices: string[] = [];
+    const again = await startEmbeddedPostgres({ dataDir, port, notice: (line) => notices.push(line) });
+    try {
+      expect(again.reused).toBe(false);
+      expect(alive(orphan)).toBe(false);
+      expect(notices.join('\n')).toMatch(/left running by a process that ended without stopping it/);
+    } finally {
+      const current = postmasterPid();
+      await again.stop();
+      if (again.reused) process.kill(current, 'SIGINT');
+      expect(alive(current)).toBe(false);
+    }
+  }, 120_000);
+
   it('explains a port taken by another program instead of failing obscurely', async () => {
     const blocker = net.createServer();
     const port = await new Promise<number>((resolve) =>
@@ -145,3 +183,12 @@ describe('service lifecycle', () => {
     }
   });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
