@@ -40,6 +40,9 @@ export class AuditSealer {
   private stopped = true;
   private readonly batchSize: number;
   private readonly intervalMs: number;
+  /** Failed ticks in a row, and when one was last logged: a database that is down fails every tick. */
+  private failures = 0;
+  private failureLoggedAt = 0;
 
   constructor(
     private readonly db: SqlRunner,
@@ -125,12 +128,30 @@ export class AuditSealer {
     await this.appender.published();
   }
 
+  /** Logs the first failure of a run of them, then at most one a minute, with how many there were. */
+  private failed(error: unknown): void {
+    this.failures++;
+    const now = Date.now();
+    if (this.failures > 1 && now - this.failureLoggedAt < 60_000) return;
+    this.failureLoggedAt = now;
+    const why = error instanceof Error ? error.message : String(error);
+    const run = this.failures > 1 ? ` (${this.failures} failed attempts in a row)` : '';
+    this.options.log?.(`audit sealer: ${why}${run}; trying again every ${this.intervalMs} ms`);
+  }
+
+  private recovered(): void {
+    if (this.failures === 0) return;
+    this.options.log?.(`audit sealer: sealing again after ${this.failures} failed attempts`);
+    this.failures = 0;
+  }
+
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running = this.sealPending()
-        .catch((error: unknown) =>
-          this.options.log?.(`audit sealer: ${error instanceof Error ? error.message : String(error)}`),
+        .then(
+          () => this.recovered(),
+          (error: unknown) => this.failed(error),
         )
         .finally(() => {
           this.running = undefined;
