@@ -486,8 +486,9 @@ export function buildCli(): Command {
     .command('migrate')
     .description('apply pending migrations (the service also does this at start)')
     .action(async () => {
+      // Opening the platform applies what is pending and logs it; after that, nothing is left.
       await withPlatform(async () => {
-        console.log('Migrations are up to date.');
+        console.log('The database is at the newest migration.');
       });
     });
 

@@ -217,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (missing.length > 0) {
       throw new ConfigError(
         `NODE_ENV=production needs key material; missing: ${missing.join(', ')}. ` +
-          'Development keys are generated only outside production (see README, "Keys").',
+          'Development keys are generated only outside production (see README, "Configuration").',
       );
     }
     if (e.DATABASE_URL === undefined) {
