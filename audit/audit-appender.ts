@@ -43,7 +43,8 @@ export interface PlacedEvents {
   nodes: TreeNode[];
 }
 
-interface PreparedAppend {
+/** A batch numbered after a tree state, with the state it leads to: what `send` stores. */
+export interface PreparedAppend {
   /** The tree the batch was numbered after. */
   from: CompactRange;
   range: CompactRange;
@@ -105,6 +106,34 @@ function appendSql(withCheckpoint: boolean): string {
 const APPEND_SQL = appendSql(false);
 const APPEND_WITH_CHECKPOINT_SQL = appendSql(true);
 
+/** The batch placed after `before` (which is left as it is), without a checkpoint. */
+export function prepareAppend(
+  before: CompactRange,
+  events: readonly AuditEventInput[],
+  sealedAt: Date,
+): PreparedAppend {
+  const range = before.clone();
+  return { from: before, range, placed: placeEvents(range, events, sealedAt), checkpoint: null };
+}
+
+/**
+ * The one statement that stores a prepared batch: events, tree nodes, new state and maybe a checkpoint,
+ * if the stored tree size is still `from`'s. Its one row's `appended` is 1 if it took effect, else 0.
+ */
+export function appendStatement(a: PreparedAppend): { sql: string; params: unknown[] } {
+  return {
+    sql: a.checkpoint === null ? APPEND_SQL : APPEND_WITH_CHECKPOINT_SQL,
+    params: [
+      a.range.size,
+      JSON.stringify(a.range.toJSON()),
+      a.from.size,
+      JSON.stringify(a.placed.rows),
+      treeNodesJson(a.placed.nodes),
+      ...(a.checkpoint === null ? [] : checkpointParams(a.checkpoint)),
+    ],
+  };
+}
+
 export class AuditAppender {
   /**
    * The tree as this process last committed or read it; null until read, and again after an append
@@ -160,34 +189,23 @@ export class AuditAppender {
 
   /** Places the events after `before` and signs a checkpoint if one is due (synchronous: no other batch interleaves). */
   private prepare(before: CompactRange, events: readonly AuditEventInput[]): PreparedAppend {
-    const range = before.clone();
     const sealedAt = new Date();
-    const placed = placeEvents(range, events, sealedAt);
-    let checkpoint: SignedCheckpoint | null = null;
+    const prepared = prepareAppend(before, events, sealedAt);
     if (sealedAt.getTime() - this.lastCheckpointAt >= this.checkpointIntervalMs) {
-      checkpoint = this.sign(range, sealedAt);
+      prepared.checkpoint = this.sign(prepared.range, sealedAt);
       this.lastCheckpointAt = sealedAt.getTime();
     }
-    return { from: before, range, placed, checkpoint };
+    return prepared;
   }
 
   /**
-   * One statement: events, tree nodes, new state and maybe a checkpoint, if the stored tree size is
-   * still `from`'s. The size is enough: every append makes the tree bigger, and this process's own
-   * appends run one at a time, so an unchanged size means nobody appended since `from` was committed.
+   * Sends the batch's statement (see appendStatement). The stored size is enough of a check: every
+   * append makes the tree bigger, and this process's own appends run one at a time, so an unchanged
+   * size means nobody appended since `from` was committed.
    */
   private async send(db: SqlRunner, a: PreparedAppend): Promise<boolean> {
-    const [result] = await db.query<{ appended: number }>(
-      a.checkpoint === null ? APPEND_SQL : APPEND_WITH_CHECKPOINT_SQL,
-      [
-        a.range.size,
-        JSON.stringify(a.range.toJSON()),
-        a.from.size,
-        JSON.stringify(a.placed.rows),
-        treeNodesJson(a.placed.nodes),
-        ...(a.checkpoint === null ? [] : checkpointParams(a.checkpoint)),
-      ],
-    );
+    const { sql, params } = appendStatement(a);
+    const [result] = await db.query<{ appended: number }>(sql, params);
     return result?.appended === 1;
   }
 

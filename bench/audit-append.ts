@@ -15,12 +15,20 @@
  * Each contender starts after a CHECKPOINT; CPU per event (Node, PostgreSQL), commits and WAL flushes
  * are printed with it.
  *
+ * A ceiling line shows what the database side alone allows writers that each await one event: no batch
+ * can then hold more than BENCH_WRITERS events, and batches commit one at a time (they queue on the
+ * tree state's row lock). So it sends the append statement itself for batches of that size, built
+ * beforehand, one after another from one connection: no Node work stands between two commits.
+ *
  * Note: sealed_at is stamped when a batch is placed in the tree, just before its statement commits.
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { appendStatement, prepareAppend } from '../audit/audit-appender';
 import { auditEvent, type AuditContext } from '../audit/audit-context';
 import type { AuditEventInput } from '../audit/audit-event';
+import { CompactRange } from '../audit/merkle';
+import { positionalSql } from '../src/db/pg-pool-runner';
 import { createBenchPlatform } from './bench-database';
 import { describeCpu, measuringCpu } from './cpu-usage';
 import {
@@ -186,6 +194,16 @@ export async function runAuditAppend(): Promise<BenchReport> {
     console.log(`  ${appendCost(appended.count, 'event')}`);
     console.log(`  inbox empty ${ms(drainMs)} after the run ended`);
 
+    const [ceiling, ceilingCost] = await costOf(pool, () =>
+      appendStatementsAlone(pool, writers, seconds, next),
+    );
+    const ceilingRate = ceiling.count / ceiling.seconds;
+    console.log(
+      `ceiling, the append statement alone for batches of ${writers} events, built beforehand, sent from one ` +
+        `connection: ${num(ceilingRate)} events/s (${num(ceilingRate / writers)} statements/s)`,
+    );
+    console.log(`  ${ceilingCost(ceiling.count, 'event')} (Node's share includes building the statements)`);
+
     // Diagnostic: the same writers each with BENCH_IN_FLIGHT requests waiting at once, as an API process
     // serving many requests is; one writer awaiting one event at a time is bound by commit latency.
     const [busy, busyCost] = await costOf(pool, () => timedLoops(writers * inFlight, seconds, recordOne));
@@ -224,7 +242,8 @@ export async function runAuditAppend(): Promise<BenchReport> {
     }
     console.log(
       `  ratio to single-row INSERTs: ${ratio(appendRate, singleRate).toFixed(2)}x, ` +
-        `to 100-row INSERTs: ${ratio(appendRate, batchRate).toFixed(2)}x`,
+        `to 100-row INSERTs: ${ratio(appendRate, batchRate).toFixed(2)}x, ` +
+        `to the ceiling of the append statement alone: ${ratio(appendRate, ceilingRate).toFixed(2)}x`,
     );
 
     return {
@@ -245,6 +264,7 @@ export async function runAuditAppend(): Promise<BenchReport> {
           },
           note:
             `100-row INSERTs: ${num(batchRate)} rows/s (ratio ${ratio(appendRate, batchRate).toFixed(2)}x); ` +
+            `the append statement alone, ${writers} events each: ${num(ceilingRate)} events/s; ` +
             `${writers} writers x ${inFlight} in flight: ${num(busyRate)} events/s`,
         },
         {
@@ -308,6 +328,48 @@ async function costOf<T>(
       );
     },
   ];
+}
+
+/**
+ * The append statement for batches of `batchSize` events, sent one after another from one connection
+ * for `seconds` of sending. Batches are numbered and built 200 at a time between the timed stretches.
+ */
+async function appendStatementsAlone(
+  pool: Pool,
+  batchSize: number,
+  seconds: number,
+  next: () => AuditEventInput,
+): Promise<{ count: number; seconds: number }> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ compact_range: unknown }>(
+      'select compact_range from audit_sealer_state where id = 1',
+    );
+    let range = CompactRange.fromJSON(rows[0]?.compact_range);
+    let text = '';
+    let count = 0;
+    let sendingMs = 0;
+    while (sendingMs < seconds * 1000) {
+      const chunk: unknown[][] = [];
+      for (let i = 0; i < 200; i++) {
+        const prepared = prepareAppend(range, Array.from({ length: batchSize }, next), new Date());
+        const statement = appendStatement(prepared);
+        text = positionalSql(statement.sql);
+        chunk.push(statement.params);
+        range = prepared.range;
+      }
+      const start = now();
+      for (const values of chunk) {
+        const result = await client.query<{ appended: number }>({ name: 'bench_append', text, values });
+        if (result.rows[0]?.appended !== 1) throw new Error('the audit tree moved during the ceiling run');
+      }
+      sendingMs += now() - start;
+      count += chunk.length * batchSize;
+    }
+    return { count, seconds: sendingMs / 1000 };
+  } finally {
+    client.release();
+  }
 }
 
 /** Milliseconds until audit_inbox is empty (polled every 10 ms). */
