@@ -23,6 +23,7 @@ import {
 import type { SignedCheckpoint } from './checkpoint-witness';
 import type { SqlRunner } from './sql-runner';
 import { insertTreeNodesSql, treeNodesJson } from './tree-store';
+import { errorMessage } from '../src/errors/errors';
 
 export interface SealerOptions {
   batchSize?: number;
@@ -134,7 +135,7 @@ export class AuditSealer {
     const now = Date.now();
     if (this.failures > 1 && now - this.failureLoggedAt < 60_000) return;
     this.failureLoggedAt = now;
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     const run = this.failures > 1 ? ` (${this.failures} failed attempts in a row)` : '';
     this.options.log?.(`audit sealer: ${why}${run}; trying again every ${this.intervalMs} ms`);
   }

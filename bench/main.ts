@@ -22,6 +22,7 @@ import { runGeo } from './geo';
 import { runPersonalRead } from './personal-read';
 import { runScoreOrder } from './score-order';
 import { runVerify } from './verify';
+import { errorMessage } from '../src/errors/errors';
 
 interface Benchmark {
   name: string;
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
                 unit: '',
                 target: '-',
                 met: false,
-                note: error instanceof Error ? error.message : String(error),
+                note: errorMessage(error),
               },
             ],
           },

@@ -30,6 +30,7 @@ import { ThirdPartyService } from './privacy/third-parties.service';
 import { OrderScoringService } from './orders/order-scoring.service';
 import { DEFAULT_RISK_RULES, loadRiskRules, type RiskRules } from './scoring/risk-rules';
 import { createVatRegistryCheck } from './vat/vies-client';
+import { errorMessage } from './errors/errors';
 
 export interface Services {
   actors: ActorService;
@@ -178,9 +179,7 @@ function riskRulesProvider(file: string | undefined, log: (line: string) => void
         current = loadRiskRules(readFileSync(file, 'utf8'), file);
         log(`Risk rules ${current.version} loaded from ${file}`);
       } catch (error) {
-        log(
-          `Keeping risk rules ${current.version}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        log(`Keeping risk rules ${current.version}: ${errorMessage(error)}`);
       }
     }
     return current;

@@ -6,7 +6,7 @@
 import { locateCity } from '../geo/city-locations';
 import type { Config } from './config/config';
 import { maskCredentials } from './config/redact';
-import { ConfigError } from './errors/errors';
+import { ConfigError, errorMessage } from './errors/errors';
 import { fillNameIndexes } from './customers/name-index';
 import { seedDemoData, type DemoToken } from './demo/seed-demo';
 import { createPlatform, type Platform } from './platform';
@@ -78,9 +78,7 @@ function announceReplica(platform: Platform): void {
     `Inspection reads (audit events, access summaries, unusual access, VAT reports) go to the replica ${maskCredentials(replica.url)} while it is at most ${replica.maxLagMs} ms behind the primary`,
   );
   platform.services.inspection.state().catch((error: unknown) => {
-    log(
-      `Inspection reads: the replica could not be checked (${error instanceof Error ? error.message : String(error)})`,
-    );
+    log(`Inspection reads: the replica could not be checked (${errorMessage(error)})`);
   });
 }
 
@@ -114,7 +112,7 @@ async function loadGeoIp(platform: Platform): Promise<void> {
     log(`GeoIP ready in ${Date.now() - started} ms: ${files.join(', ')}`);
   } catch (error) {
     throw new ConfigError(
-      `GeoIP could not be loaded: ${error instanceof Error ? error.message : String(error)}. ` +
+      `GeoIP could not be loaded: ${errorMessage(error)}. ` +
         'Check the GEOIP_* settings (README, "GeoIP data"); without GeoIP no order can be scored.',
     );
   }
@@ -130,9 +128,7 @@ function fillMissingNameIndexes(platform: Platform): void {
       if (written > 0) log(`Name indexes: added for ${written} customer(s) stored before migration 11.`);
     })
     .catch((error: unknown) =>
-      log(
-        `Name indexes could not be added (tried again at the next start): ${error instanceof Error ? error.message : String(error)}`,
-      ),
+      log(`Name indexes could not be added (tried again at the next start): ${errorMessage(error)}`),
     );
 }
 
@@ -149,7 +145,7 @@ function scheduleRetention(platform: Platform): { stop(): void } {
         );
       }
     } catch (error) {
-      log(`Retention job failed (will retry): ${error instanceof Error ? error.message : String(error)}`);
+      log(`Retention job failed (will retry): ${errorMessage(error)}`);
     }
   };
   const first = setTimeout(() => void run(), 60_000);

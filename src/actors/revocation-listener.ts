@@ -10,6 +10,7 @@
  * so, and the connection is opened again after a pause.
  */
 import { Client } from 'pg';
+import { errorMessage } from '../errors/errors';
 
 export const REVOCATION_CHANNEL = 'api_token_revoked';
 
@@ -65,7 +66,7 @@ export class RevocationListener {
       // Anything cached before now may predate a revocation this process did not hear.
       this.revoked();
     } catch (error) {
-      this.lost(client, error instanceof Error ? error.message : String(error));
+      this.lost(client, errorMessage(error));
     }
   }
 

@@ -7,7 +7,7 @@
 import { generateKeyPairSync, randomBytes, createPrivateKey } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors/errors';
+import { ConfigError, errorMessage } from '../errors/errors';
 import { parseEncryptionKeys, parseKey32 } from './key-ring';
 
 export const DEV_KEYS_FILE = 'dev-keys.json';
@@ -129,7 +129,7 @@ function parseDevKeys(text: string, path: string): Omit<DevKeys, 'created' | 'pa
     parseEncryptionKeys(encryptionKeys);
     parseKey32(blindIndexKey, 'blindIndexKey');
   } catch (error) {
-    throw problem(error instanceof Error ? error.message : String(error));
+    throw problem(errorMessage(error));
   }
   let keyType: string | undefined;
   try {

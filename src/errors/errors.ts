@@ -77,3 +77,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** What a log line or an operator's message says of anything thrown: its message, or the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

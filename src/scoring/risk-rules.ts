@@ -10,7 +10,7 @@
  * is how a new signal is watched before it is trusted.
  */
 import { z } from 'zod';
-import { ConfigError, ValidationError } from '../errors/errors';
+import { ConfigError, errorMessage, ValidationError } from '../errors/errors';
 import { REASON_CODES, type ReasonCode } from './reason-codes';
 
 /** A count of earlier events within a window; the signal fires when the count exceeds `max`. */
@@ -233,7 +233,7 @@ export function loadRiskRules(text: string, source: string): RiskRules {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new ConfigError(`Risk rules in ${source} are not valid JSON: ${why}`);
   }
   try {

@@ -12,6 +12,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { Config } from '../config/config';
+import { errorMessage } from '../errors/errors';
 
 /** Keeps spans (and so trace ids) without sending them anywhere. */
 class DiscardingSpanProcessor implements tracing.SpanProcessor {
@@ -65,13 +66,7 @@ export async function stopTelemetry(
   const timedOut = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
   });
-  const outcome = await Promise.race([
-    telemetry.shutdown().then(
-      () => null,
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
-    ),
-    timedOut,
-  ]);
+  const outcome = await Promise.race([telemetry.shutdown().then(() => null, errorMessage), timedOut]);
   clearTimeout(timer);
   if (outcome !== null) log(`Telemetry: the last spans were not sent (${outcome}); stopping without them.`);
 }
