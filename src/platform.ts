@@ -12,6 +12,7 @@ import { resolvePlatformKeys, type PlatformKeys } from './crypto/platform-keys';
 import { CustomerService } from './customers/customer.service';
 import { openDatabase, type Database } from './db/database';
 import { poolRunner } from './db/pg-pool-runner';
+import { checkBlindIndexKey } from './crypto/key-fingerprint';
 import { encryptLegacyPlaintext } from './db/legacy-plaintext';
 import { InspectionReads } from './db/read-replica';
 import { sqlRunner } from './db/sql-runner';
@@ -65,6 +66,8 @@ export async function createPlatform(config: Config, log: (line: string) => void
   const keys = resolvePlatformKeys(config, log);
   const db = await openDatabase(config, log);
   try {
+    if ((await checkBlindIndexKey(sqlRunner(db.orm.em.fork()), keys.blindIndex, keys.source)) === 'recorded')
+      log('Recorded the fingerprint of BLIND_INDEX_KEY: a start with another key will be refused.');
     const moved = await encryptLegacyPlaintext(db.orm.em.fork(), keys.cipher);
     if (moved > 0)
       log(`Encrypted ${moved} review note(s) and privacy text(s) stored in clear before migration 15.`);

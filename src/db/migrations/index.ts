@@ -18,6 +18,7 @@ import { Migration20261207000012_retention_notices } from './Migration2026120700
 import { Migration20261208000013_disclosure_end_history } from './Migration20261208000013_disclosure_end_history';
 import { Migration20261209000014_reasons_without_ip_city } from './Migration20261209000014_reasons_without_ip_city';
 import { Migration20261210000015_personal_texts_encrypted } from './Migration20261210000015_personal_texts_encrypted';
+import { Migration20261211000016_key_fingerprints } from './Migration20261211000016_key_fingerprints';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -55,4 +56,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261210000015_personal_texts_encrypted',
     class: Migration20261210000015_personal_texts_encrypted,
   },
+  { name: 'Migration20261211000016_key_fingerprints', class: Migration20261211000016_key_fingerprints },
 ];
