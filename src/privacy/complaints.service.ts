@@ -20,6 +20,7 @@ import {
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
+import { DataCategory } from '../personal-data/data-categories';
 import { normalizeText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
 import { complaintDueDate, isOverdue } from './deadlines';
@@ -207,7 +208,7 @@ export class ComplaintService {
       });
       tx.persist(entity);
       await tx.flush();
-      await this.recordChange(tx, context, customerId);
+      await this.recordChange(tx, context, customerId, 'create');
       return this.view(entity);
     });
   }
@@ -311,14 +312,23 @@ export class ComplaintService {
     });
   }
 
-  /** The change's audit event, committed with the change or not at all. */
+  /**
+   * The change's audit event, committed with the change or not at all. A complaint's summary and
+   * resolution are the person's correspondence, so the event says so, as a read of them does.
+   */
   private async recordChange(
     tx: EntityManager,
     context: AuditContext,
     customerId: string | null,
+    action: 'create' | 'update' = 'update',
   ): Promise<void> {
     await this.audit.recordInTransaction(sqlRunner(tx), [
-      auditEvent(context, { action: 'update', subjectId: customerId, categories: [], fields: ['complaint'] }),
+      auditEvent(context, {
+        action,
+        subjectId: customerId,
+        categories: [DataCategory.Correspondence],
+        fields: ['complaint'],
+      }),
     ]);
   }
 }

@@ -23,6 +23,7 @@ import {
 import { sqlRunner } from '../db/sql-runner';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors';
 import { decodeTimeIdCursor, pageSize, toPage, type Page } from '../pagination/page';
+import { DataCategory } from '../personal-data/data-categories';
 import { normalizeText } from '../validation/text';
 import { requireLongText } from '../validation/text';
 import { isUuid } from '../validation/uuid';
@@ -209,7 +210,7 @@ export class PrivacyRequestService {
       });
       tx.persist(entity);
       await tx.flush();
-      await this.recordChange(tx, context, customer.id);
+      await this.recordChange(tx, context, customer.id, 'create');
       return this.view(entity);
     });
   }
@@ -456,13 +457,22 @@ export class PrivacyRequestService {
     return (await thirdPartiesWithDisclosures(em, customerId)).map((r) => r.view);
   }
 
-  /** The change's audit event, committed with the change or not at all. */
-  private async recordChange(tx: EntityManager, context: AuditContext, customerId: string): Promise<void> {
+  /**
+   * The change's audit event, committed with the change or not at all. A request is the person's
+   * correspondence (its reasons and outcome may name them), so the event says so, as a read of it does,
+   * and the privacy officer's `category: correspondence` finds who wrote it as well as who read it.
+   */
+  private async recordChange(
+    tx: EntityManager,
+    context: AuditContext,
+    customerId: string,
+    action: 'create' | 'update' = 'update',
+  ): Promise<void> {
     await this.audit.recordInTransaction(sqlRunner(tx), [
       auditEvent(context, {
-        action: 'update',
+        action,
         subjectId: customerId,
-        categories: [],
+        categories: [DataCategory.Correspondence],
         fields: ['privacyRequest'],
       }),
     ]);

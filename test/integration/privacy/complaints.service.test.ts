@@ -69,7 +69,12 @@ describe('ComplaintService on PostgreSQL', () => {
 
     const events = await sealedEvents(t, customerId, 'complaint');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'update', categories: [], fields: ['complaint'] });
+    // Written as a creation of the person's correspondence, so a category filter on the log finds it.
+    expect(events[0]).toMatchObject({
+      action: 'create',
+      categories: ['correspondence'],
+      fields: ['complaint'],
+    });
   });
 
   it('refuses bad input naming the field, and stores nothing', async () => {

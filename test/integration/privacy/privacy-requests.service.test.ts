@@ -38,7 +38,7 @@ describe('PrivacyRequestService on PostgreSQL', () => {
     await t?.close();
   });
 
-  it('registers a request with its statutory deadline, audited as a change to the person', async () => {
+  it('registers a request with its statutory deadline, audited as a creation of the person’s correspondence', async () => {
     const customerId = await newCustomer(t);
     const request = await requests.create(
       em(),
@@ -65,7 +65,21 @@ describe('PrivacyRequestService on PostgreSQL', () => {
 
     const events = await sealedEvents(t, customerId, 'privacyRequest');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'update', categories: [], fields: ['privacyRequest'] });
+    // A creation of the person's correspondence, so a category filter on the log finds it.
+    expect(events[0]).toMatchObject({
+      action: 'create',
+      categories: ['correspondence'],
+      fields: ['privacyRequest'],
+    });
+
+    await requests.setIdentityCheck(em(), request.id, 'verified', officer);
+    const changed = await sealedEvents(t, customerId, 'privacyRequest');
+    expect(changed).toHaveLength(2);
+    expect(changed[1]).toMatchObject({
+      action: 'update',
+      categories: ['correspondence'],
+      fields: ['privacyRequest'],
+    });
   });
 
   it('refuses bad input naming the field, unknown customers and ids, and stores nothing', async () => {
