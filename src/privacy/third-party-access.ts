@@ -10,11 +10,28 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor';
+import { ActorKind } from '../db/entities/actor.entity';
 import { DisclosureEndEntity, DisclosureEntity, ThirdPartyEntity } from '../db/entities/privacy.entities';
 import { ForbiddenError, ValidationError } from '../errors/errors';
 
 /** `X-On-Behalf-Of`: the order or contract a third party acts under, recorded with its reads. */
 export const ON_BEHALF_OF_HEADER = 'X-On-Behalf-Of';
+
+/**
+ * The on-behalf-of a request's audit events record: only a third party acts under an order or contract
+ * of the disclosure register, and only its reads are held against that register. From anyone else the
+ * header would be text of the caller's choosing kept for good in the append-only log, read there as
+ * the order or contract the access was for, so it is refused rather than recorded.
+ */
+export function onBehalfOfFor(actor: Actor | null, stated: string | null): string | null {
+  if (stated !== null && actor?.kind !== ActorKind.ThirdParty) {
+    throw new ValidationError(
+      ON_BEHALF_OF_HEADER,
+      'only a third party states the order or contract it acts under; leave the header out',
+    );
+  }
+  return stated;
+}
 
 export interface DisclosedRead {
   /** The categories the request asks for, when known. */

@@ -19,7 +19,7 @@ import { DomainError, UnauthenticatedError, ValidationError } from '../errors/er
 import { ReadCollector } from '../../audit/audit-context';
 import { createErrorFormatter, formatHttpError, toRequestError } from '../errors/format-error';
 import type { Platform } from '../platform';
-import { ON_BEHALF_OF_HEADER } from '../privacy/third-party-access';
+import { ON_BEHALF_OF_HEADER, onBehalfOfFor } from '../privacy/third-party-access';
 import { auditPlugin } from './audit.plugin';
 import { guardPlugin } from './guard.plugin';
 import { readOriginPlugin } from './read-origin.plugin';
@@ -114,7 +114,7 @@ export async function startHttpServer(
           const traceId = currentTraceId();
           const clientIp = req.ip ?? null;
           const userAgent = req.header('user-agent')?.slice(0, 300) ?? null;
-          const behalf = onBehalfOf(req.header(ON_BEHALF_OF_HEADER));
+          const behalf = onBehalfOfFor(actor, onBehalfOf(req.header(ON_BEHALF_OF_HEADER)));
           return {
             em,
             actor,

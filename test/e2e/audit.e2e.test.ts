@@ -129,6 +129,35 @@ describe('audit log over HTTP (service running as the application role)', () => 
     expect(JSON.stringify(event)).not.toContain('lotte@example.nl');
   });
 
+  it('refuses X-On-Behalf-Of from an actor that is not a third party, and records nothing', async () => {
+    await t.platform.services.audit.sealer.sealPending();
+    const count = async () => {
+      const events = await t.graphql(AuditEventsDocument, {
+        variables: { filter: { subjectId: customerId, actorKind: 'employee', action: 'read' }, first: 100 },
+        token: tokens.officer,
+        purpose: 'inspection',
+      });
+      return events.body.data!.auditEvents.edges.filter((e) => e.node.role === 'support').length;
+    };
+    const before = await count();
+    // Anything a caller writes here would be kept for good in the append-only log as the order the
+    // read was for, a phone number as readily as an order; only a third party's is held to the register.
+    const read = await t.graphql(CustomerDocument, {
+      variables: { id: customerId },
+      token: tokens.support,
+      purpose: 'support-ticket:778',
+      headers: { 'x-on-behalf-of': 'order-0622222222' },
+    });
+    expect(read.body.data ?? null).toBeNull();
+    expect(read.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'X-On-Behalf-Of',
+    });
+    expect(JSON.stringify(read.body)).not.toContain('lotte@example.nl');
+    await t.platform.services.audit.sealer.sealPending();
+    expect(await count()).toBe(before);
+  });
+
   it('records the creation in the same transaction, and records nothing for a request that released nothing', async () => {
     await t.platform.services.audit.sealer.sealPending();
     const before = await t.graphql(AuditEventsDocument, {
