@@ -50,7 +50,7 @@ export class AuditResolver {
   ): Promise<AuditEventConnection> {
     checkAuditEventFilter(filter ?? {}, ALL_DATA_CATEGORIES);
     const size = pageSize(first);
-    const cursor = decodeTimeIdCursor(after);
+    const cursor = decodeTimeIdCursor(after, 'after', 'sequence');
     const position = cursor === null ? null : { occurredAt: new Date(cursor.t), sequence: Number(cursor.id) };
     const events = await inspectionRead(ctx, info, (db) =>
       findAuditEvents(db, filter ?? {}, size + 1, position),

@@ -32,18 +32,32 @@ export function encodeCursor(key: object): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeTimeIdCursor(cursor: string | null | undefined, field = 'after'): TimeIdKey | null {
+/** What a cursor's id is: a row's UUID, or (the audit log) an event's sequence number. */
+export type CursorIdKind = 'uuid' | 'sequence';
+
+const CURSOR_ID: Record<CursorIdKind, RegExp> = {
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  sequence: /^(0|[1-9][0-9]{0,14})$/,
+};
+// PostgreSQL's timestamptz knows no year 0 and JavaScript's dates reach past 9999: a key outside these
+// years cannot be one this API handed out, and would reach the database as a value it refuses.
+const EARLIEST_KEY = Date.parse('0001-01-01T00:00:00Z');
+const LATEST_KEY = Date.parse('9999-12-31T23:59:59.999Z');
+
+export function decodeTimeIdCursor(
+  cursor: string | null | undefined,
+  field = 'after',
+  idKind: CursorIdKind = 'uuid',
+): TimeIdKey | null {
   if (cursor === null || cursor === undefined || cursor === '') return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      typeof (parsed as TimeIdKey).t === 'string' &&
-      typeof (parsed as TimeIdKey).id === 'string' &&
-      !Number.isNaN(Date.parse((parsed as TimeIdKey).t))
-    ) {
-      return { t: (parsed as TimeIdKey).t, id: (parsed as TimeIdKey).id };
+    if (typeof parsed === 'object' && parsed !== null) {
+      const { t, id } = parsed as Partial<Record<keyof TimeIdKey, unknown>>;
+      const at = typeof t === 'string' ? Date.parse(t) : Number.NaN;
+      if (typeof id === 'string' && CURSOR_ID[idKind].test(id) && at >= EARLIEST_KEY && at <= LATEST_KEY) {
+        return { t: t as string, id };
+      }
     }
   } catch {
     // fall through to the error below
