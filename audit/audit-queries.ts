@@ -200,15 +200,19 @@ export async function unusualAccess(
   const baselineDays = options.baselineDays ?? 30;
   const factor = options.factor ?? 3;
   const minimum = options.minimumSubjects ?? 10;
-  const baselineFrom = new Date(from.getTime() - baselineDays * 86_400_000);
+  // The baseline is whole UTC days before the day `from` falls in; the period's figures count only the
+  // reads in [from, to), so a `from` within a day neither adds that day's earlier reads to them nor cuts
+  // the first baseline day short.
+  const fromDayStart = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+  const baselineFrom = new Date(fromDayStart - baselineDays * 86_400_000);
   const daily = await db.query<{ actor_id: string; role: string | null; day: string; subjects: string }>(
     `select actor_id, role, to_char(date_trunc('day', occurred_at at time zone 'UTC'), 'YYYY-MM-DD') as day,
        count(distinct subject_id) as subjects
      from audit_event
      where action in ('read', 'export') and actor_id is not null and subject_id is not null
-       and occurred_at >= ? and occurred_at < ?
+       and occurred_at >= ? and occurred_at < ? and (occurred_at < ? or occurred_at >= ?)
      group by 1, 2, 3`,
-    [baselineFrom.toISOString(), to.toISOString()],
+    [baselineFrom.toISOString(), to.toISOString(), new Date(fromDayStart).toISOString(), from.toISOString()],
   );
   const fromDay = from.toISOString().slice(0, 10);
   const baseline = daily.filter((d) => d.day < fromDay);
