@@ -68,7 +68,9 @@ export class OrderObject {
   @NonPersonalField(() => Float)
   riskScore!: number;
 
-  @NonPersonalField(() => [RiskReasonObject])
+  // The reasons name the countries of the billing address, IP address, bank and phone, and how far the
+  // IP location lies from the billing address: the VAT evidence VatMismatch releases as personal data.
+  @PersonalField('orderVatEvidence', () => [RiskReasonObject])
   reasons!: RiskReasonObject[];
 
   @NonPersonalField()
@@ -80,15 +82,16 @@ export class OrderObject {
   @NonPersonalField()
   currency!: string;
 
-  @NonPersonalField()
+  @PersonalField('orderVatEvidence', () => String)
   billingCountry!: string;
 
-  @NonPersonalField(() => String, { nullable: true })
+  @PersonalField('orderVatEvidence', () => String, { nullable: true })
   ipCountry!: string | null;
 
-  @NonPersonalField(() => String, {
+  @PersonalField('orderVatEvidence', () => String, {
     nullable: true,
-    description: 'The country whose VAT applies, when established',
+    description:
+      'Personal data (address): the country whose VAT applies, when established from the evidence of where the customer is',
   })
   vatCountry!: string | null;
 
@@ -361,7 +364,8 @@ export class VatMismatchObject {
   })
   treatment!: string;
 
-  @NonPersonalField()
+  // The reason names each piece of evidence with its country ('billing address (DE), IP (NL)').
+  @PersonalField('orderVatEvidence', () => String)
   reason!: string;
 }
 

@@ -85,7 +85,11 @@ describe('bad input over HTTP', () => {
       [{ reasonCode: 'NO_SUCH_REASON' }, 'filter.reasonCode'],
       [{ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'filter.to'],
     ] as const) {
-      const r = await t.graphql(OrdersDocument, { variables: { filter }, token: tokens.support });
+      const r = await t.graphql(OrdersDocument, {
+        variables: { filter },
+        token: tokens.support,
+        purpose: 'fraud-prevention',
+      });
       expect(refusal(r.body.errors), JSON.stringify(filter)).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     const note = await t.graphql(ReviewOrderDocument, {

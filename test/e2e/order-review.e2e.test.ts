@@ -77,15 +77,27 @@ describe('order review, re-scoring and VAT reports', () => {
   });
 
   it('lists REVIEW orders and records a review once', async () => {
+    // The list selects the countries of the evidence and the reasons (personal data): no purpose, no list.
+    const unstated = await t.graphql(OrdersDocument, {
+      variables: { filter: { decision: 'REVIEW', unreviewed: true } },
+      token: tokens.support,
+    });
+    expect(unstated.body.data ?? null).toBeNull();
+    expect(unstated.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PURPOSE_REQUIRED',
+      categories: ['address'],
+    });
     const list = await t.graphql(OrdersDocument, {
       variables: { filter: { decision: 'REVIEW', unreviewed: true } },
       token: tokens.support,
+      purpose: 'fraud-prevention',
     });
     expect(list.body.errors).toBeUndefined();
     expect(list.body.data!.orders.edges.map((e) => e.node.id)).toEqual([reviewId]);
     const byReason = await t.graphql(OrdersDocument, {
       variables: { filter: { reasonCode: 'HOSTING_IP' } },
       token: tokens.support,
+      purpose: 'fraud-prevention',
     });
     expect(byReason.body.data!.orders.edges.map((e) => e.node.id)).toEqual([reviewId]);
 
@@ -118,6 +130,13 @@ describe('order review, re-scoring and VAT reports', () => {
         { action: 'read', categories: ['order_review'] },
         { action: 'update', categories: ['order_review'] },
       ]);
+      // The lists released the countries and reasons of the order: recorded as reads by support.
+      const listed = await sql.query(
+        `select purpose, categories from audit_event
+         where role = 'support' and action = 'read' and 'orderVatEvidence' = any(fields)`,
+      );
+      expect(listed.rows).toHaveLength(2);
+      expect(listed.rows[0]).toEqual({ purpose: 'fraud-prevention', categories: ['address'] });
     } finally {
       await sql.end();
     }
@@ -172,6 +191,7 @@ describe('order review, re-scoring and VAT reports', () => {
     const stored = await t.graphql(OrdersDocument, {
       variables: { filter: { decision: 'REVIEW' } },
       token: tokens.support,
+      purpose: 'fraud-prevention',
     });
     expect(stored.body.data!.orders.edges.map((e) => e.node.id)).toContain(reviewId);
     const sql = await t.db.superuser();
