@@ -8,6 +8,7 @@ import { vatEvidenceSummary, vatMismatches } from '../../src/finance/vat-reports
 import type { RequestContext } from '../../src/server/request-context';
 import { toConnection } from '../common/connection.type';
 import { inspectionRead } from '../common/inspection-read';
+import { noteSearchReads } from '../common/personal-search';
 import { OrderFilterInput } from './order.inputs';
 import {
   OrderConnection,
@@ -23,11 +24,17 @@ export class OrderReviewResolver {
   @Query(() => OrderConnection, { description: 'Scored orders, newest first.' })
   async orders(
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => OrderFilterInput, { nullable: true }) filter?: OrderFilterInput,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<OrderConnection> {
     const page = await ctx.services.orderReview.list(ctx.em, filter ?? {}, first, after, ctx);
+    noteSearchReads(
+      ctx,
+      info,
+      page.edges.map((edge) => edge.node.customerId),
+    );
     return toConnection(page) as unknown as OrderConnection;
   }
 

@@ -1,5 +1,6 @@
 /** Inputs of scoreOrder (the order system's contract) and of order review. */
 import { Field, InputType, Int } from 'type-graphql';
+import { PersonalInputField } from '../common/personal-field.decorator';
 import { AddressInput, NewCustomerInput } from '../customer/customer.inputs';
 import { Decision, ReviewOutcome } from './order.types';
 
@@ -59,7 +60,9 @@ export class OrderFilterInput {
   @Field(() => Decision, { nullable: true })
   decision?: Decision | null;
 
-  @Field(() => String, { nullable: true })
+  // Which orders drew a reason (IP_COUNTRY_MISMATCH, say) tells where their customers are, as the
+  // reasons themselves do.
+  @PersonalInputField('orderVatEvidence', () => String, { nullable: true })
   reasonCode?: string | null;
 
   @Field(() => Date, { nullable: true })

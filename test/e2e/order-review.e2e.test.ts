@@ -100,6 +100,15 @@ describe('order review, re-scoring and VAT reports', () => {
       purpose: 'fraud-prevention',
     });
     expect(byReason.body.data!.orders.edges.map((e) => e.node.id)).toEqual([reviewId]);
+    // Which orders drew a reason tells where their customers are, even when only ids are selected.
+    const idsByReason = '{ orders(filter: { reasonCode: "HOSTING_IP" }) { edges { node { id } } } }';
+    const unstatedReason = await t.graphql(idsByReason, { token: tokens.support });
+    expect(unstatedReason.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PURPOSE_REQUIRED',
+      categories: ['address'],
+    });
+    const statedReason = await t.graphql(idsByReason, { token: tokens.support, purpose: 'fraud-prevention' });
+    expect(statedReason.body.errors).toBeUndefined();
 
     // The note is the customer's personal data (order_review): released only for a purpose, and audited.
     const withoutPurpose = await t.graphql(ReviewOrderDocument, {
@@ -130,12 +139,13 @@ describe('order review, re-scoring and VAT reports', () => {
         { action: 'read', categories: ['order_review'] },
         { action: 'update', categories: ['order_review'] },
       ]);
-      // The lists released the countries and reasons of the order: recorded as reads by support.
+      // The lists released the countries and reasons of the order, and the search by reason which
+      // orders drew it: each recorded as a read by support.
       const listed = await sql.query(
         `select purpose, categories from audit_event
          where role = 'support' and action = 'read' and 'orderVatEvidence' = any(fields)`,
       );
-      expect(listed.rows).toHaveLength(2);
+      expect(listed.rows).toHaveLength(3);
       expect(listed.rows[0]).toEqual({ purpose: 'fraud-prevention', categories: ['address'] });
     } finally {
       await sql.end();
