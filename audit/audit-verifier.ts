@@ -253,10 +253,11 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
   const checkpoints = await db.query<CheckpointRow>(
     'select tree_size, root_hash, created_at, signature from audit_checkpoint order by tree_size',
   );
-  const [{ count, last } = { count: '0', last: null }] = await db.query<{
+  const [{ count, first, last } = { count: '0', first: null, last: null }] = await db.query<{
     count: string;
+    first: string | null;
     last: string | null;
-  }>('select count(*) as count, max(sequence) as last from audit_event');
+  }>('select count(*) as count, min(sequence) as first, max(sequence) as last from audit_event');
   const total = Number(count);
   const result = (
     ok: boolean,
@@ -272,6 +273,18 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
     firstBadSequence: firstBad,
     message,
   });
+
+  // The leaves are sequences 0, 1, 2, ...: the pass below reads from 0 up, so a row stored below 0 (the
+  // application role may insert events) would be shown by auditEvents without ever being checked.
+  if (first !== null && Number(first) < 0) {
+    return result(
+      false,
+      0,
+      Number(first),
+      `event ${first} lies outside the tree (sequences start at 0): it was inserted, not sealed`,
+      0,
+    );
+  }
 
   // Signatures first: a checkpoint not signed by a trusted key proves nothing about the events.
   for (const cp of checkpoints) {

@@ -189,6 +189,30 @@ describe('audit log tampering', () => {
     });
   });
 
+  it('names an event inserted below sequence 0, where the tree is never read (the application role may insert)', async () => {
+    await withFreshLog(async ({ audit, sql }) => {
+      await sql.query('set role platform_app');
+      try {
+        await sql.query(
+          `insert into audit_event (sequence, event_id, occurred_at, sealed_at, actor_id, actor_kind, role,
+             subject_id, categories, fields, action, purpose, leaf_hash)
+           select -1, gen_random_uuid(), now(), now(), actor_id, actor_kind, role, subject_id, categories,
+             fields, 'export', purpose, '\\x00'
+           from audit_event where sequence = 39`,
+        );
+      } finally {
+        await sql.query('reset role');
+      }
+      // auditEvents shows it as the newest of its subject's events ...
+      const [newest] = await audit.events({}, 1, null);
+      expect(newest?.sequence).toBe(-1);
+      // ... so verification must not pass over it.
+      const result = await audit.verify();
+      expect(result).toMatchObject({ ok: false, firstBadSequence: -1 });
+      expect(result.message).toMatch(/event -1 lies outside the tree/);
+    });
+  });
+
   it('catches an edited checkpoint', async () => {
     await withFreshLog(async ({ audit, sql }) => {
       await tamper(sql, "update audit_checkpoint set root_hash = sha256('forged') where tree_size = 20");
