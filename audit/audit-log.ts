@@ -10,7 +10,12 @@ import { AuditRecorder } from './audit-recorder';
 import { AuditSealer } from './audit-sealer';
 import { findAuditEvents, type AuditCursor, type AuditEventFilter } from './audit-queries';
 import { consistencyProofFor, inclusionProofFor } from './audit-proofs';
-import { checkExternalCheckpoint, verifyAuditLog, type ExternalCheckpoint } from './audit-verifier';
+import {
+  checkExternalCheckpoint,
+  verifyAuditLog,
+  type ExternalCheckpoint,
+  type SignedExternalCheckpoint,
+} from './audit-verifier';
 import { publicKeyHex } from './checkpoint';
 import type { CheckpointWitness, SignedCheckpoint } from './checkpoint-witness';
 import type { SqlRunner } from './sql-runner';
@@ -110,11 +115,22 @@ export class AuditLog {
     return consistencyProofFor(this.db, fromSize, toSize);
   }
 
-  async verify(against?: ExternalCheckpoint, onProgress?: (checked: number, total: number) => void) {
+  /**
+   * `against`: the checkpoint held outside to prove the log consistent with; `heldOutside`: every other
+   * one held outside (a witness file's lines), each of which must match the log too.
+   */
+  async verify(
+    against?: ExternalCheckpoint,
+    options: {
+      heldOutside?: readonly SignedExternalCheckpoint[];
+      onProgress?: (checked: number, total: number) => void;
+    } = {},
+  ) {
     return verifyAuditLog(this.db, {
       trustedKeys: this.trustedKeys,
       against: against === undefined ? undefined : checkExternalCheckpoint(against),
-      onProgress,
+      heldOutside: options.heldOutside,
+      onProgress: options.onProgress,
     });
   }
 }

@@ -3,7 +3,7 @@
  * the tree root at every checkpoint, and every checkpoint's signature against the trusted key(s). It
  * names the first event or checkpoint that does not match. Given a checkpoint held outside the
  * database, it also proves that the current log extends that one (so deleting the newest events along
- * with their checkpoints is caught).
+ * with their checkpoints is caught), and every other checkpoint held outside must match the log too.
  *
  * Speed: PostgreSQL builds each event's canonical text (audit-event-sql.ts) and Node only hashes it;
  * parsing every column into JavaScript values was what limited verification. A batch comes as one row
@@ -68,6 +68,14 @@ export function checkExternalCheckpoint(against: ExternalCheckpoint): ExternalCh
   return checked;
 }
 
+/** A checkpoint held outside the database with its signature (as a witness file holds them). */
+export interface SignedExternalCheckpoint {
+  treeSize: number;
+  rootHash: string;
+  createdAt: string;
+  signature: string;
+}
+
 export interface AuditVerification {
   ok: boolean;
   treeSize: number;
@@ -81,6 +89,13 @@ export interface VerifyOptions {
   /** Keys whose checkpoint signatures are accepted (the current signing key and retired ones). */
   trustedKeys: readonly (KeyObject | string)[];
   against?: ExternalCheckpoint;
+  /**
+   * Every other checkpoint held outside the database (a witness file's lines): each must be signed by a
+   * trusted key and match the log at its size. The newest alone is not enough: someone who cuts the
+   * newest events with their checkpoints, and resets the tree state, lets the running service sign new
+   * checkpoints over the rewritten log, and the newest line of the witness file is then one of those.
+   */
+  heldOutside?: readonly SignedExternalCheckpoint[];
   batchSize?: number;
   onProgress?: (checkedEvents: number, total: number) => void;
 }
@@ -317,6 +332,29 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
     }
   }
 
+  // Each distinct one once, smallest first, so the pass below meets them in order as it does the stored ones.
+  const outside = new Map<string, { treeSize: number; rootHash: string }>();
+  for (const held of options.heldOutside ?? []) {
+    const rootHash = held.rootHash.toLowerCase();
+    const cp = { treeSize: held.treeSize, rootHash, createdAt: held.createdAt };
+    const signed =
+      /^[0-9a-f]{128}$/i.test(held.signature) &&
+      options.trustedKeys.some((key) => isValidCheckpointSignature(cp, held.signature.toLowerCase(), key));
+    if (!signed) {
+      return result(
+        false,
+        0,
+        null,
+        `the checkpoint held outside the database at tree size ${held.treeSize} (${held.createdAt}) is not signed by a trusted key`,
+        0,
+      );
+    }
+    if (held.treeSize > 0) outside.set(`${held.treeSize}:${rootHash}`, { treeSize: held.treeSize, rootHash });
+  }
+  const heldOutside = [...outside.values()].sort((a, b) => a.treeSize - b.treeSize);
+  let nextHeldOutside = 0;
+  let lastMatchingHeldOutside = 0;
+
   const range = new CompactRange();
   let nextCheckpoint = 0;
   let lastGoodCheckpointSize = 0;
@@ -339,6 +377,20 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
       }
       lastGoodCheckpointSize = range.size;
       nextCheckpoint++;
+    }
+    while (nextHeldOutside < heldOutside.length && heldOutside[nextHeldOutside]!.treeSize === range.size) {
+      if (hashToHex(range.root()) !== heldOutside[nextHeldOutside]!.rootHash) {
+        return result(
+          false,
+          range.size,
+          lastMatchingHeldOutside,
+          `the log's first ${range.size} events do not match the checkpoint held outside the database at ` +
+            `tree size ${range.size}: history from sequence ${lastMatchingHeldOutside} on was rewritten`,
+          nextCheckpoint,
+        );
+      }
+      lastMatchingHeldOutside = range.size;
+      nextHeldOutside++;
     }
     if (options.against !== undefined && options.against.treeSize === range.size) {
       againstRootChecked = true;
@@ -476,11 +528,25 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
     }
     externalNote = `; consistent with the external checkpoint at tree size ${against.treeSize}`;
   }
+  if (nextHeldOutside < heldOutside.length) {
+    const held = heldOutside[nextHeldOutside]!;
+    return result(
+      false,
+      range.size,
+      range.size,
+      `the checkpoint held outside the database at tree size ${held.treeSize} covers more events than the log holds (${range.size}): events were deleted`,
+      nextCheckpoint,
+    );
+  }
+
   return result(
     true,
     range.size,
     null,
-    `${range.size} events and ${checkpoints.length} checkpoints verified${externalNote}`,
+    `${range.size} events and ${checkpoints.length} checkpoints verified${externalNote}` +
+      (heldOutside.length === 0
+        ? ''
+        : `; the ${heldOutside.length} checkpoints held outside the database all match it`),
     checkpoints.length,
   );
 }

@@ -133,7 +133,7 @@ export function parseWitnessLines(text: string, file: string): SignedCheckpoint[
  * The line `FileWitness.publish` writes after a torn line it finds at the end of the file (a crash
  * while a checkpoint was written), so that the torn line, no longer the last, is still read as the
  * crash it was rather than as an edit. Whoever could forge the marker could as well have deleted the
- * line; what verify relies on is the newest checkpoint, which stays whole.
+ * line; verify checks every whole line against the log.
  */
 function tornLineMarker(at: Date): { tornLineAbove: true; markedAt: string } {
   return { tornLineAbove: true, markedAt: at.toISOString() };

@@ -195,12 +195,12 @@ export function buildCli(): Command {
     .description('recompute the tree from the stored events and check every checkpoint (exit 1 on failure)')
     .option(
       '--against <file>',
-      'a checkpoint held outside the database (JSON object, or a JSON-lines witness file: newest line)',
+      'a checkpoint held outside the database (JSON object, or a JSON-lines witness file: every line must match the log)',
     )
-    .option('--no-witness', 'do not check against the newest checkpoint in the configured witness file')
+    .option('--no-witness', 'do not check against the checkpoints in the configured witness file')
     .action(async (opts: { against?: string; witness: boolean }) => {
       await withPlatform(async (platform) => {
-        let external: { checkpoint: SignedCheckpoint; file: string } | undefined;
+        let external: { checkpoint: SignedCheckpoint; all: SignedCheckpoint[]; file: string } | undefined;
         try {
           external = await externalCheckpoint(platform.config, opts);
         } catch (error) {
@@ -213,12 +213,14 @@ export function buildCli(): Command {
         const against = external?.checkpoint;
         if (external !== undefined)
           console.log(
-            `Checking against the external checkpoint at tree size ${external.checkpoint.treeSize} (${external.file})`,
+            `Checking against the external checkpoint at tree size ${external.checkpoint.treeSize} (${external.file}` +
+              (external.all.length > 1 ? `, and the ${external.all.length - 1} older ones in it)` : ')'),
           );
         const bar = progressBar('events');
-        const result = await platform.services.audit.verify(against, (checked, total) =>
-          bar.update(checked, total),
-        );
+        const result = await platform.services.audit.verify(against, {
+          heldOutside: external?.all,
+          onProgress: (checked, total) => bar.update(checked, total),
+        });
         bar.stop();
         console.log(`${result.ok ? 'OK' : 'FAILED'}: ${result.message}`);
         if (result.firstBadSequence !== null) console.log(`First bad sequence: ${result.firstBadSequence}`);
@@ -542,17 +544,20 @@ function progressBar(unit: string) {
 }
 
 /**
- * The checkpoint held outside the database that verify checks the log against: the newest in the file
- * given with --against, which must be readable; else the newest in the witness file. A witness file
+ * The checkpoints held outside the database that verify checks the log against: those in the file
+ * given with --against, which must be readable; else those in the witness file. The newest is the one
+ * the log is proved consistent with; every one must match the log (after a cut of the newest events
+ * the running service signs new checkpoints, so the newest line alone may be one over the rewritten
+ * log, while older lines still hold the history that was cut). A witness file
  * that does not exist (yet) is no error, but the operator is warned that nothing outside the database
  * was checked, since a log cut together with its checkpoints then still verifies.
  */
 async function externalCheckpoint(
   config: Config,
   opts: { against?: string; witness: boolean },
-): Promise<{ checkpoint: SignedCheckpoint; file: string } | undefined> {
+): Promise<{ checkpoint: SignedCheckpoint; all: SignedCheckpoint[]; file: string } | undefined> {
   if (opts.against !== undefined) {
-    return { checkpoint: await newestCheckpointIn(opts.against, '--against'), file: opts.against };
+    return { ...(await checkpointsIn(opts.against, '--against')), file: opts.against };
   }
   if (!opts.witness) return undefined;
   const file = path.join(config.audit.witnessDir, WITNESS_FILE_NAME);
@@ -562,10 +567,14 @@ async function externalCheckpoint(
     );
     return undefined;
   }
-  return { checkpoint: await newestCheckpointIn(file, 'witness file'), file };
+  return { ...(await checkpointsIn(file, 'witness file')), file };
 }
 
-async function newestCheckpointIn(file: string, what: string): Promise<SignedCheckpoint> {
+/** The checkpoints in the file, and the newest of them. */
+async function checkpointsIn(
+  file: string,
+  what: string,
+): Promise<{ checkpoint: SignedCheckpoint; all: SignedCheckpoint[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -582,9 +591,9 @@ async function newestCheckpointIn(file: string, what: string): Promise<SignedChe
     }
     throw error;
   }
-  const newest = checkpoints.sort((a, b) => a.treeSize - b.treeSize).at(-1);
+  const newest = [...checkpoints].sort((a, b) => a.treeSize - b.treeSize).at(-1);
   if (newest === undefined) throw new CliUsageError(`${what}: ${file} holds no checkpoint`);
-  return newest;
+  return { checkpoint: newest, all: checkpoints };
 }
 
 if (require.main === module) {

@@ -1,7 +1,8 @@
 /**
  * `audit verify` and its external checkpoint as an operator runs them: the checkpoint file given with
  * --against (which must be readable, in the form `audit checkpoint` prints), the witness file (a line
- * that is no checkpoint is a failed verification; a torn last line is not), and a missing witness file
+ * that is no checkpoint is a failed verification; a torn last line is not; every line must match the
+ * log, not only the newest), and a missing witness file
  * (a warning that nothing outside the database was checked).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedCheckpoint } from '../../audit/checkpoint-witness';
 import { WITNESS_FILE_NAME } from '../../audit/checkpoint-witness';
+import { signCheckpoint } from '../../audit/checkpoint';
 import { readEvents } from '../support/audit-fixtures';
 import { runCli } from '../support/cli-process';
 import { createTestPlatform, type TestPlatform } from '../support/test-platform';
@@ -50,6 +52,25 @@ describe('command line: audit verify against a checkpoint held outside the datab
     });
     expect(torn.out).toMatch(/OK: .*consistent with the external checkpoint at tree size 3/);
     expect(torn.code).toBe(0);
+  });
+
+  it('checks every line of the witness file, not only the newest (a log cut and grown again under the service)', async () => {
+    // What the witness file holds after a cut: a line over the history that was cut (signed by the
+    // service before the cut), then the newest, signed over the rewritten log.
+    const unsigned = { treeSize: 2, rootHash: 'ab'.repeat(32), createdAt: new Date().toISOString() };
+    const cut: SignedCheckpoint = {
+      ...unsigned,
+      signature: signCheckpoint(unsigned, t.platform.keys.auditSigningKey),
+      publicKey: held.publicKey,
+    };
+    const r = await cli(['audit', 'verify'], {
+      AUDIT_WITNESS_DIR: witnessDir(`${JSON.stringify(cut)}\n${JSON.stringify(held)}\n`),
+    });
+    expect(r.out).toContain('Checking against the external checkpoint at tree size 3');
+    expect(r.out).toMatch(
+      /FAILED: the log's first 2 events do not match the checkpoint held outside the database at tree size 2/,
+    );
+    expect(r.code).toBe(1);
   });
 
   it('refuses an --against file it cannot read, naming it, instead of reporting OK', async () => {

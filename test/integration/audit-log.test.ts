@@ -240,6 +240,40 @@ describe('audit log tampering', () => {
     });
   });
 
+  it('catches the newest events cut with their checkpoints and tree state while the service goes on signing, against every witness line', async () => {
+    await withFreshLog(async ({ t, audit, sql }) => {
+      const witnessFile = path.join(t.platform.config.audit.witnessDir, WITNESS_FILE_NAME);
+      // Cut back to 30 events, with the tree state set to what it was at 30 (16 + 8 + 4 + 2 leaves).
+      await tamper(sql, 'delete from audit_event where sequence >= 30');
+      await tamper(sql, 'delete from audit_tree_node where (idx + 1) * (1::bigint << level) > 30');
+      await tamper(sql, 'delete from audit_checkpoint where tree_size > 30');
+      await tamper(
+        sql,
+        `update audit_sealer_state set tree_size = 30, compact_range = jsonb_build_object('size', 30, 'hashes',
+           (select jsonb_agg(encode(hash, 'hex') order by level desc) from audit_tree_node
+            where (level, idx) in ((4, 0), (3, 2), (2, 6), (1, 14))))`,
+      );
+      // The service goes on: new events, and a checkpoint over the rewritten log in the witness file.
+      await audit.record(readEvents(12));
+      await audit.sealer.sealPending();
+      await audit.appender.published();
+      const witnessed = await readWitnessFile(witnessFile);
+      const newest = witnessed.at(-1)!;
+      expect(newest.treeSize).toBe(42);
+      // The newest line alone is one the service signed after the cut ...
+      expect(await audit.verify(newest)).toMatchObject({ ok: true });
+      // ... but the line at 40 written before it holds the history that was cut.
+      const result = await audit.verify(newest, { heldOutside: witnessed });
+      expect(result).toMatchObject({ ok: false, firstBadSequence: 30 });
+      expect(result.message).toMatch(/do not match the checkpoint held outside the database at tree size 40/);
+      // A line that is not signed by a trusted key is no evidence either way: reported.
+      const forged = { ...witnessed[0]!, rootHash: 'ab'.repeat(32) };
+      expect((await audit.verify(newest, { heldOutside: [forged] })).message).toMatch(
+        /held outside the database at tree size 10 .* is not signed by a trusted key/,
+      );
+    });
+  });
+
   it('proves the log consistent with an older external checkpoint, and rejects a forged one', async () => {
     await withFreshLog(async ({ t, audit }) => {
       const witnessed = await readWitnessFile(
