@@ -48,6 +48,7 @@ const MAX_SOCKET_PATH = 103;
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const clusterDir = path.resolve(options.dataDir, options.name ?? 'postgres');
+  const ownerFile = `${clusterDir}${OWNER_FILE_SUFFIX}`;
   const log = options.log ?? (() => undefined);
   const notice = options.notice ?? log;
   await mkdir(options.dataDir, { recursive: true });
@@ -63,7 +64,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!(await isPortFree(options.port))) {
     // The service may already be running on this data directory (the command line uses it then).
     const running = await runningCluster(clusterDir, options.port);
-    if (running !== null && !(await orphaned(options.dataDir))) {
+    if (running !== null && !(await orphaned(ownerFile))) {
       log(`Using the embedded PostgreSQL already running on port ${options.port}`);
       return { ...urlsFor(running.socketDir), stop: async () => undefined, reused: true };
     }
@@ -123,20 +124,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
 
-  await writeFile(path.join(options.dataDir, OWNER_FILE), `${process.pid}\n`);
+  await writeFile(ownerFile, `${process.pid}\n`);
   return { ...urlsFor(socketDir), stop: () => pg.stop(), reused: false };
 }
 
-/** The pid of the process that started the cluster (and stops it), beside the cluster's folder. */
-const OWNER_FILE = 'postgres-owner.pid';
+/**
+ * The pid of the process that started the cluster (and stops it), beside the cluster's folder and named
+ * after it (`postgres-owner.pid`): the test suite's cluster shares the data directory, and one file for
+ * both made the next command line take a running service's cluster for orphaned once the tests ended,
+ * and stop it under the service.
+ */
+const OWNER_FILE_SUFFIX = '-owner.pid';
 
 /**
  * Whether the running cluster's owner has ended without stopping it. A cluster started before the owner
  * was recorded, or by hand, is not taken to be orphaned.
  */
-async function orphaned(dataDir: string): Promise<boolean> {
+async function orphaned(ownerFile: string): Promise<boolean> {
   try {
-    const owner = Number((await readFile(path.join(dataDir, OWNER_FILE), 'utf8')).trim());
+    const owner = Number((await readFile(ownerFile, 'utf8')).trim());
     if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid) return false;
     return !processAlive(owner);
   } catch {

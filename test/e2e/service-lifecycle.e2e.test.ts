@@ -164,6 +164,48 @@ describe('service lifecycle', () => {
     }
   }, 120_000);
 
+  it("leaves a running owner's cluster alone after another cluster of the same data directory (the tests') started and stopped", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'pfp-owners-'));
+    const [port, otherPort] = [await freePort(), await freePort()];
+    const module = path.resolve(__dirname, '../../dist/src/db/embedded-postgres.js');
+    const start = (options: string, then: string) =>
+      spawn(
+        process.execPath,
+        [
+          '-e',
+          `require(${JSON.stringify(module)}).startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, ${options} })` +
+            `.then(${then}).then(() => console.log('done'))`,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+    const done = (child: ReturnType<typeof spawn>) =>
+      new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => d.toString().includes('done') && resolve());
+        child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`exit ${code}`))));
+      });
+    // The service: starts the data directory's cluster and keeps running.
+    const service = start(`port: ${port}`, '() => undefined');
+    await done(service);
+    const postmaster = Number(
+      readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    try {
+      // The test suite: a cluster of its own in the same directory, started and stopped, process ended.
+      const tests = start(`port: ${otherPort}, name: 'test-postgres'`, '(pg) => pg.stop()');
+      await done(tests);
+      await new Promise((resolve) => tests.once('exit', resolve));
+
+      // The command line afterwards uses the service's cluster; it does not restart it under the service.
+      const cli = await startEmbeddedPostgres({ dataDir, port });
+      expect(cli.reused).toBe(true);
+      await cli.stop();
+      expect(alive(postmaster)).toBe(true);
+    } finally {
+      service.kill('SIGKILL');
+      if (alive(postmaster)) process.kill(postmaster, 'SIGINT');
+    }
+  }, 120_000);
+
   it('explains a port taken by another program instead of failing obscurely', async () => {
     const blocker = net.createServer();
     const port = await new Promise<number>((resolve) =>
