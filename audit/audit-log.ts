@@ -13,11 +13,19 @@ import { consistencyProofFor, inclusionProofFor } from './audit-proofs';
 import {
   checkExternalCheckpoint,
   verifyAuditLog,
+  type AuditVerification,
   type ExternalCheckpoint,
   type SignedExternalCheckpoint,
 } from './audit-verifier';
 import { publicKeyHex } from './checkpoint';
-import type { CheckpointWitness, SignedCheckpoint } from './checkpoint-witness';
+import { existsSync } from 'node:fs';
+import {
+  CorruptWitnessFileError,
+  FileWitness,
+  readWitnessFile,
+  type CheckpointWitness,
+  type SignedCheckpoint,
+} from './checkpoint-witness';
 import type { SqlRunner } from './sql-runner';
 import { isUuid } from '../src/validation/uuid';
 
@@ -41,6 +49,7 @@ export class AuditLog {
   readonly sealer: AuditSealer;
   readonly publicKeyHex: string;
   private readonly trustedKeys: (KeyObject | string)[];
+  private readonly witnesses: readonly CheckpointWitness[];
 
   constructor(
     private readonly db: SqlRunner,
@@ -48,6 +57,7 @@ export class AuditLog {
   ) {
     this.publicKeyHex = publicKeyHex(options.publicKey);
     this.trustedKeys = [options.publicKey, ...(options.retiredPublicKeys ?? [])];
+    this.witnesses = options.witnesses;
     this.appender = new AuditAppender(
       options.recorderDb ?? db,
       { privateKey: options.signingKey, publicKeyHex: this.publicKeyHex },
@@ -132,5 +142,34 @@ export class AuditLog {
       heldOutside: options.heldOutside,
       onProgress: options.onProgress,
     });
+  }
+
+  /**
+   * `verify`, also against the checkpoints in this process's witness files (AUDIT_WITNESS_DIR): the
+   * newest is the one the log is proved consistent with unless `against` is given, and every one must
+   * match the log. What the API's verifyAuditLog runs, so that a cut of the newest events with their
+   * checkpoints is caught there too, as by the command line. A witness file not written yet holds
+   * nothing; one with a line that is no checkpoint was altered, and the verification fails.
+   */
+  async verifyWithWitnesses(against?: ExternalCheckpoint): Promise<AuditVerification> {
+    const held: SignedCheckpoint[] = [];
+    for (const witness of this.witnesses) {
+      if (!(witness instanceof FileWitness) || !existsSync(witness.file)) continue;
+      try {
+        held.push(...(await readWitnessFile(witness.file)));
+      } catch (error) {
+        if (!(error instanceof CorruptWitnessFileError)) throw error;
+        return {
+          ok: false,
+          treeSize: 0,
+          checkedEvents: 0,
+          checkedCheckpoints: 0,
+          firstBadSequence: null,
+          message: error.message,
+        };
+      }
+    }
+    const newest = [...held].sort((a, b) => a.treeSize - b.treeSize).at(-1);
+    return this.verify(against ?? newest, { heldOutside: held });
   }
 }

@@ -110,7 +110,7 @@ export class AuditResolver {
     @Ctx() ctx: RequestContext,
     @Arg('against', () => CheckpointInput, { nullable: true }) against?: CheckpointInput,
   ): Promise<AuditVerificationObject> {
-    return ctx.services.audit.verify(
+    return ctx.services.audit.verifyWithWitnesses(
       against == null
         ? undefined
         : {

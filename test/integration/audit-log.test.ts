@@ -11,7 +11,8 @@ import { readWitnessFile, WITNESS_FILE_NAME } from '../../audit/checkpoint-witne
 import { hashFromHex, verifyConsistency, verifyInclusion } from '../../audit/merkle';
 import { verifyEventProof } from '../../audit/standalone-verifier';
 import type { AuditLog } from '../../audit/audit-log';
-import { createTestPlatform, type TestPlatform } from '../support/test-platform';
+import { VerifyAuditLogDocument } from '../../schema/generated/graphql';
+import { createTestPlatform, startTestServer, type TestPlatform } from '../support/test-platform';
 import { readEvents, tamper } from '../support/audit-fixtures';
 
 describe('audit log', () => {
@@ -232,10 +233,12 @@ describe('audit log tampering', () => {
       await tamper(sql, 'delete from audit_checkpoint where tree_size > 30');
       // The database alone now looks consistent ...
       expect((await audit.verify()).ok).toBe(true);
-      // ... but not against the checkpoint held outside it.
+      // ... but not against the checkpoint held outside it ...
       const result = await audit.verify(held);
       expect(result).toMatchObject({ ok: false, firstBadSequence: 30 });
       expect(result.message).toMatch(/covers 40 events but the log holds only 30/);
+      // ... which verifyAuditLog reads from the witness file itself, when it is given none.
+      expect(await audit.verifyWithWitnesses()).toEqual(result);
       expect(readFileSync(witnessFile, 'utf8')).toContain('"treeSize":40');
     });
   });
@@ -272,6 +275,31 @@ describe('audit log tampering', () => {
         /held outside the database at tree size 10 .* is not signed by a trusted key/,
       );
     });
+  });
+
+  it('verifyAuditLog over the API checks the witness file, given no checkpoint (the log cut under the service)', async () => {
+    const t = await startTestServer();
+    try {
+      const audit = t.platform.services.audit;
+      for (let i = 0; i < 2; i++) {
+        await audit.record(readEvents(10));
+        await audit.sealer.sealPending();
+      }
+      const officer = await t.platform.services.actors.create(t.platform.db.orm.em.fork(), {
+        kind: 'employee',
+        role: 'privacy_officer',
+        name: 'Officer',
+      });
+      const sql = await t.db.superuser();
+      await tamper(sql, 'delete from audit_event where sequence >= 10');
+      await tamper(sql, 'delete from audit_tree_node where (idx + 1) * (1::bigint << level) > 10');
+      await tamper(sql, 'delete from audit_checkpoint where tree_size > 10');
+      const r = await t.graphql(VerifyAuditLogDocument, { token: officer.token });
+      expect(r.body.data!.verifyAuditLog).toMatchObject({ ok: false, firstBadSequence: 10 });
+      expect(r.body.data!.verifyAuditLog.message).toMatch(/covers 20 events but the log holds only 10/);
+    } finally {
+      await t.close();
+    }
   });
 
   it('proves the log consistent with an older external checkpoint, and rejects a forged one', async () => {
