@@ -333,13 +333,23 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
   }
 
   // Each distinct one once, smallest first, so the pass below meets them in order as it does the stored ones.
+  // A copy of a stored checkpoint, whose signature was just checked, is not checked again (a witness
+  // file holds one line per checkpoint: the signatures would cost verification twice).
+  const storedSigned = new Set(
+    checkpoints.map(
+      (cp) =>
+        `${cp.tree_size}:${hashToHex(cp.root_hash)}:${new Date(cp.created_at).toISOString()}:${cp.signature.toString('hex')}`,
+    ),
+  );
   const outside = new Map<string, { treeSize: number; rootHash: string }>();
   for (const held of options.heldOutside ?? []) {
     const rootHash = held.rootHash.toLowerCase();
+    const signature = held.signature.toLowerCase();
     const cp = { treeSize: held.treeSize, rootHash, createdAt: held.createdAt };
     const signed =
-      /^[0-9a-f]{128}$/i.test(held.signature) &&
-      options.trustedKeys.some((key) => isValidCheckpointSignature(cp, held.signature.toLowerCase(), key));
+      storedSigned.has(`${held.treeSize}:${rootHash}:${held.createdAt}:${signature}`) ||
+      (/^[0-9a-f]{128}$/.test(signature) &&
+        options.trustedKeys.some((key) => isValidCheckpointSignature(cp, signature, key)));
     if (!signed) {
       return result(
         false,
