@@ -1,6 +1,7 @@
 /**
  * Verifies the whole audit log from what is stored: recomputes every leaf from the event's content,
- * the tree root at every checkpoint, and every checkpoint's signature against the trusted key(s). It
+ * the tree root at every checkpoint, and every checkpoint's signature against the trusted key(s), and
+ * compares the stored subtree hashes (which proofs are served from) with those the leaves give. It
  * names the first event or checkpoint that does not match. Given a checkpoint held outside the
  * database, it also proves that the current log extends that one (so deleting the newest events along
  * with their checkpoints is caught), and every other checkpoint held outside must match the log too.
@@ -256,6 +257,64 @@ async function leafHashes(db: SqlRunner, rows: readonly CanonicalEventRow[]): Pr
   return leaves;
 }
 
+/**
+ * The stored hashes of the subtrees above the leaves that the events [from, to) complete (level 1 and
+ * up; level 0 is compared with the leaves themselves), concatenated in the order appending the leaves
+ * completes them: by the subtree's end, then bottom-up. Proofs are served from these, so a changed one
+ * would make genuine events fail to prove while the leaves and checkpoints all match.
+ */
+async function readInteriorNodes(db: SqlRunner, from: number, to: number): Promise<Buffer | null> {
+  const [row] = await db.query<{ nodes: Buffer | null }>(
+    `select string_agg(n.hash, ''::bytea order by (n.idx + 1) << n.level, n.level) as nodes
+     from generate_series(1, 62) as l(level)
+     join audit_tree_node n on n.level = l.level and n.idx >= (?::bigint >> l.level) and n.idx < (?::bigint >> l.level)`,
+    [from, to],
+  );
+  return row?.nodes ?? null;
+}
+
+/**
+ * Where the stored subtree hashes differ from those the leaves [from, ...) completed (`completed`, in
+ * appending order, up to leaf `to`): the subtree of the first that differs or is missing, or null when
+ * they all match.
+ */
+function interiorMismatch(
+  from: number,
+  to: number,
+  completed: readonly Buffer[],
+  stored: Buffer | null,
+): { start: number; end: number } | null {
+  const expected = Buffer.concat(completed);
+  const found = stored ?? Buffer.alloc(0);
+  if (expected.equals(found)) return null;
+  let position = 0;
+  while (
+    (position + 1) * HASH_SIZE <= Math.min(expected.length, found.length) &&
+    expected.compare(
+      found,
+      position * HASH_SIZE,
+      (position + 1) * HASH_SIZE,
+      position * HASH_SIZE,
+      (position + 1) * HASH_SIZE,
+    ) === 0
+  ) {
+    position++;
+  }
+  // Leaf i completes one subtree per trailing 1 bit of i, the k-th of them 2^(k+1) leaves wide.
+  for (let leaf = from, seen = 0; ; leaf++) {
+    let completes = 0;
+    for (let carry = leaf; carry % 2 === 1; carry = Math.floor(carry / 2)) completes++;
+    if (position < seen + completes) {
+      const width = 2 ** (position - seen + 1);
+      const start = Math.floor(leaf / width) * width;
+      return { start, end: start + width };
+    }
+    seen += completes;
+    // Past the last leaf: the stored hashes are longer than those completed (a hash not 32 bytes long).
+    if (leaf + 1 >= to) return { start: from, end: to };
+  }
+}
+
 interface CheckpointRow {
   tree_size: string;
   root_hash: Buffer;
@@ -418,9 +477,12 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
   };
 
   const end = last === null ? 0 : Number(last) + 1;
-  const fetch = (from: number) => wholeBatchLeafHashes(db, from, Math.min(from + batchSize, end));
+  const fetch = (from: number) => {
+    const to = Math.min(from + batchSize, end);
+    return Promise.all([wholeBatchLeafHashes(db, from, to), readInteriorNodes(db, from, to)]);
+  };
   // Batches are read ahead while this one is hashed: the database and the CPU work at the same time.
-  const pending: Promise<Buffer[] | null>[] = [];
+  const pending: Promise<[Buffer[] | null, Buffer | null]>[] = [];
   let nextFrom = 0;
   const readAhead = () => {
     while (pending.length < READ_AHEAD && nextFrom < end) {
@@ -432,14 +494,31 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
   };
   readAhead();
   for (let from = 0; from < end; from += batchSize) {
-    const whole = await pending.shift()!;
+    const [whole, storedInterior] = await pending.shift()!;
     readAhead();
+    // The subtree hashes the leaves complete, to compare with the stored ones proofs are built from.
+    const completed: Buffer[] = [];
+    const interiorChecked = () => {
+      const bad = interiorMismatch(from, range.size, completed, storedInterior);
+      return bad === null
+        ? null
+        : result(
+            false,
+            range.size,
+            bad.start,
+            `the stored tree node over events ${bad.start} to ${bad.end - 1} does not match them ` +
+              `(changed or deleted after sealing): proofs through it fail`,
+            nextCheckpoint,
+          );
+    };
     if (whole !== null) {
       for (const leaf of whole) {
-        range.append(leaf);
+        range.append(leaf, completed);
         const bad = checkRoots();
         if (bad !== null) return bad;
       }
+      const badNode = interiorChecked();
+      if (badNode !== null) return badNode;
       options.onProgress?.(range.size, total);
       continue;
     }
@@ -462,13 +541,15 @@ export async function verifyAuditLog(db: SqlRunner, options: VerifyOptions): Pro
           nextCheckpoint,
         );
       }
-      range.append(leaf);
+      range.append(leaf, completed);
       const bad = checkRoots();
       if (bad !== null) return bad;
     }
     if (range.size < Math.min(from + batchSize, end)) {
       return result(false, range.size, range.size, `event ${range.size} is missing`, nextCheckpoint);
     }
+    const badNode = interiorChecked();
+    if (badNode !== null) return badNode;
     options.onProgress?.(range.size, total);
   }
 

@@ -174,6 +174,23 @@ describe('audit log tampering', () => {
     });
   });
 
+  it('names a stored subtree hash changed alone (verify passed it, and proofs through it failed)', async () => {
+    await withFreshLog(async ({ audit, sql }) => {
+      // Leaves 4 to 7: a right-hand subtree, never the root of a checkpoint's range.
+      await tamper(sql, "update audit_tree_node set hash = sha256('forged') where level = 2 and idx = 1");
+      const result = await audit.verify();
+      expect(result).toMatchObject({ ok: false, firstBadSequence: 4 });
+      expect(result.message).toMatch(/stored tree node over events 4 to 7 does not match them/);
+    });
+    await withFreshLog(async ({ audit, sql }) => {
+      await tamper(sql, 'delete from audit_tree_node where level = 3 and idx = 2');
+      expect(await audit.verify()).toMatchObject({ ok: false, firstBadSequence: 16 });
+      expect((await audit.verify()).message).toMatch(
+        /over events 16 to 23 does not match them \(changed or deleted/,
+      );
+    });
+  });
+
   it('names a deleted event', async () => {
     await withFreshLog(async ({ audit, sql }) => {
       await tamper(sql, 'delete from audit_event where sequence = 8');
