@@ -259,24 +259,31 @@ async function leafHashes(db: SqlRunner, rows: readonly CanonicalEventRow[]): Pr
 
 /**
  * The stored hashes of the subtrees above the leaves that the events [from, to) complete (level 1 and
- * up; level 0 is compared with the leaves themselves), concatenated in the order appending the leaves
- * completes them: by the subtree's end, then bottom-up. Proofs are served from these, so a changed one
- * would make genuine events fail to prove while the leaves and checkpoints all match.
+ * up; level 0 is compared with the leaves themselves), concatenated by level, then index: the order
+ * of the table's key, so PostgreSQL reads them in order and its sort finds them sorted. Proofs are
+ * served from these, so a changed one would make genuine events fail to prove while the leaves and
+ * checkpoints all match.
  */
 async function readInteriorNodes(db: SqlRunner, from: number, to: number): Promise<Buffer | null> {
   const [row] = await db.query<{ nodes: Buffer | null }>(
-    `select string_agg(n.hash, ''::bytea order by (n.idx + 1) << n.level, n.level) as nodes
+    // One index range scan per level: `offset 0` keeps the planner from flattening the lateral
+    // subquery into a join it may answer by reading the whole table (measured: 3x slower verification).
+    `select string_agg(n.hash, ''::bytea order by n.level, n.idx) as nodes
      from generate_series(1, 62) as l(level)
-     join audit_tree_node n on n.level = l.level and n.idx >= (?::bigint >> l.level) and n.idx < (?::bigint >> l.level)`,
+     cross join lateral (
+       select t.level, t.idx, t.hash from audit_tree_node t
+       where t.level = l.level and t.idx >= (?::bigint >> l.level) and t.idx < (?::bigint >> l.level)
+       offset 0
+     ) n`,
     [from, to],
   );
   return row?.nodes ?? null;
 }
 
 /**
- * Where the stored subtree hashes differ from those the leaves [from, ...) completed (`completed`, in
- * appending order, up to leaf `to`): the subtree of the first that differs or is missing, or null when
- * they all match.
+ * Where the stored subtree hashes (readInteriorNodes) differ from those the leaves [from, to) completed
+ * (`completed`, in appending order: leaf by leaf, bottom-up): the subtree of the first that differs or
+ * is missing, or null when they all match.
  */
 function interiorMismatch(
   from: number,
@@ -284,35 +291,26 @@ function interiorMismatch(
   completed: readonly Buffer[],
   stored: Buffer | null,
 ): { start: number; end: number } | null {
-  const expected = Buffer.concat(completed);
-  const found = stored ?? Buffer.alloc(0);
-  if (expected.equals(found)) return null;
-  let position = 0;
-  while (
-    (position + 1) * HASH_SIZE <= Math.min(expected.length, found.length) &&
-    expected.compare(
-      found,
-      position * HASH_SIZE,
-      (position + 1) * HASH_SIZE,
-      position * HASH_SIZE,
-      (position + 1) * HASH_SIZE,
-    ) === 0
-  ) {
-    position++;
-  }
-  // Leaf i completes one subtree per trailing 1 bit of i, the k-th of them 2^(k+1) leaves wide.
-  for (let leaf = from, seen = 0; ; leaf++) {
-    let completes = 0;
-    for (let carry = leaf; carry % 2 === 1; carry = Math.floor(carry / 2)) completes++;
-    if (position < seen + completes) {
-      const width = 2 ** (position - seen + 1);
-      const start = Math.floor(leaf / width) * width;
-      return { start, end: start + width };
+  // Leaf i completes one subtree per trailing 1 bit of i: the k-th of them is at level k + 1.
+  const byLevel: { hash: Buffer; level: number; index: number }[][] = [];
+  let next = 0;
+  for (let leaf = from; leaf < to; leaf++) {
+    for (let level = 1, carry = leaf; carry % 2 === 1; level++, carry = Math.floor(carry / 2)) {
+      (byLevel[level] ??= []).push({ hash: completed[next++]!, level, index: Math.floor(leaf / 2 ** level) });
     }
-    seen += completes;
-    // Past the last leaf: the stored hashes are longer than those completed (a hash not 32 bytes long).
-    if (leaf + 1 >= to) return { start: from, end: to };
   }
+  const expected = byLevel.flat();
+  const found = stored ?? Buffer.alloc(0);
+  if (found.equals(Buffer.concat(expected.map((node) => node.hash)))) return null;
+  const differing = expected.findIndex(
+    (node, i) =>
+      (i + 1) * HASH_SIZE > found.length ||
+      node.hash.compare(found, i * HASH_SIZE, (i + 1) * HASH_SIZE) !== 0,
+  );
+  // None differs: the stored hashes are longer than those completed (one not 32 bytes long).
+  if (differing === -1) return { start: from, end: to };
+  const { level, index } = expected[differing]!;
+  return { start: index * 2 ** level, end: (index + 1) * 2 ** level };
 }
 
 interface CheckpointRow {
