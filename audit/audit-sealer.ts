@@ -95,9 +95,16 @@ export class AuditSealer {
       );
       await tx.query(insertPlacedEventsSql(), [JSON.stringify(placed.rows)]);
       await tx.query(insertTreeNodesSql(), [treeNodesJson(placed.nodes)]);
-      await tx.query('delete from audit_inbox where inbox_id = any(?::bigint[])', [
+      // Through the function: the application role may not delete inbox rows itself, only those whose
+      // event now stands in the log unchanged (migration 17).
+      const [taken] = await tx.query<{ taken: number }>('select audit_inbox_take(?::bigint[]) as taken', [
         rows.map((r) => r.inbox_id),
       ]);
+      if (taken?.taken !== rows.length) {
+        throw new Error(
+          `audit_inbox_take removed ${taken?.taken ?? 0} of the ${rows.length} inbox rows sealed`,
+        );
+      }
       const checkpoint = this.appender.sign(range, sealedAt);
       await tx.query(insertCheckpointSql(), checkpointParams(checkpoint));
       await this.appender.saveRange(tx, range);

@@ -2,6 +2,7 @@
  * The audit log over HTTP: every personal-data read is recorded before it is released, the privacy
  * officer's questions and proofs, and failing closed when the audit log cannot be written.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
 import { offlineContext } from '../../audit/audit-context';
@@ -344,10 +345,41 @@ describe('audit log over HTTP (service running as the application role)', () => 
         "update audit_event set purpose = 'x'",
         'delete from audit_checkpoint',
         'truncate audit_tree_node',
+        'delete from audit_inbox',
       ]) {
         await expect(app.query(statement), statement).rejects.toThrow(/permission denied|append-only/);
       }
       expect((await app.query('select count(*)::int as n from audit_event')).rows[0].n).toBeGreaterThan(0);
+
+      // An inbox row leaves only into the log: audit_inbox_take (the sealer's way) removes it once the
+      // same event, every column equal, stands in audit_event, and not for a look-alike. Uncommitted, so
+      // the running sealer never sees it.
+      await app.query('begin');
+      try {
+        const eventId = randomUUID();
+        const { rows } = await app.query<{ inbox_id: string }>(
+          `insert into audit_inbox (event_id, occurred_at, actor_kind, categories, fields, action, purpose)
+           values ($1, '2026-11-26T10:00:00.123Z', 'employee', '{name}', '{name}', 'update', 'support-ticket:9')
+           returning inbox_id`,
+          [eventId],
+        );
+        const take = async () =>
+          (await app.query('select audit_inbox_take($1::bigint[]) as n', [[rows[0]!.inbox_id]])).rows[0].n;
+        expect(await take()).toBe(0);
+        const logged = (sequence: number, purpose: string) =>
+          app.query(
+            `insert into audit_event (sequence, event_id, occurred_at, sealed_at, actor_kind, categories, fields,
+               action, purpose, leaf_hash)
+             values ($1, $2, '2026-11-26T10:00:00.123Z', now(), 'employee', '{name}', '{name}', 'update', $3, '\\x00')`,
+            [sequence, eventId, purpose],
+          );
+        await logged(900_000_000, 'support-ticket:1'); // another purpose: not the event the change committed
+        expect(await take()).toBe(0);
+        await logged(900_000_001, 'support-ticket:9');
+        expect(await take()).toBe(1);
+      } finally {
+        await app.query('rollback');
+      }
     } finally {
       await app.end();
     }

@@ -19,6 +19,7 @@ import { Migration20261208000013_disclosure_end_history } from './Migration20261
 import { Migration20261209000014_reasons_without_ip_city } from './Migration20261209000014_reasons_without_ip_city';
 import { Migration20261210000015_personal_texts_encrypted } from './Migration20261210000015_personal_texts_encrypted';
 import { Migration20261211000016_key_fingerprints } from './Migration20261211000016_key_fingerprints';
+import { Migration20261212000017_audit_inbox_take } from './Migration20261212000017_audit_inbox_take';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000001_foundation', class: Migration20261125000001_foundation },
@@ -57,4 +58,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261210000015_personal_texts_encrypted,
   },
   { name: 'Migration20261211000016_key_fingerprints', class: Migration20261211000016_key_fingerprints },
+  { name: 'Migration20261212000017_audit_inbox_take', class: Migration20261212000017_audit_inbox_take },
 ];
