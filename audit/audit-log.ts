@@ -4,6 +4,7 @@
  * officer's questions (audit-queries.ts) take the runner they are given, which may be a replica's.
  */
 import type { KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { eventFromRow, type AuditEvent, type AuditEventInput, type AuditEventRow } from './audit-event';
 import { AuditAppender } from './audit-appender';
 import { AuditRecorder } from './audit-recorder';
@@ -18,7 +19,6 @@ import {
   type SignedExternalCheckpoint,
 } from './audit-verifier';
 import { publicKeyHex } from './checkpoint';
-import { existsSync } from 'node:fs';
 import {
   CorruptWitnessFileError,
   FileWitness,
