@@ -45,7 +45,7 @@ export async function checkBlindIndexKey(
   throw new ConfigError(
     `BLIND_INDEX_KEY is not the key this database's blind indexes were made with: its fingerprint is ` +
       `${fingerprint}, the one recorded on ${stored?.recorded_on ?? '?'} is ${stored?.fingerprint ?? '?'}. ` +
-      `With it, searches by email, phone, IBAN, VAT or ID-card number would find nothing and the fraud ` +
+      `With it, searches by email, IBAN, VAT number, ID-card number, username or name would find nothing and the fraud ` +
       `velocity and identity-reuse counts would start from zero. ${where} Changing this key is not supported yet.`,
   );
 }
