@@ -21,7 +21,7 @@
  */
 import type { SqlRunner } from '../../audit/sql-runner';
 import { maskCredentials } from '../config/redact';
-import { DomainError } from '../errors/errors';
+import { DomainError, errorMessage } from '../errors/errors';
 import { poolRunner, type PoolRunner } from './pg-pool-runner';
 
 export type ReadSource = 'primary' | 'replica';
@@ -100,7 +100,7 @@ export class InspectionReads {
           if (error instanceof DomainError) throw error;
           this.stateLog.enter(
             'failed',
-            `Inspection reads: a read failed on the replica (${describe(error)}); the primary answers it`,
+            `Inspection reads: a read failed on the replica (${errorMessage(error)}); the primary answers it`,
           );
         }
       }
@@ -150,7 +150,7 @@ export class InspectionReads {
         )
         .catch((error: unknown) => error as Error),
     ]);
-    if (replicaRows instanceof Error) return { kind: 'unreachable', detail: describe(replicaRows) };
+    if (replicaRows instanceof Error) return { kind: 'unreachable', detail: errorMessage(replicaRows) };
     const primaryNow = primaryRows[0]!;
     const standby = replicaRows[0]!;
     if (!standby.in_recovery) return { kind: 'not-in-recovery' };
@@ -195,13 +195,6 @@ export class InspectionReads {
 export function lsnValue(lsn: string): bigint {
   const [high, low] = lsn.split('/');
   return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // AggregateError (a host with several addresses) has an empty message of its own.
-  if (error.message === '' && error instanceof AggregateError) return describe(error.errors[0]);
-  return error.message;
 }
 
 /**

@@ -80,5 +80,8 @@ export class ConfigError extends Error {
 
 /** What a log line or an operator's message says of anything thrown: its message, or the value as text. */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  // AggregateError (a connection to a host with several addresses) has an empty message of its own.
+  if (error.message === '' && error instanceof AggregateError) return errorMessage(error.errors[0]);
+  return error.message;
 }

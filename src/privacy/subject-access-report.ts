@@ -263,26 +263,32 @@ export async function buildSubjectAccessReport(
       categories: e.categories,
     })),
     correspondence: {
-      requests: requests.map((r) => ({
-        kind: r.kind,
-        channel: r.channel,
-        receivedAt: r.receivedAt.toISOString(),
-        dueAt: r.dueAt.toISOString(),
-        extendedUntil: iso(r.extendedUntil),
-        extensionReason: new PrivacyRequestView(r, deps.cipher).extensionReason,
-        status: r.status,
-        outcome: new PrivacyRequestView(r, deps.cipher).outcome,
-        closedAt: iso(r.closedAt),
-      })),
-      complaints: complaints.map((c) => ({
-        source: c.source,
-        receivedAt: c.receivedAt.toISOString(),
-        dueAt: c.dueAt.toISOString(),
-        status: c.status,
-        summary: new ComplaintView(c, deps.cipher).summary,
-        resolution: new ComplaintView(c, deps.cipher).resolution,
-        closedAt: iso(c.closedAt),
-      })),
+      requests: requests.map((r) => {
+        const texts = new PrivacyRequestView(r, deps.cipher);
+        return {
+          kind: r.kind,
+          channel: r.channel,
+          receivedAt: r.receivedAt.toISOString(),
+          dueAt: r.dueAt.toISOString(),
+          extendedUntil: iso(r.extendedUntil),
+          extensionReason: texts.extensionReason,
+          status: r.status,
+          outcome: texts.outcome,
+          closedAt: iso(r.closedAt),
+        };
+      }),
+      complaints: complaints.map((c) => {
+        const texts = new ComplaintView(c, deps.cipher);
+        return {
+          source: c.source,
+          receivedAt: c.receivedAt.toISOString(),
+          dueAt: c.dueAt.toISOString(),
+          status: c.status,
+          summary: texts.summary,
+          resolution: texts.resolution,
+          closedAt: iso(c.closedAt),
+        };
+      }),
     },
     rights: RIGHTS,
     complaintAuthority: AUTORITEIT_PERSOONSGEGEVENS,

@@ -58,7 +58,6 @@ export function analyseOperation(
   operation: OperationDefinitionNode,
 ): OperationAnalysis {
   const rootType = schema.getRootType(operation.operation);
-  const operations: string[] = [];
   const responseKeys = new Map<string, Set<string>>();
   const categories = new Set<DataCategory>();
   const personalFields = new Set<string>();
@@ -70,7 +69,6 @@ export function analyseOperation(
       if (parent === null || parent === undefined) return;
       const name = fieldNode.name.value;
       if (parent === rootType) {
-        if (!operations.includes(name)) operations.push(name);
         let keys = responseKeys.get(name);
         if (keys === undefined) responseKeys.set(name, (keys = new Set()));
         keys.add(fieldNode.alias?.value ?? name);
@@ -92,7 +90,8 @@ export function analyseOperation(
   }
   return {
     kind: operation.operation,
-    operations,
+    // The root fields in the order they first appear (a Map keeps insertion order).
+    operations: [...responseKeys.keys()],
     responseKeys,
     categories,
     personalFields,
